@@ -1,0 +1,3 @@
+"""dlquiz: spaced-repetition interview prep for deep learning and computer vision."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""``python -m dlquiz`` is the same as the ``dlquiz`` command."""
+
+from dlquiz.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,98 @@
+"""The ``dlquiz`` command: parse arguments, call the core, print results.
+
+Each group of subcommands lives in its own module under :mod:`dlquiz.commands`
+and exposes ``register(subparsers)``; this module only wires them together and
+turns :class:`~dlquiz.errors.DlquizError` into a clear message and an exit code
+(2 for usage errors, 1 otherwise), so no traceback ever reaches the user.
+With no subcommand, ``dlquiz`` opens the TUI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Sequence
+
+from dlquiz import __version__
+from dlquiz.errors import DlquizError, UsageError
+
+#: Modules under dlquiz.commands, each with ``register(subparsers)``. Order is
+#: the order of ``dlquiz --help``.
+COMMAND_MODULES = (
+    "study",
+    "decks",
+    "exercises",
+    "stats",
+    "db",
+    "transfer",
+)
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors through our exit code 2 and stderr."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="dlquiz",
+        description="Spaced-repetition interview prep for deep learning and computer vision. "
+        "Run with no command to open the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"dlquiz {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="where the database, drafts and user decks live (default: $DLQUIZ_HOME, "
+        "else the platform's user data dir)",
+    )
+    parser.add_argument(
+        "--deck",
+        dest="deck_paths",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="also load decks from this file or folder (repeatable; see also $DLQUIZ_DECKS)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"dlquiz.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"dlquiz.commands.{name}":
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    try:
+        if handler is None:
+            from dlquiz.commands.app import run_app
+
+            return run_app(args)
+        return int(handler(args) or 0)
+    except UsageError as exc:
+        print(f"dlquiz: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    except DlquizError as exc:
+        print(f"dlquiz: {exc.title}: {exc.message}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print("dlquiz: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK

@@ -1,0 +1,1 @@
+"""Grading of coding exercises: references, case generators, checkers, sandbox."""

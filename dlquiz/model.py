@@ -1,0 +1,258 @@
+"""The vocabulary of dlquiz: decks, cards, exercises, reviews.
+
+Everything here is a frozen dataclass with no I/O, so every other layer (deck
+loading, the store, the session, the grader, the TUI) can pass these around
+freely and trust that nobody mutates them behind its back.
+
+Identity is the whole point of this module. A card's history hangs on its
+*item key* (``deck_id/card_id``, plus ``#cN`` for each cloze deletion), never on
+its text, so editing a card in YAML keeps its schedule, and a card that leaves a
+deck and comes back with the same id gets its schedule back too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal, Mapping
+
+CardType = Literal["basic", "choice", "cloze", "numeric", "code"]
+CARD_TYPES: tuple[str, ...] = ("basic", "choice", "cloze", "numeric", "code")
+
+GradedBy = Literal["self", "auto", "exercise"]
+
+#: Anki's cloze syntax: ``{{c1::hidden text}}`` or ``{{c1::hidden text::hint}}``.
+CLOZE_RE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+
+#: Deck and card ids: lowercase slugs, so item keys stay readable and stable.
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+
+
+def frozen_mapping(data: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+    """A read-only view of a copy of ``data`` (for parameters inside frozen cards)."""
+    return MappingProxyType(dict(data or {}))
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where something was defined, so errors and the editor can point at it."""
+
+    path: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Card:
+    """One card as written in a deck file.
+
+    Type-specific fields are empty when they do not apply:
+
+    * ``basic``: ``front`` and ``back`` (Markdown).
+    * ``choice``: ``front``, ``choices`` and ``answer`` (0-based indices of the
+      correct choices; several means "select all that apply").
+    * ``cloze``: ``text`` with ``{{cN::...}}`` spans; one review item per N.
+    * ``numeric``: ``front`` (optional lead-in), ``generator`` and ``params``;
+      the numbers are drawn fresh at each review (see :mod:`dlquiz.numeric`).
+    * ``code``: ``exercise``, the id of a graded exercise.
+    """
+
+    deck_id: str
+    id: str
+    type: str
+    topics: tuple[str, ...]
+    front: str = ""
+    back: str = ""
+    explanation: str = ""
+    refs: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+    answer: tuple[int, ...] = ()
+    text: str = ""
+    generator: str = ""
+    params: Mapping[str, Any] = field(default_factory=frozen_mapping)
+    exercise: str = ""
+    source: SourceRef = SourceRef("<memory>")
+
+    @property
+    def key(self) -> str:
+        """The card's identity across edits: ``deck_id/card_id``."""
+        return f"{self.deck_id}/{self.id}"
+
+    def cloze_numbers(self) -> tuple[int, ...]:
+        """The distinct cloze numbers in ``text``, ascending (empty for other types)."""
+        if self.type != "cloze":
+            return ()
+        return tuple(sorted({int(m.group(1)) for m in CLOZE_RE.finditer(self.text)}))
+
+    def items(self) -> tuple[Item, ...]:
+        """The schedulable units of this card: one per cloze number, else one."""
+        numbers = self.cloze_numbers()
+        if numbers:
+            return tuple(Item(self, n) for n in numbers)
+        return (Item(self, 0),)
+
+
+@dataclass(frozen=True)
+class Item:
+    """A schedulable unit: a card, or one cloze deletion of a cloze card.
+
+    ``cloze`` is 0 for non-cloze cards. The item key is what the store keys its
+    state and review log on.
+    """
+
+    card: Card
+    cloze: int = 0
+
+    @property
+    def key(self) -> str:
+        return item_key(self.card.deck_id, self.card.id, self.cloze)
+
+
+def item_key(deck_id: str, card_id: str, cloze: int = 0) -> str:
+    """``deck/card`` or ``deck/card#c2``: the stable key reviews hang on."""
+    base = f"{deck_id}/{card_id}"
+    return f"{base}#c{cloze}" if cloze else base
+
+
+def render_cloze(text: str, number: int, *, reveal: bool) -> str:
+    """Cloze text with deletion ``number`` hidden (``[...]`` or ``[hint]``) or shown in bold.
+
+    Other deletions are always shown as plain text, as Anki does.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        n, hidden, hint = int(match.group(1)), match.group(2), match.group(3)
+        if n != number:
+            return hidden
+        if reveal:
+            return f"**{hidden}**"
+        return f"[{hint}]" if hint else "[...]"
+
+    return CLOZE_RE.sub(replace, text)
+
+
+@dataclass(frozen=True)
+class Deck:
+    """A loaded deck: its metadata, cards and (for user decks) the exercises it defines."""
+
+    id: str
+    title: str
+    description: str
+    cards: tuple[Card, ...]
+    tags: tuple[str, ...] = ()
+    source: SourceRef = SourceRef("<memory>")
+    bundled: bool = False
+    exercises: tuple[Exercise, ...] = ()
+
+    def items(self) -> tuple[Item, ...]:
+        return tuple(item for card in self.cards for item in card.items())
+
+
+@dataclass(frozen=True)
+class DeckError:
+    """A problem found while loading a deck, formatted the way compilers do.
+
+    ``str(error)`` is ``path:line:column: doc.path: message``, e.g.
+    ``decks/x.yaml:41:7: cards[3].type: 'qa' is not one of basic, choice, ...``.
+    """
+
+    path: str
+    line: int
+    column: int
+    doc_path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.doc_path}: " if self.doc_path else ""
+        return f"{self.path}:{self.line}:{self.column}: {where}{self.message}"
+
+
+@dataclass(frozen=True)
+class BrokenDeck:
+    """A deck file that could not be loaded; the app lists it with its errors."""
+
+    path: str
+    errors: tuple[DeckError, ...]
+    deck_id: str = ""
+
+
+@dataclass(frozen=True)
+class CheckerSpec:
+    """How a learner's result is compared with the reference's.
+
+    ``name`` is a built-in checker (``allclose``, ``exact``, ``set_equal``,
+    ``sorted``, ``nms``, ``soft_nms``, ...) or ``module:function`` /
+    ``file.py:function`` for a custom one. ``options`` are passed through
+    (``rtol``, ``atol``, ...).
+    """
+
+    name: str = "allclose"
+    options: Mapping[str, Any] = field(default_factory=frozen_mapping)
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """A graded coding exercise: data plus pointers to code.
+
+    ``reference`` and ``cases`` are import paths (``package.module:function``,
+    or ``file.py:function`` relative to the defining YAML for user exercises);
+    the grader resolves them lazily so loading decks never imports NumPy code.
+    ``result_arg`` names an argument whose final value is the result when the
+    learner's function returns ``None`` (in-place sorts).
+    """
+
+    id: str
+    title: str
+    topics: tuple[str, ...]
+    prompt: str
+    function: str
+    signature: str
+    starter: str
+    hints: tuple[str, ...]
+    solution: str
+    reference: str
+    cases: str
+    checker: CheckerSpec = CheckerSpec()
+    time_limit_s: float = 10.0
+    memory_mb: int = 1024
+    forbidden: tuple[str, ...] = ()
+    perf_multiple: float | None = None
+    result_arg: str = ""
+    source: SourceRef = SourceRef("<memory>")
+    base_dir: str = ""
+
+
+@dataclass(frozen=True)
+class Review:
+    """One row of the append-only review log.
+
+    ``quality`` is the SM-2 quality 0-5 that moved the schedule; ``grade`` is
+    what the learner pressed or earned (``again``/``hard``/``good``/``easy`` for
+    self-graded cards, ``correct``/``wrong`` for auto-graded ones, or an
+    exercise verdict). ``drawn`` holds the parameters of a numeric card so the
+    review can be shown again. ``scheduled`` is False for cram answers and
+    same-session re-drills, which are logged but do not move the schedule.
+    """
+
+    id: str
+    item_key: str
+    reviewed_at: str
+    grade: str
+    quality: int
+    interval_before: int
+    interval_after: int
+    easiness_before: float
+    easiness_after: float
+    repetitions_before: int
+    repetitions_after: int
+    due_before: str | None
+    due_after: str | None
+    duration_s: float
+    graded_by: str
+    scheduled: bool = True
+    drawn: Mapping[str, Any] | None = None
