@@ -1,0 +1,82 @@
+"""The database schema as an ordered list of migrations.
+
+``PRAGMA user_version`` holds how many migrations have run. A new schema change
+is a new entry appended to :data:`MIGRATIONS`; entries are never edited once
+released, so every existing database can be brought forward step by step.
+
+Conventions: times are UTC ISO-8601 strings with microseconds
+(``2024-05-01T08:30:00.123456+00:00``) so they sort as text; days are local
+*study days* as ``YYYY-MM-DD`` (the day starts at the configured hour, see
+:func:`dlquiz.session.study_day`); booleans are 0/1.
+"""
+
+from __future__ import annotations
+
+_V1 = (
+    # The append-only review log. Before/after values make every row
+    # self-describing for export and audit; ``study_day`` is the day the answer
+    # counted for, so replaying the log gives the same due dates whatever the
+    # machine's time zone. ``scheduled = 0`` rows (cram, same-day re-drills) are
+    # kept for history but never move a schedule.
+    """
+    CREATE TABLE reviews (
+        id TEXT PRIMARY KEY,
+        item_key TEXT NOT NULL,
+        reviewed_at TEXT NOT NULL,
+        study_day TEXT NOT NULL,
+        grade TEXT NOT NULL,
+        quality INTEGER NOT NULL CHECK (quality BETWEEN 0 AND 5),
+        interval_before INTEGER NOT NULL,
+        interval_after INTEGER NOT NULL,
+        easiness_before REAL NOT NULL,
+        easiness_after REAL NOT NULL,
+        repetitions_before INTEGER NOT NULL,
+        repetitions_after INTEGER NOT NULL,
+        due_before TEXT,
+        due_after TEXT,
+        duration_s REAL NOT NULL DEFAULT 0,
+        graded_by TEXT NOT NULL CHECK (graded_by IN ('self', 'auto', 'exercise')),
+        scheduled INTEGER NOT NULL DEFAULT 1,
+        drawn TEXT
+    )
+    """,
+    "CREATE INDEX reviews_item ON reviews (item_key, reviewed_at)",
+    "CREATE INDEX reviews_day ON reviews (study_day)",
+    # Derived from the log (``dlquiz db rebuild``) except ``suspended`` and
+    # ``buried_until``, which are the learner's choices, not answers. A row with
+    # ``last_reviewed IS NULL`` is a card that is still new.
+    """
+    CREATE TABLE card_state (
+        item_key TEXT PRIMARY KEY,
+        repetitions INTEGER NOT NULL DEFAULT 0,
+        interval INTEGER NOT NULL DEFAULT 0,
+        easiness REAL NOT NULL DEFAULT 2.5,
+        due TEXT,
+        last_reviewed TEXT,
+        lapses INTEGER NOT NULL DEFAULT 0,
+        suspended INTEGER NOT NULL DEFAULT 0,
+        buried_until TEXT,
+        introduced_on TEXT
+    )
+    """,
+    "CREATE INDEX card_state_due ON card_state (due)",
+    "CREATE INDEX card_state_introduced ON card_state (introduced_on)",
+    """
+    CREATE TABLE exercise_attempts (
+        id TEXT PRIMARY KEY,
+        exercise_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        verdict TEXT NOT NULL,
+        passed INTEGER NOT NULL,
+        total INTEGER NOT NULL,
+        hints_used INTEGER NOT NULL DEFAULT 0,
+        duration_s REAL NOT NULL DEFAULT 0
+    )
+    """,
+    "CREATE INDEX exercise_attempts_exercise ON exercise_attempts (exercise_id)",
+)
+
+#: Ordered migrations; index + 1 is the ``user_version`` after running one.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,509 @@
+"""The SQLite store: review log, card states, exercise attempts.
+
+Why SQLite in WAL mode with ``BEGIN IMMEDIATE`` for every write: readers never
+block the writer, two processes answering at once queue on the write lock
+(up to :data:`BUSY_TIMEOUT_S`) instead of failing with "database is locked",
+and a process killed mid-answer leaves either the whole answer (log row and
+card state) or none of it. ``synchronous=NORMAL`` keeps a commit durable
+across a process crash; only a power cut can lose the last few answers.
+
+The log is the truth; ``card_state`` is derived from it by replaying every
+scheduled review through :func:`dlquiz.sm2.review` (:meth:`Store.rebuild`).
+The same replay, restricted to one item, is how :meth:`Store.undo_review`
+restores a state, so undo and rebuild agree by construction. History hangs on
+item keys: rows for cards that are not loaded are kept and wait for the card.
+
+Nothing happens at import: the database file (and its folder) is created by
+:meth:`Store.open`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping
+
+from dlquiz import sm2
+from dlquiz.clock import utc_now_iso
+from dlquiz.errors import CorruptDatabaseError, StoreError
+from dlquiz.migrations import MIGRATIONS
+from dlquiz.model import Review
+
+BUSY_TIMEOUT_S = 10.0
+_CORRUPT_HINTS = ("malformed", "not a database", "file is encrypted", "disk image")
+_RESTORE_HINT = "Run `dlquiz db restore` to restore the newest backup (the damaged file is kept)."
+
+REVIEW_COLUMNS = (
+    "id", "item_key", "reviewed_at", "study_day", "grade", "quality",
+    "interval_before", "interval_after", "easiness_before", "easiness_after",
+    "repetitions_before", "repetitions_after", "due_before", "due_after",
+    "duration_s", "graded_by", "scheduled", "drawn",
+)  # fmt: skip
+_SELECT_REVIEWS = f"SELECT {', '.join(REVIEW_COLUMNS)} FROM reviews"
+
+
+@dataclass(frozen=True)
+class CardState:
+    """One row of ``card_state``; ``due``/``last_reviewed`` are None for a new card."""
+
+    item_key: str
+    repetitions: int = 0
+    interval: int = 0
+    easiness: float = sm2.INITIAL_EASINESS
+    due: str | None = None
+    last_reviewed: str | None = None
+    lapses: int = 0
+    suspended: bool = False
+    buried_until: str | None = None
+    introduced_on: str | None = None
+
+    @property
+    def sm2(self) -> sm2.SM2State:
+        return sm2.SM2State(self.repetitions, self.interval, self.easiness)
+
+    @property
+    def is_new(self) -> bool:
+        return self.last_reviewed is None
+
+
+def step(prev: CardState, quality: int, study_day: str, reviewed_at: str) -> CardState:
+    """The state after one *scheduled* answer: SM-2 plus due date, lapses and dates.
+
+    A lapse is a failed answer (q < 3) on an item that had been recalled at
+    least once. The due date is the study day plus the new interval.
+    """
+    new = sm2.review(prev.sm2, quality)
+    due = (date.fromisoformat(study_day) + timedelta(days=new.interval)).isoformat()
+    lapsed = quality < sm2.PASS_QUALITY and prev.repetitions > 0
+    return replace(
+        prev,
+        repetitions=new.repetitions,
+        interval=new.interval,
+        easiness=new.easiness,
+        due=due,
+        last_reviewed=reviewed_at,
+        lapses=prev.lapses + int(lapsed),
+        introduced_on=prev.introduced_on or study_day,
+    )
+
+
+def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
+    return not isinstance(exc, sqlite3.OperationalError) or any(
+        hint in str(exc).lower() for hint in _CORRUPT_HINTS
+    )
+
+
+def _review_from_row(row: tuple[Any, ...]) -> Review:
+    values = dict(zip(REVIEW_COLUMNS, row))
+    values.pop("study_day")
+    values["scheduled"] = bool(values["scheduled"])
+    values["drawn"] = json.loads(values["drawn"]) if values["drawn"] else None
+    return Review(**values)
+
+
+class Store:
+    """One open database. Use :meth:`open`; close with :meth:`close` or ``with``."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+        self.path = path
+        self.connection = connection
+        self._known: set[str] | None = None
+        self._known_version = -1
+
+    # -- opening ---------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path) -> Store:
+        """Open (creating if needed) and migrate the database at ``path``.
+
+        Raises CorruptDatabaseError when the file is not a readable SQLite
+        database (never starts afresh over it), StoreError when it stays locked.
+        """
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _check_file_size(path)
+        try:
+            con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open {path}: {exc}") from exc
+        store = cls(path, con)
+        try:
+            con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            con.execute("PRAGMA journal_mode = WAL")
+            con.execute("PRAGMA synchronous = NORMAL")
+            con.execute("PRAGMA foreign_keys = ON")
+            store._migrate()
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as exc:
+            con.close()
+            store._raise(exc)
+        return store
+
+    def _migrate(self) -> None:
+        con = self.connection
+        if con.execute("PRAGMA user_version").fetchone()[0] >= len(MIGRATIONS):
+            return
+        with self.transaction():
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+            for number, statements in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in statements:
+                    con.execute(statement)
+                con.execute(f"PRAGMA user_version = {number}")
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _raise(self, exc: sqlite3.DatabaseError) -> None:
+        if _is_corruption(exc):
+            raise CorruptDatabaseError(
+                f"{self.path} is damaged ({exc}). {_RESTORE_HINT}"
+            ) from exc
+        raise StoreError(f"{self.path}: {exc}") from exc
+
+    def transaction(self) -> _Transaction:
+        """``with store.transaction():`` -- BEGIN IMMEDIATE ... COMMIT (rollback on error)."""
+        return _Transaction(self)
+
+    def query(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run a read query, turning SQLite errors into StoreError/CorruptDatabaseError."""
+        try:
+            return self.connection.execute(sql, tuple(params)).fetchall()
+        except sqlite3.DatabaseError as exc:
+            self._raise(exc)
+            raise
+
+    # -- card states -----------------------------------------------------------------
+
+    def state(self, item_key: str) -> CardState:
+        """The item's state (a fresh new-card state when it has no row)."""
+        rows = self.query("SELECT * FROM card_state WHERE item_key = ?", (item_key,))
+        return _state_from_row(rows[0]) if rows else CardState(item_key)
+
+    def states(self) -> Iterator[CardState]:
+        for row in self.query("SELECT * FROM card_state ORDER BY item_key"):
+            yield _state_from_row(row)
+
+    def _write_state(self, state: CardState) -> None:
+        self.connection.execute(
+            "INSERT OR REPLACE INTO card_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                state.item_key, state.repetitions, state.interval, state.easiness,
+                state.due, state.last_reviewed, state.lapses, int(state.suspended),
+                state.buried_until, state.introduced_on,
+            ),
+        )  # fmt: skip
+
+    def set_suspended(self, item_key: str, suspended: bool) -> None:
+        with self.transaction():
+            self._write_state(replace(self.state(item_key), suspended=suspended))
+
+    def bury(self, item_key: str, until_day: str | None) -> None:
+        """Hide the item until study day ``until_day`` (None un-buries)."""
+        with self.transaction():
+            self._write_state(replace(self.state(item_key), buried_until=until_day))
+
+    def due_keys(self, today: str) -> list[tuple[str, str]]:
+        """``(item_key, due)`` of reviewed, visible items due on or before ``today``."""
+        return self.query(  # type: ignore[return-value]
+            "SELECT item_key, due FROM card_state WHERE due <= ? AND suspended = 0"
+            " AND (buried_until IS NULL OR buried_until <= ?) ORDER BY due",
+            (today, today),
+        )
+
+    def hidden_keys(self, today: str) -> set[str]:
+        """Items suspended or buried as of ``today`` (new ones included)."""
+        rows = self.query(
+            "SELECT item_key FROM card_state WHERE suspended = 1 OR buried_until > ?", (today,)
+        )
+        return {key for (key,) in rows}
+
+    def known_keys(self) -> set[str]:
+        """Keys that have been reviewed (i.e. are not new). Cached per data version.
+
+        ``PRAGMA data_version`` changes when another connection commits; our own
+        writes update the cache directly. One ``group_concat`` keeps the scan in
+        C: it is the cost that dominates building a queue over 100k items.
+        """
+        version = self.query("PRAGMA data_version")[0][0]
+        if self._known is None or version != self._known_version:
+            text = self.query(
+                "SELECT group_concat(item_key, char(10)) FROM card_state"
+                " WHERE last_reviewed IS NOT NULL"
+            )[0][0]
+            self._known = set(text.split("\n")) if text else set()
+            self._known_version = version
+        return self._known
+
+    def introduced_on(self, day: str) -> int:
+        """How many items had their first scheduled review on study day ``day``."""
+        return int(self.query("SELECT count(*) FROM card_state WHERE introduced_on = ?", (day,))[0][0])
+
+    def reviewed_on(self, day: str) -> int:
+        """Items reviewed (scheduled, not introduced that day) on study day ``day``."""
+        return int(
+            self.query(
+                "SELECT count(DISTINCT r.item_key) FROM reviews r JOIN card_state c"
+                " ON c.item_key = r.item_key WHERE r.study_day = ? AND r.scheduled = 1"
+                " AND (c.introduced_on IS NULL OR c.introduced_on <> ?)",
+                (day, day),
+            )[0][0]
+        )
+
+    # -- answering -------------------------------------------------------------------
+
+    def answer(
+        self,
+        item_key: str,
+        quality: int,
+        *,
+        grade: str,
+        graded_by: str,
+        duration_s: float,
+        reviewed_at: str,
+        study_day: str,
+        drawn: Mapping[str, Any] | None = None,
+        scheduled: bool = True,
+    ) -> Review:
+        """Log one answer and (when ``scheduled``) move the item's state, atomically.
+
+        The current state is read inside the write transaction, so two
+        processes answering the same item never overwrite each other's step.
+        """
+        sm2.review(sm2.SM2State(), quality)  # validate before touching the database
+        with self.transaction():
+            before = self.state(item_key)
+            after = step(before, quality, study_day, reviewed_at) if scheduled else before
+            review = Review(
+                id=uuid.uuid4().hex, item_key=item_key, reviewed_at=reviewed_at, grade=grade,
+                quality=quality, interval_before=before.interval, interval_after=after.interval,
+                easiness_before=before.easiness, easiness_after=after.easiness,
+                repetitions_before=before.repetitions, repetitions_after=after.repetitions,
+                due_before=before.due, due_after=after.due, duration_s=float(duration_s),
+                graded_by=graded_by, scheduled=scheduled, drawn=dict(drawn) if drawn else None,
+            )  # fmt: skip
+            self._insert_review(review, study_day)
+            if scheduled:
+                self._write_state(after)
+        if scheduled and self._known is not None:
+            self._known.add(item_key)
+        return review
+
+    def _insert_review(self, review: Review, study_day: str, *, ignore: bool = False) -> bool:
+        verb = "INSERT OR IGNORE" if ignore else "INSERT"
+        cursor = self.connection.execute(
+            f"{verb} INTO reviews VALUES ({', '.join('?' * len(REVIEW_COLUMNS))})",
+            (
+                review.id, review.item_key, review.reviewed_at, study_day, review.grade,
+                review.quality, review.interval_before, review.interval_after,
+                review.easiness_before, review.easiness_after, review.repetitions_before,
+                review.repetitions_after, review.due_before, review.due_after,
+                review.duration_s, review.graded_by, int(review.scheduled),
+                json.dumps(dict(review.drawn), sort_keys=True) if review.drawn else None,
+            ),
+        )  # fmt: skip
+        return cursor.rowcount > 0
+
+    def last_review(self) -> Review | None:
+        rows = self.query(f"{_SELECT_REVIEWS} ORDER BY rowid DESC LIMIT 1")
+        return _review_from_row(rows[0]) if rows else None
+
+    def undo_last(self) -> Review | None:
+        """Remove the most recently written review and restore its item's state."""
+        last = self.last_review()
+        return self.undo_review(last.id) if last else None
+
+    def undo_review(self, review_id: str) -> Review | None:
+        """Remove review ``review_id`` and re-derive its item's state from the rest.
+
+        Returns the removed review, or None when it is not in the log (already
+        undone). The state is replayed from the item's remaining scheduled rows,
+        which equals the row's before-values for a log written on one machine
+        and stays right after merged imports too.
+        """
+        with self.transaction():
+            rows = self.connection.execute(
+                f"{_SELECT_REVIEWS} WHERE id = ?", (review_id,)
+            ).fetchall()
+            if not rows:
+                return None
+            review = _review_from_row(rows[0])
+            self.connection.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+            if review.scheduled:
+                self._replay_item(review.item_key)
+        self._known = None
+        return review
+
+    def _replay_item(self, item_key: str) -> None:
+        current = self.state(item_key)
+        state = CardState(item_key, suspended=current.suspended, buried_until=current.buried_until)
+        for quality, day, at in self.connection.execute(
+            "SELECT quality, study_day, reviewed_at FROM reviews WHERE item_key = ?"
+            " AND scheduled = 1 ORDER BY reviewed_at, rowid",
+            (item_key,),
+        ):
+            state = step(state, quality, day, at)
+        self._write_state(state)
+
+    def rebuild(self) -> int:
+        """Recompute every card state from the log; returns the number of states.
+
+        Suspended and buried flags are kept: they are choices, not answers.
+        """
+        with self.transaction():
+            con = self.connection
+            flags = {
+                key: (bool(s), b)
+                for key, s, b in con.execute(
+                    "SELECT item_key, suspended, buried_until FROM card_state"
+                    " WHERE suspended = 1 OR buried_until IS NOT NULL"
+                )
+            }
+            states: dict[str, CardState] = {}
+            for key, quality, day, at in con.execute(
+                "SELECT item_key, quality, study_day, reviewed_at FROM reviews"
+                " WHERE scheduled = 1 ORDER BY reviewed_at, rowid"
+            ):
+                prev = states.get(key) or CardState(key)
+                states[key] = step(prev, quality, day, at)
+            for key, (suspended, buried) in flags.items():
+                prev = states.get(key) or CardState(key)
+                states[key] = replace(prev, suspended=suspended, buried_until=buried)
+            con.execute("DELETE FROM card_state")
+            for state in states.values():
+                self._write_state(state)
+        self._known = None
+        return len(states)
+
+    # -- log access, import ----------------------------------------------------------
+
+    def reviews(self, item_key: str | None = None) -> Iterator[Review]:
+        """Reviews in the order they happened (``reviewed_at``, then write order)."""
+        where, params = ("WHERE item_key = ?", (item_key,)) if item_key else ("", ())
+        cursor = self.connection.execute(
+            f"{_SELECT_REVIEWS} {where} ORDER BY reviewed_at, rowid", params
+        )
+        for row in cursor:
+            yield _review_from_row(row)
+
+    def review_days(self) -> Iterator[tuple[str, str]]:
+        """``(review id, study day)`` for every review, for exports."""
+        yield from self.connection.execute("SELECT id, study_day FROM reviews")
+
+    def import_reviews(self, reviews: Iterable[tuple[Review, str]]) -> int:
+        """Merge ``(review, study_day)`` pairs by review id, then rebuild.
+
+        Idempotent: a review already present (same id) is skipped, so importing
+        the same file twice adds nothing. Returns how many rows were added.
+        """
+        added = 0
+        with self.transaction():
+            for review, day in reviews:
+                added += self._insert_review(review, day, ignore=True)
+        self.rebuild()
+        return added
+
+    def review_count(self) -> int:
+        return int(self.query("SELECT count(*) FROM reviews")[0][0])
+
+    # -- exercises -------------------------------------------------------------------
+
+    def record_attempt(
+        self,
+        exercise_id: str,
+        verdict: str,
+        passed: int,
+        total: int,
+        hints_used: int = 0,
+        duration_s: float = 0.0,
+        *,
+        at: str | None = None,
+    ) -> str:
+        """Log one graded run of an exercise; returns the attempt id."""
+        attempt_id = uuid.uuid4().hex
+        with self.transaction():
+            self.connection.execute(
+                "INSERT INTO exercise_attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (attempt_id, exercise_id, at or utc_now_iso(), verdict, int(passed), int(total),
+                 int(hints_used), float(duration_s)),
+            )  # fmt: skip
+        return attempt_id
+
+    def solved_exercises(self) -> set[str]:
+        """Exercises with at least one passing run."""
+        rows = self.query("SELECT DISTINCT exercise_id FROM exercise_attempts WHERE verdict = 'pass'")
+        return {exercise_id for (exercise_id,) in rows}
+
+    def integrity_check(self) -> list[str]:
+        """``PRAGMA integrity_check`` messages; ``[]`` when the database is healthy."""
+        try:
+            rows = self.connection.execute("PRAGMA integrity_check").fetchall()
+        except sqlite3.DatabaseError as exc:
+            return [str(exc)]
+        messages = [str(message) for (message,) in rows]
+        return [] if messages == ["ok"] else messages
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE / COMMIT / ROLLBACK with SQLite errors made human."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def __enter__(self) -> None:
+        try:
+            self.store.connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            self.store._raise(exc)
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        con = self.store.connection
+        if exc_type is None:
+            try:
+                con.execute("COMMIT")
+                return
+            except sqlite3.DatabaseError as commit_exc:
+                con.execute("ROLLBACK")
+                self.store._raise(commit_exc)
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.DatabaseError):
+            self.store._raise(exc)
+
+
+def _state_from_row(row: tuple[Any, ...]) -> CardState:
+    key, reps, interval, ef, due, last, lapses, suspended, buried, introduced = row
+    return CardState(key, reps, interval, ef, due, last, lapses, bool(suspended), buried, introduced)
+
+
+def _check_file_size(path: Path) -> None:
+    """Catch a truncated database before SQLite reads past its end.
+
+    The header (bytes 28-31) records the page count; with no WAL file to
+    supply the missing pages, a shorter file has lost data.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as handle:
+        header = handle.read(100)
+    wal = path.with_name(path.name + "-wal")
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        raise CorruptDatabaseError(f"{path} is not a dlquiz database (bad header). {_RESTORE_HINT}")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    has_wal = wal.exists() and wal.stat().st_size > 0
+    if not has_wal and pages and path.stat().st_size < pages * page_size:
+        raise CorruptDatabaseError(
+            f"{path} is truncated ({path.stat().st_size} bytes, expected {pages * page_size}). "
+            + _RESTORE_HINT
+        )
