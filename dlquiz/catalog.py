@@ -1,0 +1,251 @@
+"""Every deck dlquiz can see, from every source, loaded once: the :class:`Catalog`.
+
+Sources, in precedence order (the first deck to claim an id keeps it):
+
+1. bundled decks (:func:`dlquiz.paths.bundled_decks_dir`);
+2. the user decks dir (``<data dir>/decks``);
+3. ``$DLQUIZ_DECKS``: files or folders separated by ``os.pathsep``;
+4. ``--deck PATH`` (file or folder, repeatable): ``extra_deck_paths``.
+
+Folders are searched recursively for ``*.yaml``/``*.yml`` (hidden folders
+skipped), in sorted order so loading is deterministic. A deck whose id is
+already taken becomes a :class:`~dlquiz.model.BrokenDeck` whose error names
+both files; so does a user exercise id defined twice. A missing ``--deck``
+path is an error too (a typo should not silently load nothing).
+
+The catalog is immutable; :meth:`Catalog.changed` tells the TUI which files
+changed on disk since loading (a stat per file, no parsing) and
+:meth:`Catalog.reload` builds a fresh one (cheap: unchanged files come from the
+parsed-deck cache).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from dlquiz.deckcache import DeckCache
+from dlquiz.decks import LoadResult, ValidationContext, default_context, load_deck_bytes
+from dlquiz.model import BrokenDeck, Card, Deck, DeckError, Exercise, Item
+from dlquiz.paths import ENV_DECKS, Paths, bundled_decks_dir
+
+DECK_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class DeckFile:
+    """One deck file to load; ``missing`` marks a named path that does not exist."""
+
+    path: Path
+    bundled: bool = False
+    missing: bool = False
+
+
+def _expand(path: Path, bundled: bool) -> list[DeckFile]:
+    if path.is_file():
+        return [DeckFile(path, bundled)]
+    if not path.is_dir():
+        return [DeckFile(path, bundled, missing=True)]
+    found = [
+        p for p in path.rglob("*")
+        if p.suffix in DECK_SUFFIXES and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(path).parts)
+    ]
+    return [DeckFile(p, bundled) for p in sorted(found)]
+
+
+def env_deck_paths() -> list[Path]:
+    """The entries of ``$DLQUIZ_DECKS`` (empty entries ignored)."""
+    raw = os.environ.get(ENV_DECKS, "")
+    return [Path(p).expanduser() for p in raw.split(os.pathsep) if p.strip()]
+
+
+def discover(paths: Paths, extra_deck_paths: Iterable[str | os.PathLike[str]] = (),
+             *, include_bundled: bool = True, include_user: bool = True) -> list[DeckFile]:
+    """Every deck file of every source, in precedence order, each file once."""
+    files: list[DeckFile] = []
+    if include_bundled and bundled_decks_dir().is_dir():
+        files += _expand(bundled_decks_dir(), bundled=True)
+    if include_user and paths.user_decks_dir.is_dir():
+        files += _expand(paths.user_decks_dir, bundled=False)
+    if include_user:
+        for p in env_deck_paths():
+            files += _expand(p, bundled=False)
+    for p in extra_deck_paths:
+        files += _expand(Path(p).expanduser(), bundled=False)
+    seen: set[Path] = set()
+    unique = []
+    for f in files:
+        key = f.path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+def _load_one(f: DeckFile, ctx: ValidationContext, cache: DeckCache | None) -> LoadResult:
+    path = str(f.path)
+    if f.missing:
+        return BrokenDeck(path, (DeckError(path, 1, 1, "", "no such deck file or folder"),))
+    try:
+        data = f.path.read_bytes()
+        st = f.path.stat()
+    except OSError as exc:
+        return BrokenDeck(path, (DeckError(path, 1, 1, "", f"cannot read: {exc.strerror}"),))
+    sha = hashlib.sha256(data).hexdigest()
+    if cache is not None:
+        hit = cache.get(path, f.bundled, st, sha)
+        if hit is not None:
+            return hit
+    result = load_deck_bytes(data, path, ctx, bundled=f.bundled)
+    if cache is not None:
+        cache.put(path, f.bundled, st, sha, result)
+    return result
+
+
+def _clash(deck: Deck, message: str) -> BrokenDeck:
+    src = deck.source
+    return BrokenDeck(src.path, (DeckError(src.path, src.line, src.column, "id", message),),
+                      deck_id=deck.id)
+
+
+def _resolve_clashes(results: list[LoadResult]) -> list[LoadResult]:
+    """First deck to claim a deck id (or a user exercise id) keeps it; later ones break."""
+    owners: dict[str, Deck] = {}
+    exercise_owner: dict[str, Deck] = {}
+    out: list[LoadResult] = []
+    for r in results:
+        if isinstance(r, BrokenDeck):
+            out.append(r)
+            continue
+        first = owners.get(r.id)
+        if first is not None:
+            kind = "bundled deck" if first.bundled else "deck"
+            out.append(_clash(r, f"deck id {r.id!r} is already used by {kind} "
+                                 f"{first.source.path}; rename one of them"))
+            continue
+        taken = [e for e in r.exercises if e.id in exercise_owner]
+        if taken:
+            e = taken[0]
+            out.append(BrokenDeck(r.source.path, (DeckError(
+                e.source.path, e.source.line, e.source.column, "exercises",
+                f"exercise id {e.id!r} is already defined in "
+                f"{exercise_owner[e.id].source.path}"),), deck_id=r.id))
+            continue
+        owners[r.id] = r
+        for e in r.exercises:
+            exercise_owner[e.id] = r
+        out.append(r)
+    return out
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The loaded decks (valid and broken) and how to find cards, items and exercises."""
+
+    decks: tuple[Deck, ...]
+    broken: tuple[BrokenDeck, ...]
+    files: tuple[DeckFile, ...] = ()
+    stamps: tuple[tuple[str, tuple[int, int] | None], ...] = ()
+    paths: Paths | None = None
+    extra_deck_paths: tuple[str, ...] = ()
+    context: ValidationContext | None = field(default=None, compare=False)
+
+    @cached_property
+    def _by_id(self) -> dict[str, Deck]:
+        return {d.id: d for d in self.decks}
+
+    @cached_property
+    def _items(self) -> dict[str, Item]:
+        return {item.key: item for deck in self.decks for item in deck.items()}
+
+    def deck(self, deck_id: str) -> Deck | None:
+        """The deck with this id, or ``None``."""
+        return self._by_id.get(deck_id)
+
+    def items(self) -> tuple[Item, ...]:
+        """Every schedulable item of every valid deck, in deck then card order."""
+        return tuple(self._items.values())
+
+    def item(self, key: str) -> Item | None:
+        """The item with this key (``deck/card`` or ``deck/card#cN``), or ``None``."""
+        return self._items.get(key)
+
+    def user_exercises(self) -> dict[str, Exercise]:
+        """Exercises defined by user decks (``exercises:``), by id."""
+        return {e.id: e for d in self.decks for e in d.exercises}
+
+    def exercise(self, exercise_id: str) -> Exercise | None:
+        """A user-defined or bundled exercise by id, or ``None``."""
+        user = self.user_exercises().get(exercise_id)
+        if user is not None:
+            return user
+        try:
+            from dlquiz.grading.registry import bundled_exercises
+        except ImportError:
+            return None
+        return bundled_exercises().get(exercise_id)
+
+    def code_cards_for(self, exercise_id: str) -> tuple[Card, ...]:
+        """The ``code`` cards that point at this exercise (to schedule a practice result)."""
+        return tuple(c for d in self.decks for c in d.cards
+                     if c.type == "code" and c.exercise == exercise_id)
+
+    def errors(self) -> tuple[DeckError, ...]:
+        """Every error of every broken deck, in load order."""
+        return tuple(e for b in self.broken for e in b.errors)
+
+    def changed(self) -> tuple[str, ...]:
+        """Deck files added, removed or modified on disk since this catalog was loaded."""
+        if self.paths is None:
+            return ()
+        now = {str(f.path): _stamp(f.path)
+               for f in discover(self.paths, self.extra_deck_paths)}
+        before = dict(self.stamps)
+        return tuple(sorted(p for p in now.keys() | before.keys()
+                            if now.get(p) != before.get(p)))
+
+    def reload(self) -> Catalog:
+        """A fresh catalog from the same sources (unchanged files come from the cache)."""
+        if self.paths is None:
+            return self
+        return load_catalog(self.paths, self.extra_deck_paths, context=self.context)
+
+
+def load_files(files: Sequence[DeckFile], ctx: ValidationContext,
+               cache: DeckCache | None) -> list[LoadResult]:
+    """Load each file (cache first), then break deck/exercise id clashes."""
+    return _resolve_clashes([_load_one(f, ctx, cache) for f in files])
+
+
+def load_catalog(paths: Paths, extra_deck_paths: Iterable[str | os.PathLike[str]] = (),
+                 *, context: ValidationContext | None = None,
+                 use_cache: bool = True) -> Catalog:
+    """Load every deck from every source (see the module docstring); never raises for bad decks."""
+    extra = tuple(str(p) for p in extra_deck_paths)
+    ctx = context if context is not None else default_context()
+    cache = DeckCache(paths.cache_dir, ctx.fingerprint()) if use_cache else None
+    files = discover(paths, extra)
+    stamps = tuple((str(f.path), _stamp(f.path)) for f in files)
+    results = load_files(files, ctx, cache)
+    return Catalog(
+        decks=tuple(r for r in results if isinstance(r, Deck)),
+        broken=tuple(r for r in results if isinstance(r, BrokenDeck)),
+        files=tuple(files),
+        stamps=stamps,
+        paths=paths,
+        extra_deck_paths=extra,
+        context=ctx,
+    )

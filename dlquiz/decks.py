@@ -1,0 +1,306 @@
+"""Deck files (YAML, format v1) -> :class:`model.Deck`, or a :class:`model.BrokenDeck`.
+
+A deck is read in four stages, each one reporting *every* problem it finds as
+a :class:`model.DeckError` (``path:line:col: doc.path: message``) instead of
+stopping at the first:
+
+1. bytes -> text: strict UTF-8 (a BOM is accepted), so a Latin-1 file is
+   reported with the offending byte's offset and line instead of mojibake;
+2. text -> located data (:mod:`dlquiz.yamlpos`): safe composer only, positions
+   for every node, duplicate keys, tabs, alias bombs;
+3. the JSON Schema (:mod:`dlquiz.deckschema`), the same one editors use;
+4. rules a schema can't express (:func:`rule_errors`): unique card ids, known
+   topics, generators (with their ``params_schema``) and exercises, cloze
+   markers, choice answers within range.
+
+A deck with any error is a ``BrokenDeck`` carrying all of them; nothing here
+raises for bad input, so one broken deck never stops the others. What counts
+as "known" (topics, generators, exercises) comes in a
+:class:`ValidationContext`, so tests can supply their own and the parsed-deck
+cache can key on its fingerprint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from dlquiz.deckexercises import build_exercise, exercise_rule_errors
+from dlquiz.deckschema import did_you_mean, params_errors, schema_errors
+from dlquiz.model import (
+    CLOZE_RE,
+    BrokenDeck,
+    Card,
+    Deck,
+    DeckError,
+    SourceRef,
+    frozen_mapping,
+)
+from dlquiz.yamlpos import DocPath, Located, YamlFatal, YamlProblem, format_path, load_located
+
+LoadResult = Deck | BrokenDeck
+TOPICS_FILE = Path(__file__).resolve().parent / "topics.yaml"
+
+
+@dataclass(frozen=True)
+class ValidationContext:
+    """What a deck may refer to: topic ids, numeric generators, exercise ids.
+
+    ``exercise_ids`` is ``None`` when the exercise registry is not available
+    (then ``code`` cards are not checked against it); ``generators`` maps each
+    generator name to its ``params_schema``.
+    """
+
+    topics: frozenset[str]
+    generators: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    exercise_ids: frozenset[str] | None = None
+
+    def fingerprint(self) -> str:
+        """A hash of everything that can change a deck's verdict (the cache keys on it)."""
+        blob = json.dumps(
+            {
+                "topics": sorted(self.topics),
+                "generators": {k: self.generators[k] for k in sorted(self.generators)},
+                "exercises": None if self.exercise_ids is None else sorted(self.exercise_ids),
+            },
+            sort_keys=True,
+            default=str,
+        )
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    def topic_known(self, topic: str) -> bool:
+        """``detection.nms`` is known, and so is any finer id under it (``detection.nms.soft``)."""
+        if topic in self.topics:
+            return True
+        parts = topic.split(".")
+        return any(".".join(parts[:n]) in self.topics for n in range(1, len(parts)))
+
+
+def load_topic_ids(path: Path = TOPICS_FILE) -> frozenset[str]:
+    """The topic ids of ``dlquiz/topics.yaml``."""
+    from yaml import safe_load
+
+    data = safe_load(path.read_text(encoding="utf-8")) or {}
+    return frozenset(str(t["id"]) for t in data.get("topics", []) if isinstance(t, dict))
+
+
+def _generator_schemas() -> dict[str, Mapping[str, Any]]:
+    from dlquiz import numeric
+
+    try:
+        names = numeric.generator_names()
+    except ImportError:
+        # The generator modules are missing or broken; the registry then holds
+        # whatever registered itself (and will not retry the import).
+        names = numeric.generator_names()
+    return {name: dict(numeric.get_generator(name).params_schema) for name in names}
+
+
+def _exercise_ids() -> frozenset[str] | None:
+    try:
+        from dlquiz.grading import registry
+    except ImportError:
+        return None
+    return frozenset(registry.exercise_ids())
+
+
+def default_context() -> ValidationContext:
+    """The context of this installation: real topics, generators and bundled exercises."""
+    return ValidationContext(
+        topics=load_topic_ids(),
+        generators=_generator_schemas(),
+        exercise_ids=_exercise_ids(),
+    )
+
+
+def decode_deck_bytes(data: bytes) -> tuple[str | None, YamlProblem | None]:
+    """Strict UTF-8 (BOM allowed); a problem names the first bad byte's offset and line."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        bad = data[exc.start : exc.start + 1].hex()
+        return None, YamlProblem(
+            line, col, (),
+            f"not valid UTF-8: byte 0x{bad} at offset {exc.start} (line {line}); "
+            "save the file as UTF-8",
+        )
+
+
+def _card_rule_errors(card: dict[str, Any], base: DocPath, located: Located,
+                      ctx: ValidationContext, local_exercises: set[str]) -> list[YamlProblem]:
+    out: list[YamlProblem] = []
+
+    def add(where: DocPath, message: str) -> None:
+        line, col = located.pos(base + where)
+        out.append(YamlProblem(line, col, base + where, message))
+
+    topics = card.get("topics")
+    if isinstance(topics, list):
+        for j, topic in enumerate(topics):
+            if isinstance(topic, str) and topic and not ctx.topic_known(topic):
+                add(("topics", j), f"unknown topic {topic!r}{did_you_mean(topic, ctx.topics)}; "
+                                   "see dlquiz/topics.yaml")
+    kind = card.get("type")
+    if kind == "cloze" and isinstance(card.get("text"), str) and card["text"]:
+        if not CLOZE_RE.search(card["text"]):
+            add(("text",), "cloze text has no {{c1::...}} deletion")
+    if kind == "choice":
+        choices, answer = card.get("choices"), card.get("answer")
+        if isinstance(choices, list) and len(choices) >= 2:
+            answers = [(("answer",), answer)] if isinstance(answer, int) else (
+                [(("answer", j), a) for j, a in enumerate(answer)]
+                if isinstance(answer, list) else [])
+            for where, index in answers:
+                if isinstance(index, int) and not isinstance(index, bool) \
+                        and index >= len(choices):
+                    add(where, f"answer {index} is out of range: there are {len(choices)} "
+                               f"choices, numbered 0 to {len(choices) - 1}")
+    if kind == "numeric" and isinstance(card.get("generator"), str) and card["generator"]:
+        name = card["generator"]
+        if name not in ctx.generators:
+            add(("generator",), f"unknown numeric generator {name!r}"
+                                f"{did_you_mean(name, ctx.generators)}; known: "
+                                f"{', '.join(sorted(ctx.generators)) or 'none'}")
+        else:
+            params = card.get("params", {})
+            if isinstance(params, dict):
+                out.extend(params_errors(ctx.generators[name], params, located,
+                                         base + ("params",)))
+    if kind == "code" and isinstance(card.get("exercise"), str) and ctx.exercise_ids is not None:
+        name = card["exercise"]
+        known = ctx.exercise_ids | local_exercises
+        if name not in known:
+            add(("exercise",), f"unknown exercise {name!r}{did_you_mean(name, known)}")
+    return out
+
+
+def rule_errors(located: Located, ctx: ValidationContext, deck_dir: Path) -> list[YamlProblem]:
+    """Problems no JSON Schema can express (the data has already been schema-checked)."""
+    data = located.data
+    out: list[YamlProblem] = []
+    exercises = data.get("exercises") if isinstance(data.get("exercises"), list) else []
+    local = {e["id"] for e in exercises if isinstance(e, dict) and isinstance(e.get("id"), str)}
+    out.extend(exercise_rule_errors(exercises, located, deck_dir, ctx.exercise_ids))
+    for spec_index, spec in enumerate(exercises):
+        if isinstance(spec, dict) and isinstance(spec.get("topics"), list):
+            fake_card = {"topics": spec["topics"]}
+            out.extend(_card_rule_errors(fake_card, ("exercises", spec_index), located, ctx, local))
+    cards = data.get("cards")
+    if not isinstance(cards, list):
+        return out
+    first_line: dict[str, int] = {}
+    for i, card in enumerate(cards):
+        if not isinstance(card, dict):
+            continue
+        card_id = card.get("id")
+        if isinstance(card_id, str):
+            line, col = located.pos(("cards", i, "id"))
+            if card_id in first_line:
+                out.append(YamlProblem(line, col, ("cards", i, "id"),
+                                       f"duplicate card id {card_id!r} "
+                                       f"(first used on line {first_line[card_id]})"))
+            else:
+                first_line[card_id] = line
+        out.extend(_card_rule_errors(card, ("cards", i), located, ctx, local))
+    return out
+
+
+def _tuple(value: Any) -> tuple[Any, ...]:
+    return tuple(value) if isinstance(value, list) else ()
+
+
+def build_deck(located: Located, path: str, *, bundled: bool) -> Deck:
+    """The model of a deck document that passed every check."""
+    data = located.data
+    deck_id = data["id"]
+    cards = []
+    for i, c in enumerate(data["cards"]):
+        answer = c.get("answer", ())
+        line, col = located.pos(("cards", i))
+        cards.append(Card(
+            deck_id=deck_id,
+            id=c["id"],
+            type=c["type"],
+            topics=tuple(c["topics"]),
+            front=c.get("front", ""),
+            back=c.get("back", ""),
+            explanation=c.get("explanation", ""),
+            refs=_tuple(c.get("refs")),
+            tags=_tuple(c.get("tags")),
+            choices=_tuple(c.get("choices")),
+            answer=(answer,) if isinstance(answer, int) else tuple(answer),
+            text=c.get("text", ""),
+            generator=c.get("generator", ""),
+            params=frozen_mapping(c.get("params")),
+            exercise=c.get("exercise", ""),
+            source=SourceRef(path, line, col),
+        ))
+    base_dir = Path(path).resolve().parent
+    exercises = tuple(
+        build_exercise(spec, SourceRef(path, *located.pos(("exercises", i))), base_dir)
+        for i, spec in enumerate(data.get("exercises") or ())
+    )
+    id_line, id_col = located.pos(("id",))
+    return Deck(
+        id=deck_id,
+        title=data["title"],
+        description=data.get("description", ""),
+        cards=tuple(cards),
+        tags=_tuple(data.get("tags")),
+        source=SourceRef(path, id_line, id_col),
+        bundled=bundled,
+        exercises=exercises,
+    )
+
+
+def _broken(path: str, problems: list[YamlProblem], deck_id: str = "") -> BrokenDeck:
+    errors = sorted({
+        DeckError(path, p.line, p.column, format_path(p.doc_path), p.message) for p in problems
+    }, key=lambda e: (e.line, e.column, e.doc_path, e.message))
+    return BrokenDeck(path=path, errors=tuple(errors), deck_id=deck_id)
+
+
+def load_deck_bytes(data: bytes, path: str, ctx: ValidationContext, *,
+                    bundled: bool = False) -> LoadResult:
+    """Parse and validate one deck file's content; never raises for bad content."""
+    text, problem = decode_deck_bytes(data)
+    if text is None:
+        return _broken(path, [problem] if problem else [])
+    try:
+        located = load_located(text)
+    except YamlFatal as exc:
+        return _broken(path, [exc.problem])
+    if located is None:
+        return _broken(path, [YamlProblem(1, 1, (), "empty deck file: expected a mapping with "
+                                                    "id, title, description and cards")])
+    if not isinstance(located.data, dict):
+        from dlquiz.deckschema import describe_value
+
+        line, col = located.pos(())
+        return _broken(path, [YamlProblem(line, col, (), "a deck file must be a mapping with id, "
+                                          f"title, description and cards; got "
+                                          f"{describe_value(located.data)}")])
+    problems = list(located.problems)
+    problems.extend(schema_errors(located))
+    problems.extend(rule_errors(located, ctx, Path(path).resolve().parent))
+    deck_id = located.data.get("id") if isinstance(located.data.get("id"), str) else ""
+    if problems:
+        return _broken(path, problems, deck_id)
+    return build_deck(located, path, bundled=bundled)
+
+
+def load_deck_file(path: str | Path, ctx: ValidationContext, *,
+                   bundled: bool = False) -> LoadResult:
+    """Read and load one deck file (an unreadable file is a broken deck too)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return _broken(str(path), [YamlProblem(1, 1, (), f"cannot read file: {exc.strerror}")])
+    return load_deck_bytes(data, str(path), ctx, bundled=bundled)

@@ -1,0 +1,284 @@
+"""The JSON Schema (draft 2020-12) of deck format v1, and readable schema errors.
+
+The schema is published (``dlquiz decks schema``) so editors running
+yaml-language-server validate and complete decks as they are typed, and the
+loader validates every deck with it too, so the editor and dlquiz never
+disagree. Per-type card rules use ``if``/``then`` on ``type`` rather than
+``oneOf``: a ``oneOf`` failure says "not valid under any of the given
+schemas", while ``if``/``then`` reports the actual missing or unknown key.
+
+:func:`schema_errors` turns ``jsonschema`` errors into people's messages
+("expected a list of strings, got a number", "unknown key 'fornt' (did you
+mean 'front'?)") located through the :class:`~dlquiz.yamlpos.Located` marks.
+Rules a schema cannot express (unique ids, known topics/generators/exercises,
+cloze markers, answer ranges) live in :mod:`dlquiz.decks`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from functools import lru_cache
+from typing import Any, Iterator, Mapping
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from dlquiz.model import CARD_TYPES
+from dlquiz.yamlpos import DocPath, Located, YamlProblem
+
+SCHEMA_ID = "https://dlquiz.invalid/schema/deck-v1.json"
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+SLUG_HINT = "use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit"
+
+_TEXT = {"type": "string", "minLength": 1}
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+_SLUG = {"type": "string", "pattern": SLUG_PATTERN}
+
+_COMMON_CARD = {
+    "id": {**_SLUG, "description": "Stable id, unique in the deck. Never rename it: "
+                                   "the review history hangs on it."},
+    "type": {"enum": list(CARD_TYPES)},
+    "topics": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1,
+               "description": "Topic ids from dlquiz/topics.yaml, or finer ids under them."},
+    "explanation": {"type": "string", "description": "The *why* an interviewer probes for."},
+    "refs": _STRINGS,
+    "tags": _STRINGS,
+}
+
+#: Per card type: (extra properties, required keys beyond id/type/topics).
+_CARD_TYPES: dict[str, tuple[dict[str, Any], list[str]]] = {
+    "basic": ({"front": _TEXT, "back": _TEXT}, ["front", "back"]),
+    "choice": (
+        {
+            "front": _TEXT,
+            "choices": {"type": "array", "items": _TEXT, "minItems": 2},
+            "answer": {
+                "anyOf": [
+                    {"type": "integer", "minimum": 0},
+                    {"type": "array", "items": {"type": "integer", "minimum": 0},
+                     "minItems": 1, "uniqueItems": True},
+                ],
+                "description": "0-based index of the right choice, or a list for "
+                               "'select all that apply'.",
+            },
+        },
+        ["front", "choices", "answer", "explanation"],
+    ),
+    "cloze": ({"text": {**_TEXT, "description": "Text with {{c1::hidden}} spans."}}, ["text"]),
+    "numeric": (
+        {"front": {"type": "string"}, "generator": _TEXT, "params": {"type": "object"}},
+        ["generator"],
+    ),
+    "code": ({"front": {"type": "string"}, "exercise": _SLUG}, ["exercise"]),
+}
+
+_EXERCISE: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "title", "topics", "function", "signature", "prompt", "starter",
+                 "hints", "solution", "reference", "cases"],
+    "additionalProperties": False,
+    "properties": {
+        "id": _SLUG,
+        "title": _TEXT,
+        "topics": _COMMON_CARD["topics"],
+        "function": {"type": "string", "pattern": r"^[A-Za-z_][A-Za-z0-9_]*$"},
+        "signature": _TEXT,
+        "prompt": _TEXT,
+        "starter": _TEXT,
+        "hints": {"type": "array", "items": _TEXT, "minItems": 1},
+        "solution": _TEXT,
+        "reference": {"type": "string", "pattern": r"^[^:\s]+:[A-Za-z_][A-Za-z0-9_]*$",
+                      "description": "module:function, or file.py:function beside the deck."},
+        "cases": {"type": ["string", "object"],
+                  "description": "module:function(rng) -> list[Case], or file.py:function."},
+        "checker": {"type": "object", "required": ["name"],
+                    "properties": {"name": _TEXT}},
+        "limits": {"type": "object", "additionalProperties": False,
+                   "properties": {"time_s": {"type": "number", "exclusiveMinimum": 0},
+                                  "memory_mb": {"type": "integer", "minimum": 1}}},
+        "forbidden": _STRINGS,
+        "perf_multiple": {"type": "number", "exclusiveMinimum": 0},
+        "result_arg": {"type": "string"},
+    },
+}
+
+DECK_KEYS = ("id", "title", "description", "tags", "cards", "exercises")
+
+
+def card_keys(card_type: str) -> tuple[str, ...]:
+    """Every key a card of ``card_type`` may have."""
+    return tuple(_COMMON_CARD) + tuple(_CARD_TYPES[card_type][0])
+
+
+@lru_cache(maxsize=1)
+def deck_schema() -> dict[str, Any]:
+    """The deck JSON Schema (a fresh dict is never needed: treat it as read-only)."""
+    typed = []
+    for name, (extra, required) in _CARD_TYPES.items():
+        typed.append({
+            "if": {"required": ["type"], "properties": {"type": {"const": name}}},
+            "then": {
+                "required": ["id", "type", "topics", *required],
+                "properties": {**_COMMON_CARD, **extra},
+                "additionalProperties": False,
+            },
+        })
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "dlquiz deck (format v1)",
+        "type": "object",
+        "required": ["id", "title", "description", "cards"],
+        "additionalProperties": False,
+        "properties": {
+            "id": {**_SLUG, "description": "Deck id, unique across all decks."},
+            "title": _TEXT,
+            "description": {"type": "string"},
+            "tags": _STRINGS,
+            "cards": {"type": "array", "items": {"$ref": "#/$defs/card"}},
+            "exercises": {"type": "array", "items": {"$ref": "#/$defs/exercise"}},
+        },
+        "$defs": {
+            "card": {
+                "type": "object",
+                "required": ["type"],
+                "properties": {"type": _COMMON_CARD["type"]},
+                "allOf": typed,
+            },
+            "exercise": _EXERCISE,
+        },
+    }
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(deck_schema())
+
+
+_TYPE_WORDS = {
+    "string": ("a string", "strings"),
+    "integer": ("an integer", "integers"),
+    "number": ("a number", "numbers"),
+    "boolean": ("true/false", "booleans"),
+    "object": ("a mapping", "mappings"),
+    "array": ("a list", "lists"),
+    "null": ("nothing", "nulls"),
+}
+
+
+def describe_schema(schema: Mapping[str, Any], plural: bool = False) -> str:
+    """What a schema expects, in words: "a list of strings", "an integer or a list ..."."""
+    alternatives = schema.get("anyOf") or schema.get("oneOf")
+    if alternatives:
+        return " or ".join(describe_schema(alt, plural) for alt in alternatives)
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        return " or ".join(describe_schema({**schema, "type": k}, plural) for k in kind)
+    if kind == "array" and isinstance(schema.get("items"), Mapping):
+        return ("lists of " if plural else "a list of ") + describe_schema(schema["items"], True)
+    if "enum" in schema:
+        return "one of " + ", ".join(map(str, schema["enum"]))
+    words = _TYPE_WORDS.get(str(kind), ("a value", "values"))
+    return words[1] if plural else words[0]
+
+
+def describe_value(value: Any) -> str:
+    """What a value is, in words, with a short excerpt: "a string ('fifty')"."""
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"true/false ({str(value).lower()})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        excerpt = value if len(value) <= 30 else value[:27] + "..."
+        return f"a string ({excerpt!r})"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"
+
+
+def did_you_mean(word: str, choices: Any) -> str:
+    """`` (did you mean 'front'?)`` when a close match exists, else ``""``."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _unknown_keys(error: ValidationError, base: DocPath, located: Located,
+                  path: DocPath) -> Iterator[YamlProblem]:
+    allowed = list(error.schema.get("properties", {}))
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    card_type = instance.get("type") if path[:1] == ("cards",) and len(path) == 2 else None
+    for key in instance:
+        if key in allowed:
+            continue
+        where = base + path + (key,)
+        line, col = located.key_pos(where)
+        if card_type in _CARD_TYPES and any(key in card_keys(t) for t in _CARD_TYPES):
+            message = f"key {key!r} does not apply to {card_type} cards"
+        else:
+            message = f"unknown key {key!r}{did_you_mean(key, allowed)}"
+        yield YamlProblem(line, col, where, message)
+
+
+def _message(error: ValidationError) -> str:
+    """A person's message for one jsonschema error (validators other than unknown keys)."""
+    kind, value, schema = error.validator, error.instance, error.schema
+    if kind in ("type", "anyOf", "oneOf"):
+        return f"expected {describe_schema(schema)}, got {describe_value(value)}"
+    if kind == "enum":
+        return f"{value!r} is not one of {', '.join(map(str, error.validator_value))}"
+    if kind == "pattern":
+        if error.validator_value == SLUG_PATTERN:
+            return f"{value!r} is not a valid id ({SLUG_HINT})"
+        return f"{value!r} does not have the expected form ({schema.get('description', '')})"
+    if kind == "minLength":
+        return "must not be empty"
+    if kind == "minItems":
+        need = error.validator_value
+        return f"expected at least {need} item{'s' if need != 1 else ''}, got {len(value)}"
+    if kind == "uniqueItems":
+        return "items must not repeat"
+    if kind in ("minimum", "exclusiveMinimum"):
+        sign = "at least" if kind == "minimum" else "greater than"
+        return f"must be {sign} {error.validator_value}, got {value}"
+    return error.message
+
+
+def _missing(error: ValidationError) -> list[str]:
+    present = error.instance if isinstance(error.instance, dict) else {}
+    return [key for key in error.validator_value if key not in present]
+
+
+def map_errors(errors: Iterator[ValidationError], located: Located,
+               base: DocPath = ()) -> list[YamlProblem]:
+    """Located problems for jsonschema ``errors`` of the value at ``base`` in ``located``."""
+    out: list[YamlProblem] = []
+    for error in errors:
+        path: DocPath = tuple(error.absolute_path)
+        if error.validator == "additionalProperties":
+            out.extend(_unknown_keys(error, base, located, path))
+            continue
+        where = base + path
+        line, col = located.pos(where)
+        if error.validator == "required":
+            out.extend(YamlProblem(line, col, where, f"missing required field {key!r}")
+                       for key in _missing(error))
+            continue
+        if error.validator in ("if", "allOf"):
+            continue  # the "then" errors are reported on their own
+        out.append(YamlProblem(line, col, where, _message(error)))
+    return out
+
+
+def schema_errors(located: Located) -> list[YamlProblem]:
+    """Every schema violation of a deck document, located, in document order."""
+    problems = map_errors(_validator().iter_errors(located.data), located)
+    return sorted(problems, key=lambda p: (p.line, p.column))
+
+
+def params_errors(schema: Mapping[str, Any], params: Any, located: Located,
+                  base: DocPath) -> list[YamlProblem]:
+    """Violations of a numeric generator's ``params_schema`` by ``params`` (found at ``base``)."""
+    validator = Draft202012Validator(dict(schema))
+    return map_errors(validator.iter_errors(params), located, base)
