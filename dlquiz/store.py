@@ -389,15 +389,18 @@ class Store:
     def reviews(self, item_key: str | None = None) -> Iterator[Review]:
         """Reviews in the order they happened (``reviewed_at``, then write order)."""
         where, params = ("WHERE item_key = ?", (item_key,)) if item_key else ("", ())
-        cursor = self.connection.execute(
-            f"{_SELECT_REVIEWS} {where} ORDER BY reviewed_at, rowid", params
-        )
-        for row in cursor:
-            yield _review_from_row(row)
+        try:
+            cursor = self.connection.execute(
+                f"{_SELECT_REVIEWS} {where} ORDER BY reviewed_at, rowid", params
+            )
+            for row in cursor:
+                yield _review_from_row(row)
+        except sqlite3.DatabaseError as exc:
+            self._raise(exc)
 
     def review_days(self) -> Iterator[tuple[str, str]]:
         """``(review id, study day)`` for every review, for exports."""
-        yield from self.connection.execute("SELECT id, study_day FROM reviews")
+        yield from self.query("SELECT id, study_day FROM reviews")  # type: ignore[misc]
 
     def import_reviews(self, reviews: Iterable[tuple[Review, str]]) -> int:
         """Merge ``(review, study_day)`` pairs by review id, then rebuild.
