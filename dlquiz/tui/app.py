@@ -1,0 +1,79 @@
+"""The dlquiz Textual app: modes, global keys and wiring, nothing else.
+
+Modes are the top-level places (decks, exercises, stats, settings), each with
+its own screen stack; study sessions and exercises are pushed on top of the
+mode they were started from, so ``escape`` always goes back one screen.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from dlquiz.tui.context import AppContext
+from dlquiz.tui.screens.exercises import ExercisesScreen
+from dlquiz.tui.screens.help import HelpScreen
+from dlquiz.tui.screens.home import HomeScreen
+from dlquiz.tui.screens.settings import SettingsScreen
+from dlquiz.tui.screens.stats import StatsScreen
+
+#: Themes offered in Settings (any Textual theme name works in config.toml).
+THEMES = ("textual-dark", "textual-light", "nord", "gruvbox", "solarized-light")
+
+
+class DlquizApp(App[None]):
+    """Spaced-repetition study and graded coding exercises in the terminal."""
+
+    TITLE = "dlquiz"
+    CSS_PATH = "app.tcss"
+    MODES = {
+        "home": HomeScreen,
+        "exercises": ExercisesScreen,
+        "stats": StatsScreen,
+        "settings": SettingsScreen,
+    }
+    DEFAULT_MODE = "home"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("question_mark", "help", "Keys", key_display="?"),
+    ]
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+
+    def on_mount(self) -> None:
+        theme = getattr(self.ctx.config, "theme", "")
+        if theme in self.available_themes:
+            self.theme = theme
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_go(self, mode: str) -> None:
+        """Switch to a top-level place (``home``, ``exercises``, ``stats``, ``settings``)."""
+        self.switch_mode(mode)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Decks", "Your decks and what is due", lambda: self.action_go("home"))
+        yield SystemCommand(
+            "Exercises", "All coding exercises", lambda: self.action_go("exercises")
+        )
+        yield SystemCommand("Stats", "Reviews, forecast and mastery", lambda: self.action_go("stats"))
+        yield SystemCommand("Settings", "Daily limits, day start, theme", lambda: self.action_go("settings"))
+        yield SystemCommand("Keys", "Every key binding", self.action_help)
+
+    async def action_quit(self) -> None:
+        for screen in self.screen_stack:
+            flush = getattr(screen, "flush_draft", None)
+            if flush is not None:
+                flush()
+        self.exit()
+
+    def on_unmount(self) -> None:
+        self.ctx.close()

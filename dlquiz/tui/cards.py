@@ -1,0 +1,107 @@
+"""How each card type reads on screen: pure functions from model objects to Markdown.
+
+No Textual here, so the rendering of every card type is testable on its own
+and the review screen only decides *when* to show what.
+"""
+
+from __future__ import annotations
+
+import string
+from typing import TYPE_CHECKING, Sequence
+
+from dlquiz.model import render_cloze
+
+if TYPE_CHECKING:
+    from dlquiz.model import Card, Exercise, Item
+    from dlquiz.numeric.registry import NumericProblem
+
+#: Labels for choices: ``A``..``Z``; keys ``a``.. or ``1``.. pick them.
+CHOICE_LABELS = string.ascii_uppercase
+
+
+def header(item: Item) -> str:
+    """``deck · topic, topic · type`` (plus the cloze number) for the title bar."""
+    card = item.card
+    kind = f"cloze c{item.cloze}" if item.cloze else card.type
+    return f"{card.deck_id} · {', '.join(card.topics)} · {kind}"
+
+
+def choice_index(key: str, count: int) -> int | None:
+    """The choice a key picks: ``a``/``A``/``1`` → 0, ...; None when out of range."""
+    if len(key) != 1:
+        return None
+    if key.isdigit():
+        index = int(key) - 1
+    elif key.isalpha():
+        index = CHOICE_LABELS.index(key.upper()) if key.upper() in CHOICE_LABELS else -1
+    else:
+        return None
+    return index if 0 <= index < count else None
+
+
+def choice_lines(card: Card, selected: Sequence[int], *, revealed: bool) -> str:
+    """The choices as a Markdown list; after grading, ✓ marks right ones and ✗ wrong picks."""
+    lines = []
+    for i, text in enumerate(card.choices):
+        mark = "  "
+        if revealed and i in card.answer:
+            mark = "✓ "
+        elif revealed and i in selected:
+            mark = "✗ "
+        elif i in selected:
+            mark = "● "
+        lines.append(f"- {mark}**{CHOICE_LABELS[i]}** ({i + 1}) {text}")
+    return "\n".join(lines)
+
+
+def front(item: Item, *, problem: NumericProblem | None = None,
+          exercise: Exercise | None = None, selected: Sequence[int] = ()) -> str:
+    """What the learner sees before answering."""
+    card = item.card
+    if card.type == "cloze":
+        return render_cloze(card.text, item.cloze, reveal=False)
+    if card.type == "choice":
+        many = " *(select all that apply, then enter)*" if len(card.answer) > 1 else ""
+        return f"{card.front}{many}\n\n{choice_lines(card, selected, revealed=False)}"
+    if card.type == "numeric":
+        lead = f"{card.front}\n\n" if card.front else ""
+        question = problem.question if problem is not None else "(problem unavailable)"
+        unit = f" *(in {problem.unit}; units optional)*" if problem is not None and problem.unit else ""
+        return f"{lead}{question}{unit}"
+    if card.type == "code":
+        if exercise is None:
+            return f"Coding exercise `{card.exercise}` is not available."
+        return (f"### Coding exercise: {exercise.title}\n\nImplement `{exercise.signature}`.\n\n"
+                "Press **enter** to open the editor and grader.")
+    return card.front
+
+
+def back(item: Item, *, problem: NumericProblem | None = None,
+         selected: Sequence[int] = ()) -> str:
+    """What is shown after reveal or grading: the answer and the *why*."""
+    card = item.card
+    parts: list[str] = []
+    if card.type == "cloze":
+        parts.append(render_cloze(card.text, item.cloze, reveal=True))
+    elif card.type == "choice":
+        parts.append(choice_lines(card, selected, revealed=True))
+    elif card.type == "numeric" and problem is not None:
+        parts.append(f"**Answer:** {format_answer(problem)}")
+        parts.append(problem.explanation)
+    elif card.back:
+        parts.append(card.back)
+    if card.explanation:
+        parts.append(card.explanation)
+    if card.refs:
+        parts.append("*" + "; ".join(card.refs) + "*")
+    return "\n\n---\n\n".join(p for p in parts if p.strip()) if card.type != "choice" else (
+        "\n\n".join(p for p in parts if p.strip())
+    )
+
+
+def format_answer(problem: NumericProblem) -> str:
+    """The expected answer as text: ``problem.answer_format`` when given, else the numbers."""
+    if problem.answer_format:
+        return problem.answer_format
+    numbers = ", ".join(f"{x:g}" for x in problem.answer)
+    return f"{numbers} {problem.unit}".strip()

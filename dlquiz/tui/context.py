@@ -1,0 +1,176 @@
+"""The app's handle on the core: paths, catalog, config, clock and the store thread.
+
+Why one database thread: :class:`dlquiz.store.Store` wraps one ``sqlite3``
+connection, which may only be used on the thread that opened it. Every store
+and session call therefore runs on a single-worker executor
+(:meth:`AppContext.db`), which also serialises them, while the UI thread only
+awaits the result. Grading runs on Textual thread workers (it never touches
+the store); its attempt is then recorded through :meth:`AppContext.db`.
+
+The clock is injectable (``now``) so tests and snapshots are deterministic.
+The TUI holds no scheduling, grading or SQL logic: everything here is a call
+into the core.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar
+
+from dlquiz.paths import Paths
+
+if TYPE_CHECKING:
+    from dlquiz.catalog import Catalog
+    from dlquiz.config import Settings
+    from dlquiz.session import ItemIndex, SchedulingConfig
+    from dlquiz.store import Store
+
+T = TypeVar("T")
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class AppContext:
+    """Everything a screen needs from the outside world, created once per app run."""
+
+    paths: Paths
+    deck_paths: Sequence[str] = ()
+    now: Callable[[], datetime] = utc_now
+    #: Seed for queue shuffles and numeric draws (None: fresh each run).
+    seed: int | None = None
+    #: When set, show only these deck ids (tests and benchmarks use it to hide bundled decks).
+    only_decks: tuple[str, ...] = ()
+    _catalog: Catalog | None = field(default=None, repr=False)
+    _config: Settings | None = field(default=None, repr=False)
+    _store: Store | None = field(default=None, repr=False)
+    _executor: ThreadPoolExecutor | None = field(default=None, repr=False)
+    _index: ItemIndex | None = field(default=None, repr=False)
+    _index_of: object = field(default=None, repr=False)
+
+    # -- catalog and config ------------------------------------------------------------
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self.reload_catalog()
+        assert self._catalog is not None
+        return self._catalog
+
+    def reload_catalog(self) -> Catalog:
+        """Re-read every deck (after an edit in ``$EDITOR``)."""
+        from dataclasses import replace
+
+        from dlquiz.catalog import load_catalog
+
+        catalog = load_catalog(self.paths, tuple(self.deck_paths))
+        if self.only_decks:
+            extra = tuple(str(Path(p).resolve()) for p in self.deck_paths)
+            catalog = replace(
+                catalog,
+                decks=tuple(d for d in catalog.decks if d.id in self.only_decks),
+                broken=tuple(b for b in catalog.broken
+                             if b.deck_id in self.only_decks
+                             or str(Path(b.path).resolve()).startswith(extra or ("\0",))),
+            )
+        self._catalog = catalog
+        return catalog
+
+    def item_index(self) -> ItemIndex:
+        """All items of the loaded decks, keyed once per catalog load."""
+        from dlquiz.session import ItemIndex
+
+        if self._index is None or self._index_of is not self._catalog:
+            self._index = ItemIndex(list(self.catalog.items()))
+            self._index_of = self._catalog
+        return self._index
+
+    def scheduling(self) -> SchedulingConfig:
+        """The session's limits from the user's settings."""
+        return self.config.scheduling
+
+    @property
+    def config(self) -> Settings:
+        """The user's settings (``config.toml``), read once per run."""
+        if self._config is None:
+            from dlquiz.config import load_settings
+
+            self._config = load_settings(self.paths)
+        return self._config
+
+    def save_config(self, settings: Settings) -> None:
+        """Validate and write ``config.toml``; the next session uses the new limits."""
+        from dlquiz.config import save_settings
+
+        save_settings(self.paths, settings)
+        self._config = settings
+
+    def today(self) -> date:
+        """The study day for the current clock and the configured day start hour."""
+        from dlquiz.clock import study_day
+
+        return study_day(self.now(), self.config.day_start_hour)
+
+    # -- the database thread -----------------------------------------------------------
+
+    def _store_on_db_thread(self) -> Store:
+        """The store, opened lazily on the database thread (its connection lives there)."""
+        from dlquiz.store import Store
+
+        if self._store is None:
+            self._store = Store.open(self.paths.database)
+        return self._store
+
+    async def db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run ``fn(store, *args, **kwargs)`` on the database thread and await its result."""
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dlquiz-db")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._executor, lambda: fn(self._store_on_db_thread(), *args, **kwargs)
+        )
+
+    def db_sync(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Like :meth:`db` but blocking: only for worker threads and shutdown."""
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dlquiz-db")
+        future = self._executor.submit(lambda: fn(self._store_on_db_thread(), *args, **kwargs))
+        return future.result()
+
+    def close(self) -> None:
+        """Close the store on its own thread and stop the executor."""
+        if self._executor is not None:
+            if self._store is not None:
+                store, self._store = self._store, None
+                self._executor.submit(store.close).result()
+            self._executor.shutdown(wait=True)
+            self._executor = None
+        elif self._store is not None:
+            self._store.close()
+            self._store = None
+
+    # -- editor ------------------------------------------------------------------------
+
+    @staticmethod
+    def editor_command(path: Path, line: int = 1) -> list[str]:
+        """``$VISUAL``/``$EDITOR`` (default ``vi``) opening ``path`` at ``line`` when it can."""
+        import shlex
+
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        argv = shlex.split(editor)
+        name = Path(argv[0]).name
+        if name in {"vi", "vim", "nvim", "nano", "emacs", "micro", "kak", "hx", "joe", "ne"}:
+            return [*argv, f"+{line}", str(path)]
+        if name in {"code", "code-insiders", "subl", "zed"}:
+            return [*argv, "--wait", f"{path}:{line}"] if name.startswith("code") else [
+                *argv,
+                f"{path}:{line}",
+            ]
+        return [*argv, str(path)]

@@ -1,0 +1,164 @@
+"""Home: every deck with due / new / total counts, broken decks with their error.
+
+Counting due cards reads the store, so it runs on the database thread
+(:meth:`AppContext.db`) and fills the table when it returns; the table is
+drawn at once with the deck list so the first frame never waits on SQLite.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Static
+
+from dlquiz.tui.screens.base import BaseScreen
+
+if TYPE_CHECKING:
+    from dlquiz.tui.study import StudyPlan
+
+BROKEN = "broken"
+ALL_DUE = "all"
+
+
+class HomeScreen(BaseScreen[None]):
+    """The deck list; Enter studies the highlighted deck."""
+
+    CSS_PATH = Path(__file__).with_name("home.tcss")
+    BINDINGS = [
+        Binding("enter", "study", "Study deck", show=True),
+        Binding("a", "study_all", "All due"),
+        Binding("c", "cram", "Cram"),
+        Binding("x", "app.go('exercises')", "Exercises"),
+        Binding("t", "app.go('stats')", "Stats"),
+        Binding("o", "app.go('settings')", "Settings"),
+        Binding("r", "reload", "Reload decks"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static("dlquiz · decks", id="totals", classes="title-bar")
+        yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Deck", key="deck")
+        table.add_column("Due", key="due")
+        table.add_column("New", key="new")
+        table.add_column("Cards", key="cards")
+        table.add_column("Status", key="status")
+        self.fill_table()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted and self.query_one(DataTable).row_count:
+            self.refresh_counts()
+
+    # -- data ------------------------------------------------------------------------
+
+    def fill_table(self) -> None:
+        """(Re)list decks from the catalog, then ask the store for counts."""
+        table = self.query_one(DataTable)
+        table.clear()
+        catalog = self.ctx.catalog
+        for deck in sorted(catalog.decks, key=lambda d: d.title.lower()):
+            table.add_row(deck.title, "…", "…", str(len(deck.items())), "", key=deck.id)
+        for broken in catalog.broken:
+            name = broken.deck_id or Path(broken.path).name
+            table.add_row(name, "-", "-", "-", f"✗ {BROKEN}", key=f"{BROKEN}:{broken.path}")
+        self.refresh_counts()
+        self.show_detail()
+
+    @work(exclusive=True, group="home-counts")
+    async def refresh_counts(self) -> None:
+        from dlquiz.tui import study
+
+        counts, today_done = await self.ctx.db(study.deck_counts, self.ctx)
+        table = self.query_one(DataTable)
+        due_total = new_total = 0
+        for deck_id, (due, new) in counts.items():
+            if deck_id in table.rows:
+                table.update_cell(deck_id, "due", str(due))
+                table.update_cell(deck_id, "new", str(new))
+                due_total += due
+                new_total += new
+        totals = self.query_one("#totals", Static)
+        totals.update(
+            f"dlquiz · today: {due_total} due · {new_total} new · {today_done} reviewed"
+        )
+
+    def show_detail(self) -> None:
+        detail = self.query_one("#detail", Static)
+        key = self._highlighted_key()
+        if key is None:
+            detail.update("No decks found. Add YAML decks to the decks folder or pass --deck PATH.")
+            return
+        if key.startswith(f"{BROKEN}:"):
+            path = key.removeprefix(f"{BROKEN}:")
+            broken = next(b for b in self.ctx.catalog.broken if b.path == path)
+            errors = "\n".join(str(e) for e in broken.errors[:4]) or "could not be loaded"
+            detail.update(f"[b]Broken deck[/b] {path}\n{errors}")
+            detail.add_class("broken")
+            return
+        detail.remove_class("broken")
+        deck = self.ctx.catalog.deck(key)
+        detail.update(f"[b]{deck.title}[/b] — {deck.description}".strip())
+
+    def _highlighted_key(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return str(row_key.value)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_detail()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_study()
+
+    # -- actions ---------------------------------------------------------------------
+
+    def start(self, plan: StudyPlan) -> None:
+        from dlquiz.tui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen(plan))
+
+    def action_study(self) -> None:
+        from dlquiz.tui.study import StudyPlan
+
+        key = self._highlighted_key()
+        if key is None or key.startswith(f"{BROKEN}:"):
+            self.notify("That deck is broken: fix the error shown below it.", severity="warning")
+            return
+        self.start(StudyPlan(deck_id=key))
+
+    def action_study_all(self) -> None:
+        from dlquiz.tui.study import StudyPlan
+
+        self.start(StudyPlan())
+
+    def action_cram(self) -> None:
+        from dlquiz.tui.screens.dialogs import PickerScreen
+        from dlquiz.tui.study import StudyPlan, cram_choices
+
+        def chosen(value: str | None) -> None:
+            if value:
+                kind, _, name = value.partition(":")
+                if kind == "deck":
+                    self.start(StudyPlan(deck_id=name, cram=True))
+                else:
+                    self.start(StudyPlan(topic=name, cram=True))
+
+        self.app.push_screen(PickerScreen("Cram (schedule untouched): pick a deck or topic",
+                                          cram_choices(self.ctx.catalog)), chosen)
+
+    def action_reload(self) -> None:
+        self.ctx.reload_catalog()
+        self.fill_table()
+        self.notify("Decks reloaded.")

@@ -1,0 +1,142 @@
+"""What a study sitting is made of, and the core calls that run on the database thread.
+
+A :class:`StudyPlan` says *what* to study (one deck, one topic, or everything
+due; review or cram). The functions taking ``store`` first are meant for
+:meth:`AppContext.db`: they call :mod:`dlquiz.session` and return plain data
+for the screens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dlquiz.catalog import Catalog
+    from dlquiz.model import Exercise, Item
+    from dlquiz.numeric.registry import NumericProblem
+    from dlquiz.session import StudySession
+    from dlquiz.store import Store
+    from dlquiz.tui.context import AppContext
+
+
+@dataclass(frozen=True)
+class StudyPlan:
+    """One deck (``deck_id``), one topic (``topic``, prefix match), or all decks (neither)."""
+
+    deck_id: str | None = None
+    topic: str | None = None
+    cram: bool = False
+
+    def describe(self) -> str:
+        what = self.deck_id or (f"topic {self.topic}" if self.topic else "all decks")
+        return f"{'cram · ' if self.cram else ''}{what}"
+
+
+def topic_matches(topic: str, wanted: str) -> bool:
+    """``detection`` matches ``detection.nms`` and ``detection`` itself, not ``detections``."""
+    return topic == wanted or topic.startswith(wanted + ".")
+
+
+def plan_items(catalog: Catalog, plan: StudyPlan) -> list[Item]:
+    """The items a plan covers, in catalog order."""
+    if plan.deck_id:
+        return list(catalog.deck(plan.deck_id).items())
+    items = list(catalog.items())
+    if plan.topic:
+        wanted = plan.topic
+        items = [i for i in items if any(topic_matches(t, wanted) for t in i.card.topics)]
+    return items
+
+
+def cram_choices(catalog: Catalog) -> list[tuple[str, str]]:
+    """Picker rows: every deck, then every top-level topic area and topic in use."""
+    rows = [(f"deck:{d.id}", f"deck   {d.title}") for d in sorted(catalog.decks, key=lambda d: d.title)]
+    topics: set[str] = set()
+    for item in catalog.items():
+        for topic in item.card.topics:
+            parts = topic.split(".")
+            topics.update(".".join(parts[: n + 1]) for n in range(min(len(parts), 2)))
+    rows += [(f"topic:{t}", f"topic  {t}") for t in sorted(topics)]
+    return rows
+
+
+def deck_counts(store: Store, ctx: AppContext) -> tuple[dict[str, tuple[int, int]], int]:
+    """Per-deck (due, new) for today, and how many reviews were logged today."""
+    from dlquiz.session import queue_counts
+
+    today = ctx.today()
+    counts = queue_counts(store, ctx.item_index(), today, ctx.scheduling())
+    done = store.reviewed_on(today.isoformat()) + store.introduced_on(today.isoformat())
+    return counts, done
+
+
+def build_session(store: Store, ctx: AppContext, plan: StudyPlan) -> StudySession:
+    from dlquiz.session import StudySession
+
+    items = plan_items(ctx.catalog, plan)
+    return StudySession.build(
+        items,
+        store,
+        config=ctx.scheduling(),
+        mode="cram" if plan.cram else "review",
+        seed=ctx.seed if ctx.seed is not None else int(ctx.now().timestamp()),
+        now=ctx.now(),
+    )
+
+
+@dataclass(frozen=True)
+class CardView:
+    """Everything the review screen needs to show the current card (built off the UI thread)."""
+
+    item: Item
+    kind: str
+    done: int
+    remaining: int
+    redrills: int
+    problem: NumericProblem | None = None
+    exercise: Exercise | None = None
+    error: str = ""
+
+
+def current_view(store: Store, ctx: AppContext, session: StudySession) -> CardView | None:
+    """The current card with its numeric problem drawn or exercise resolved; None at the end.
+
+    Runs on the database thread so the first NumPy import (numeric generators)
+    and exercise loading never stall the UI.
+    """
+    item = session.current()
+    if item is None:
+        return None
+    progress = session.progress
+    redrills = sum(1 for e in session.queue[session.position:] if e.kind == "redrill")
+    card = ctx.catalog.item(item.key)
+    item = card or item
+    problem = exercise = None
+    error = ""
+    if item.card.type == "numeric":
+        try:
+            problem = draw_problem(ctx, item)
+        except Exception as exc:  # a generator bug must not end the session
+            error = f"could not draw this problem: {exc}"
+    elif item.card.type == "code":
+        exercise = ctx.catalog.exercise(item.card.exercise)
+        if exercise is None:
+            error = f"exercise {item.card.exercise!r} is not available"
+    return CardView(item, session.current_kind() or "", progress.done, progress.remaining,
+                    redrills, problem, exercise, error)
+
+
+def draw_problem(ctx: AppContext, item: Item) -> NumericProblem:
+    """Fresh numbers for a numeric card (seeded by the context seed and the item, when set)."""
+    import numpy as np
+
+    from dlquiz.numeric.registry import get_generator
+
+    generator = get_generator(item.card.generator)
+    if ctx.seed is not None:
+        rng = np.random.default_rng([ctx.seed, *item.key.encode()])
+    else:
+        rng = np.random.default_rng()
+    drawn = generator.draw(rng, item.card.params)
+    return generator.solve(drawn, item.card.params)

@@ -1,0 +1,1 @@
+"""Reusable widgets. Each one carries its own ``DEFAULT_CSS`` and ``Message`` classes."""
