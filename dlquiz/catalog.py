@@ -122,31 +122,37 @@ def _clash(deck: Deck, message: str) -> BrokenDeck:
 
 
 def _resolve_clashes(results: list[LoadResult]) -> list[LoadResult]:
-    """First deck to claim a deck id (or a user exercise id) keeps it; later ones break."""
-    owners: dict[str, Deck] = {}
-    exercise_owner: dict[str, Deck] = {}
+    """First deck to claim a deck id (or a user exercise id) keeps it; later ones break.
+
+    A broken deck still claims its id when it has one, so fixing the first file
+    does not suddenly surface a clash in the second.
+    """
+    owners: dict[str, tuple[str, bool]] = {}
+    exercise_owner: dict[str, str] = {}
     out: list[LoadResult] = []
     for r in results:
         if isinstance(r, BrokenDeck):
+            if r.deck_id and r.deck_id not in owners:
+                owners[r.deck_id] = (r.path, False)
             out.append(r)
             continue
         first = owners.get(r.id)
         if first is not None:
-            kind = "bundled deck" if first.bundled else "deck"
+            kind = "bundled deck" if first[1] else "deck"
             out.append(_clash(r, f"deck id {r.id!r} is already used by {kind} "
-                                 f"{first.source.path}; rename one of them"))
+                                 f"{first[0]}; rename one of them"))
             continue
         taken = [e for e in r.exercises if e.id in exercise_owner]
         if taken:
             e = taken[0]
             out.append(BrokenDeck(r.source.path, (DeckError(
                 e.source.path, e.source.line, e.source.column, "exercises",
-                f"exercise id {e.id!r} is already defined in "
-                f"{exercise_owner[e.id].source.path}"),), deck_id=r.id))
+                f"exercise id {e.id!r} is already defined in {exercise_owner[e.id]}"),),
+                deck_id=r.id))
             continue
-        owners[r.id] = r
+        owners[r.id] = (r.source.path, r.bundled)
         for e in r.exercises:
-            exercise_owner[e.id] = r
+            exercise_owner[e.id] = r.source.path
         out.append(r)
     return out
 

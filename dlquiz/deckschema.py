@@ -176,6 +176,9 @@ def describe_schema(schema: Mapping[str, Any], plural: bool = False) -> str:
         return " or ".join(describe_schema({**schema, "type": k}, plural) for k in kind)
     if kind == "array" and isinstance(schema.get("items"), Mapping):
         return ("lists of " if plural else "a list of ") + describe_schema(schema["items"], True)
+    if "$ref" in schema:
+        name = str(schema["$ref"]).rsplit("/", 1)[-1]
+        return f"{name}s" if plural else f"a {name}"
     if "enum" in schema:
         return "one of " + ", ".join(map(str, schema["enum"]))
     words = _TYPE_WORDS.get(str(kind), ("a value", "values"))
@@ -255,6 +258,13 @@ def map_errors(errors: Iterator[ValidationError], located: Located,
     """Located problems for jsonschema ``errors`` of the value at ``base`` in ``located``."""
     out: list[YamlProblem] = []
     for error in errors:
+        if error.validator in ("anyOf", "oneOf"):
+            # When one alternative has the value's type, its own complaint is the
+            # useful one ("must be at least 0"), not "not valid under any of ...".
+            specific = [e for e in error.context or () if e.validator != "type"]
+            if specific:
+                out.extend(map_errors(iter(specific[:1]), located, base))
+                continue
         path: DocPath = tuple(error.absolute_path)
         if error.validator == "additionalProperties":
             out.extend(_unknown_keys(error, base, located, path))

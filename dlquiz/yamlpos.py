@@ -67,6 +67,16 @@ class YamlProblem:
     message: str
 
 
+class _AliasTrouble(Exception):
+    """Raised inside the walk; :func:`load_located` finds the alias's position in the text."""
+
+    def __init__(self, alias_number: int, path: DocPath, message: str) -> None:
+        super().__init__(message)
+        self.alias_number = alias_number
+        self.path = path
+        self.message = message
+
+
 class YamlFatal(Exception):
     """The document cannot be turned into data at all (syntax, alias bomb, ...)."""
 
@@ -137,24 +147,23 @@ class _Walker:
         self.seen: set[int] = set()
         self.active: set[int] = set()
         self.expanded = 0
+        #: alias sites met outside any alias expansion: the k-th is the k-th alias in the text
+        self.alias_sites = 0
 
     def walk(self, node: yaml.Node, path: DocPath, via_alias: bool, depth: int) -> Any:
         if id(node) in self.seen:
+            if not via_alias:
+                self.alias_sites += 1
             via_alias = True
         else:
             self.seen.add(id(node))
         if via_alias:
             self.expanded += 1
             if self.expanded > ALIAS_BUDGET:
-                line, col = self.located.pos(path)
-                raise YamlFatal(
-                    YamlProblem(
-                        line,
-                        col,
-                        path,
-                        f"YAML aliases expand to more than {ALIAS_BUDGET} nodes "
-                        "(an alias bomb or a self-referencing anchor); refusing to load",
-                    )
+                raise _AliasTrouble(
+                    self.alias_sites, path,
+                    f"YAML aliases expand to more than {ALIAS_BUDGET} values "
+                    "(an alias bomb, 'billion laughs'); refusing to load",
                 )
         if depth > MAX_DEPTH:
             line, col = _pos(node)
@@ -164,9 +173,8 @@ class _Walker:
         if isinstance(node, yaml.ScalarNode):
             return _scalar(node, path)
         if id(node) in self.active:
-            line, col = self.located.pos(path)
-            raise YamlFatal(YamlProblem(line, col, path, "an alias refers to its own anchor "
-                                        "(a cycle); decks must be plain trees"))
+            raise _AliasTrouble(self.alias_sites, path, "this alias refers to its own anchor "
+                                "(a cycle); decks must be plain trees")
         self.active.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
@@ -240,6 +248,17 @@ def _problem_from_yaml_error(exc: yaml.YAMLError, text: str) -> YamlProblem:
     return YamlProblem(line, col, (), f"YAML syntax error: {detail}")
 
 
+def _alias_position(text: str, number: int) -> Pos:
+    """Where the ``number``-th alias (``*name``, 1-based) of ``text`` starts."""
+    seen = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            seen += 1
+            if seen == number:
+                return (event.start_mark.line + 1, event.start_mark.column + 1)
+    return (1, 1)
+
+
 def load_located(text: str) -> Located | None:
     """Compose ``text`` (one YAML document) into :class:`Located` data.
 
@@ -260,6 +279,9 @@ def load_located(text: str) -> Located | None:
     located = Located(data=None)
     try:
         located.data = _Walker(located).walk(node, (), False, 0)
+    except _AliasTrouble as exc:
+        line, col = _alias_position(text, exc.alias_number)
+        raise YamlFatal(YamlProblem(line, col, (), exc.message)) from None
     except (yaml.YAMLError, ValueError, OverflowError) as exc:
         # SafeConstructor rejects a few malformed scalars (e.g. bad base-60 ints).
         line, col = located.pos(())

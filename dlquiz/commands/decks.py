@@ -1,0 +1,225 @@
+"""``dlquiz decks``: list, validate, schema, new.
+
+Thin wrappers over :mod:`dlquiz.catalog`: they load, print and choose an exit
+code. ``validate`` prints each error on stderr in the ``path:line:col:
+doc.path: message`` form editors and CI logs understand, and exits 1 when any
+deck (or user exercise) is broken. Output is plain aligned text so it can be
+piped, grepped and tested; ``list --json`` is there for scripts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+from dlquiz.catalog import Catalog, discover, load_catalog, load_files
+from dlquiz.deckcache import DeckCache
+from dlquiz.decks import default_context
+from dlquiz.deckschema import deck_schema
+from dlquiz.errors import UsageError
+from dlquiz.model import ID_RE, BrokenDeck, Deck, DeckError
+from dlquiz.paths import Paths, resolve_paths
+from dlquiz.starter_deck import starter_deck
+
+SCHEMA_FILENAME = "deck-v1.schema.json"
+
+
+def _paths(args: argparse.Namespace) -> Paths:
+    return resolve_paths(getattr(args, "data_dir", None))
+
+
+def schema_text() -> str:
+    """The published deck schema as pretty JSON (with a trailing newline)."""
+    return json.dumps(deck_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_schema(path: Path) -> Path:
+    """Write the schema to ``path`` (creating folders) and return it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(schema_text(), encoding="utf-8")
+    return path
+
+
+def _scheduling_config(paths: Paths, default: Any) -> Any:
+    """The user's limits when the settings module provides them, else the defaults."""
+    try:
+        from dlquiz.config import load_config  # type: ignore[attr-defined]
+    except ImportError:
+        return default
+    return getattr(load_config(paths), "scheduling", default)
+
+
+def _queue_counts(paths: Paths, catalog: Catalog) -> dict[str, tuple[int, int]] | None:
+    """Due/new per deck from the study session, or ``None`` when the core lacks it."""
+    try:
+        from dlquiz.clock import today
+        from dlquiz.session import SchedulingConfig, queue_counts
+        from dlquiz.store import Store
+    except ImportError:
+        return None
+    config = _scheduling_config(paths, SchedulingConfig())
+    with Store.open(paths.database) as store:
+        return queue_counts(store, catalog.items(), today(config.day_start_hour), config)
+
+
+def _table(rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    return "\n".join(lines)
+
+
+def _list(args: argparse.Namespace) -> int:
+    paths = _paths(args)
+    catalog = load_catalog(paths, args.deck_paths)
+    counts = _queue_counts(paths, catalog)
+    records: list[dict[str, Any]] = []
+    for deck in catalog.decks:
+        due, new = counts.get(deck.id, (0, 0)) if counts is not None else (None, None)
+        records.append({"id": deck.id, "title": deck.title, "cards": len(deck.cards),
+                        "due": due, "new": new, "bundled": deck.bundled,
+                        "path": deck.source.path, "broken": False, "error": ""})
+    for broken in catalog.broken:
+        records.append({"id": broken.deck_id or Path(broken.path).stem, "title": "",
+                        "cards": None, "due": None, "new": None, "bundled": False,
+                        "path": broken.path, "broken": True,
+                        "error": str(broken.errors[0]) if broken.errors else ""})
+    if args.json:
+        print(json.dumps(records, indent=2, ensure_ascii=False))
+        return 0
+    if not records:
+        print("No decks found. Create one with: dlquiz decks new NAME")
+        return 0
+
+    def cell(value: Any) -> str:
+        return "-" if value is None else str(value)
+
+    rows = [("ID", "TITLE", "CARDS", "DUE", "NEW", "STATUS")]
+    for r in records:
+        status = f"BROKEN: {r['error']}" if r["broken"] else ("bundled" if r["bundled"] else "user")
+        rows.append((r["id"], r["title"], cell(r["cards"]), cell(r["due"]), cell(r["new"]),
+                     status))
+    print(_table(rows))
+    return 0
+
+
+def _grading_errors(decks: Sequence[Deck]) -> list[DeckError]:
+    """User exercises: the starter must fail its grader and the solution must pass."""
+    try:
+        from dlquiz.grading.grader import grade
+    except ImportError:
+        return []
+    out = []
+    for deck in decks:
+        for ex in deck.exercises:
+            src = ex.source
+            starter, solution = grade(ex, ex.starter), grade(ex, ex.solution)
+            if starter.verdict == "pass":
+                out.append(DeckError(src.path, src.line, src.column, f"exercise {ex.id}",
+                                     "the starter passes the grader; it must fail"))
+            if solution.verdict != "pass":
+                detail = f" ({solution.first_failure})" if solution.first_failure else ""
+                out.append(DeckError(src.path, src.line, src.column, f"exercise {ex.id}",
+                                     f"the solution does not pass the grader: "
+                                     f"{solution.verdict}{detail}"))
+    return out
+
+
+def _validate(args: argparse.Namespace) -> int:
+    paths = _paths(args)
+    ctx = default_context()
+    cache = None if args.no_cache else DeckCache(paths.cache_dir, ctx.fingerprint())
+    if args.paths:
+        # Bundled decks are loaded too, so a clashing deck id is caught, but only
+        # the named files are reported.
+        named = discover(paths, args.paths, include_bundled=False, include_user=False)
+        wanted = {str(f.path) for f in named}
+        results = [r for r in load_files(discover(paths, args.paths, include_user=False),
+                                         ctx, cache)
+                   if (r.path if isinstance(r, BrokenDeck) else r.source.path) in wanted]
+    else:
+        catalog = load_catalog(paths, args.deck_paths, context=ctx, use_cache=not args.no_cache)
+        results = [*catalog.decks, *catalog.broken]
+    valid = [r for r in results if isinstance(r, Deck)]
+    errors = [e for r in results if isinstance(r, BrokenDeck) for e in r.errors]
+    if not args.no_grade:
+        errors += _grading_errors([d for d in valid if d.exercises])
+    for error in errors:
+        print(error, file=sys.stderr)
+    broken = len(results) - len(valid)
+    print(f"{len(results)} deck file(s): {len(valid)} valid, {broken} broken, "
+          f"{len(errors)} error(s)")
+    return 1 if errors else 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    if args.output:
+        path = write_schema(Path(args.output))
+        print(f"Wrote {path}", file=sys.stderr)
+    else:
+        sys.stdout.write(schema_text())
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    name = args.name[:-5] if args.name.endswith(".yaml") else args.name
+    if not ID_RE.match(name):
+        raise UsageError(f"{name!r} is not a valid deck id: use lowercase letters, digits, "
+                         "'.', '_' and '-', starting with a letter or digit")
+    paths = _paths(args)
+    folder = Path(args.dir) if args.dir else paths.user_decks_dir
+    target = folder / f"{name}.yaml"
+    if target.exists() and not args.force:
+        raise UsageError(f"{target} already exists (use --force to overwrite)")
+    schema_path = write_schema(paths.data_dir / "schema" / SCHEMA_FILENAME)
+    folder.mkdir(parents=True, exist_ok=True)
+    target.write_text(starter_deck(name, str(schema_path.resolve()), str(target)),
+                      encoding="utf-8")
+    print(f"Wrote {target}")
+    print(f"Schema for your editor: {schema_path}")
+    print(f"Check it with: dlquiz decks validate {target}")
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add ``decks`` and its subcommands to the top-level parser."""
+    decks = subparsers.add_parser(
+        "decks", help="list, validate and create decks",
+        description="List, validate and create decks (bundled, user decks dir, "
+                    "$DLQUIZ_DECKS and --deck PATH).")
+    decks.set_defaults(handler=lambda _args: (decks.print_help(), 0)[1])
+    sub = decks.add_subparsers(dest="decks_command", metavar="SUBCOMMAND")
+
+    p = sub.add_parser("list", help="every deck with cards, due today, new, broken",
+                       description="List every deck with its card count, cards due today, "
+                                   "new cards available today, and whether it is broken "
+                                   "(with its first error).")
+    p.add_argument("--json", action="store_true", help="print JSON records instead of a table")
+    p.set_defaults(handler=_list)
+
+    p = sub.add_parser("validate", help="check decks; errors as path:line:col on stderr",
+                       description="Validate deck files. With no PATH: every deck dlquiz "
+                                   "loads (bundled, user, $DLQUIZ_DECKS, --deck). Exit 0 when "
+                                   "all are valid, 1 otherwise; errors go to stderr, one per "
+                                   "line, as path:line:col: doc.path: message.")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="deck file or folder")
+    p.add_argument("--no-cache", action="store_true", help="re-parse every file")
+    p.add_argument("--no-grade", action="store_true",
+                   help="skip running user exercises' starter and solution through the grader")
+    p.set_defaults(handler=_validate)
+
+    p = sub.add_parser("schema", help="print the deck JSON Schema (draft 2020-12)",
+                       description="Print the deck format's JSON Schema, or write it to FILE.")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the schema to FILE")
+    p.set_defaults(handler=_schema)
+
+    p = sub.add_parser("new", help="write a commented starter deck",
+                       description="Write NAME.yaml: a commented starter deck with one card "
+                                   "of each type, whose first line points editors at the "
+                                   "deck schema.")
+    p.add_argument("name", metavar="NAME", help="deck id (lowercase slug); the file is NAME.yaml")
+    p.add_argument("--dir", metavar="DIR", help="folder to write to (default: the user decks dir)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(handler=_new)
