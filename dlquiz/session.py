@@ -110,11 +110,19 @@ class ItemIndex:
         self.keys: list[str] = [item.key for item in items]
         self.by_key: dict[str, Item] = dict(zip(self.keys, items))
 
+    @classmethod
+    def from_mapping(cls, by_key: Mapping[str, Item]) -> ItemIndex:
+        """An index over an existing ``{key: item}`` map (e.g. the catalog's), in its order."""
+        index = cls.__new__(cls)
+        index.by_key = dict(by_key)
+        index.keys = list(index.by_key)
+        return index
+
     def __len__(self) -> int:
         return len(self.keys)
 
 
-def _index(items: Sequence[Item] | ItemIndex) -> ItemIndex:
+def as_index(items: Sequence[Item] | ItemIndex) -> ItemIndex:
     return items if isinstance(items, ItemIndex) else ItemIndex(items)
 
 
@@ -175,7 +183,7 @@ class StudySession:
         now: datetime | None = None,
     ) -> StudySession:
         config = config or SchedulingConfig()
-        index = _index(items)
+        index = as_index(items)
         today = study_day(now or now_utc(), config.day_start_hour)
         session = cls(store, index, today, config, mode)
         rng = random.Random(seed)
@@ -295,7 +303,7 @@ class StudySession:
         return self.queue[self.position]
 
 
-def _limits(store: Store, today: str, config: SchedulingConfig) -> tuple[int, int]:
+def limits_left(store: Store, today: str, config: SchedulingConfig) -> tuple[int, int]:
     """(reviews left today, new items left today)."""
     reviews_left = max(0, config.reviews_per_day - store.reviewed_on(today))
     new_left = max(0, config.new_per_day - store.introduced_on(today))
@@ -306,7 +314,7 @@ def _review_queue(
     store: Store, index: ItemIndex, today: date, config: SchedulingConfig, rng: random.Random
 ) -> list[_Entry]:
     day = today.isoformat()
-    reviews_left, new_left = _limits(store, day, config)
+    reviews_left, new_left = limits_left(store, day, config)
     by_key = index.by_key
     due = sorted((d, k) for k, d in store.due_keys(day) if k in by_key)
     ranked = sorted((d, rng.random(), k) for d, k in due)
@@ -327,9 +335,9 @@ def queue_counts(
     store: Store, items: Sequence[Item] | ItemIndex, today: date, config: SchedulingConfig
 ) -> dict[str, tuple[int, int]]:
     """Per deck: (due today, new available today), each capped by the day's limits."""
-    index = _index(items)
+    index = as_index(items)
     day = today.isoformat()
-    reviews_left, new_left = _limits(store, day, config)
+    reviews_left, new_left = limits_left(store, day, config)
     known, hidden = store.known_keys(), store.hidden_keys(day)
     due_keys = {k for k, _ in store.due_keys(day)}
     counts: dict[str, list[int]] = {}

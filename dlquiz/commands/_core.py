@@ -1,0 +1,60 @@
+"""Shared plumbing for the core commands (study, stats, db, transfer).
+
+``open_store`` is where the daily rolling backup happens: after the database
+opened cleanly (a damaged one raises CorruptDatabaseError first, so it is
+never copied over good backups).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+from dlquiz.backup import backup_if_due
+from dlquiz.config import Settings, load_settings
+from dlquiz.errors import StoreError
+from dlquiz.model import Item
+from dlquiz.paths import Paths, resolve_paths
+from dlquiz.store import Store
+
+
+def paths_of(args: argparse.Namespace) -> Paths:
+    return resolve_paths(getattr(args, "data_dir", None))
+
+
+def settings_of(args: argparse.Namespace) -> Settings:
+    return load_settings(paths_of(args))
+
+
+def open_store(paths: Paths, *, backup: bool = True) -> Store:
+    """Open the database and take the daily backup when one is due."""
+    store = Store.open(paths.database)
+    if backup:
+        try:
+            backup_if_due(store, paths.backups_dir)
+        except (StoreError, OSError) as exc:
+            print(f"dlquiz: warning: daily backup skipped: {exc}", file=sys.stderr)
+    return store
+
+
+def load_catalog_for(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The deck catalog for this run (bundled, user, $DLQUIZ_DECKS, --deck)."""
+    from dlquiz.catalog import load_catalog
+
+    return load_catalog(paths_of(args), getattr(args, "deck_paths", ()) or ())
+
+
+def select_items(
+    items: Sequence[Item], deck_ids: Sequence[str] = (), topics: Sequence[str] = ()
+) -> list[Item]:
+    """Items of the given decks and/or topics (a topic matches itself and finer ids under it)."""
+
+    def topic_ok(item: Item) -> bool:
+        return any(t == want or t.startswith(want + ".") for t in item.card.topics for want in topics)
+
+    return [
+        item
+        for item in items
+        if (not deck_ids or item.card.deck_id in deck_ids) and (not topics or topic_ok(item))
+    ]

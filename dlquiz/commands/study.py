@@ -1,0 +1,181 @@
+"""``dlquiz study``: today's session; ``--plain`` runs it as a line-based prompt.
+
+The plain mode is for dumb terminals, pipes and screen readers: one question
+per block of lines, answers typed on stdin, no colours, no cursor movement. It
+drives the same :class:`~dlquiz.session.StudySession` as the TUI. At any
+prompt: ``u`` undoes, ``s`` suspends, ``b`` buries, ``q`` (or end of input) quits.
+Self-graded cards take ``1`` Again, ``2`` Hard, ``3`` Good, ``4`` Easy (Anki's keys).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from typing import Any, Callable
+
+from dlquiz.commands._core import load_catalog_for, open_store, paths_of, select_items, settings_of
+from dlquiz.errors import UsageError
+from dlquiz.model import Item, render_cloze
+from dlquiz.session import AUTO_CORRECT, AUTO_WRONG, SELF_GRADES, StudySession
+
+#: Plain-mode keys for self grades, in Anki's order.
+GRADE_KEYS = {"1": "again", "2": "hard", "3": "good", "4": "easy"}
+ACTIONS = {"u": "undo", "s": "suspend", "b": "bury", "q": "quit"}
+
+
+class _Action(Exception):
+    """A control key typed at a prompt (undo, suspend, bury, quit)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+class PlainUI:
+    """Reads answers and prints questions; ``read`` raises _Action for control keys."""
+
+    def __init__(self, read: Callable[[str], str], write: Callable[[str], None]) -> None:
+        self._read, self.write = read, write
+
+    def ask(self, prompt: str) -> str:
+        try:
+            text = self._read(prompt).strip()
+        except EOFError:
+            raise _Action("quit") from None
+        if text.lower() in ACTIONS:
+            raise _Action(ACTIONS[text.lower()])
+        return text
+
+    def self_grade(self) -> str:
+        while True:
+            text = self.ask("Grade: 1 Again, 2 Hard, 3 Good, 4 Easy (u undo, s suspend, b bury, q quit): ")
+            if text in GRADE_KEYS:
+                return GRADE_KEYS[text]
+            if text.lower() in SELF_GRADES:
+                return text.lower()
+            self.write("Please type 1, 2, 3 or 4.")
+
+
+def _show_and_grade(ui: PlainUI, item: Item, catalog: Any, rng: random.Random) -> tuple[int, str, str, dict[str, Any] | None]:
+    """Present one item; return (quality, grade, graded_by, drawn)."""
+    card = item.card
+    if card.type == "choice":
+        ui.write(card.front)
+        for n, choice in enumerate(card.choices, start=1):
+            ui.write(f"  {n}. {choice}")
+        several = len(card.answer) > 1
+        typed = ui.ask("Your answer (numbers separated by commas): " if several else "Your answer: ")
+        try:
+            picked = {int(part) - 1 for part in typed.replace(",", " ").split()}
+        except ValueError:
+            picked = set()
+        correct = picked == set(card.answer)
+        right = ", ".join(str(i + 1) for i in card.answer)
+        ui.write(("Correct." if correct else f"Wrong: the answer is {right}.") + f"\n{card.explanation}".rstrip())
+        return (AUTO_CORRECT, "correct", "auto", None) if correct else (AUTO_WRONG, "wrong", "auto", None)
+    if card.type == "numeric":
+        from dlquiz.numeric.registry import check_answer, get_generator
+
+        generator = get_generator(card.generator)
+        drawn = generator.draw(__import__("numpy").random.default_rng(rng.randrange(2**32)), card.params)
+        problem = generator.solve(drawn, card.params)
+        if card.front:
+            ui.write(card.front)
+        ui.write(problem.question)
+        correct = check_answer(problem, ui.ask("Your answer: "))
+        answer = ", ".join(f"{a:g}" for a in problem.answer) + (f" {problem.unit}" if problem.unit else "")
+        ui.write(("Correct" if correct else "Wrong") + f": {answer}\n{problem.explanation}".rstrip())
+        grade = "correct" if correct else "wrong"
+        return (AUTO_CORRECT if correct else AUTO_WRONG), grade, "auto", dict(drawn)
+    if card.type == "cloze":
+        ui.write(render_cloze(card.text, item.cloze, reveal=False))
+        ui.ask("Press Enter to reveal. ")
+        ui.write(render_cloze(card.text, item.cloze, reveal=True))
+    elif card.type == "code":
+        exercise = catalog.exercise(card.exercise) if catalog is not None else None
+        title = exercise.title if exercise else card.exercise
+        ui.write(f"Coding exercise: {title}")
+        if exercise:
+            ui.write(exercise.prompt.rstrip())
+        ui.ask("Solve it (e.g. with `dlquiz practice`), then press Enter to see a solution. ")
+        if exercise:
+            ui.write(exercise.solution.rstrip())
+    else:
+        ui.write(card.front)
+        ui.ask("Press Enter to show the answer. ")
+        ui.write(card.back)
+    if card.explanation and card.type != "choice":
+        ui.write(f"Why: {card.explanation}".rstrip())
+    grade = ui.self_grade()
+    return SELF_GRADES[grade], grade, "self", None
+
+
+def run_plain(session: StudySession, ui: PlainUI, catalog: Any = None, seed: int = 0) -> int:
+    """The plain loop; returns 0. Every answer is committed before the next question."""
+    rng = random.Random(seed)
+    while (item := session.current()) is not None:
+        progress = session.progress
+        ui.write(f"\n[{progress.done + 1}/{progress.done + progress.remaining}] {item.key} ({session.current_kind()})")
+        started = time.monotonic()
+        try:
+            quality, grade, graded_by, drawn = _show_and_grade(ui, item, catalog, rng)
+        except _Action as action:
+            if action.name == "quit":
+                break
+            if action.name == "undo":
+                ui.write("Undone." if session.undo() else "Nothing to undo.")
+            elif action.name == "suspend":
+                session.suspend()
+                ui.write("Suspended.")
+            else:
+                session.bury()
+                ui.write("Buried until tomorrow.")
+            continue
+        session.answer(quality, grade=grade, graded_by=graded_by, duration_s=time.monotonic() - started, drawn=drawn)
+    summary = session.summary()
+    ui.write(
+        f"\nDone: {summary.answers} answers on {summary.cards} cards, {summary.correct_pct:.0f}% correct, "
+        f"{summary.time_s:.0f} s." + (f" Next due: {summary.next_due}." if summary.next_due else "")
+    )
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    if not args.plain:
+        try:
+            from dlquiz.commands.app import run_app
+        except ModuleNotFoundError:
+            pass
+        else:
+            return int(run_app(args) or 0)
+    catalog = load_catalog_for(args)
+    items = select_items(catalog.items(), args.only, args.topic)
+    if (args.only or args.topic) and not items:
+        raise UsageError("no cards match --only/--topic")
+    settings = settings_of(args)
+    with open_store(paths_of(args)) as store:
+        session = StudySession.build(
+            items, store, config=settings.scheduling, mode="cram" if args.cram else "review", seed=args.seed
+        )
+        if session.current() is None:
+            print("Nothing to study right now: no cards are due and today's new cards are done.")
+            return 0
+        ui = PlainUI(input, lambda text: print(text, flush=True))
+        return run_plain(session, ui, catalog, args.seed)
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "study", help="study today's cards (--plain: line-based, no TUI)",
+        description="Study due and new cards. --plain reads answers from stdin, one per line.",
+    )  # fmt: skip
+    parser.add_argument("--plain", action="store_true", help="line-based session (no TUI needed)")
+    parser.add_argument("--cram", action="store_true", help="practise ahead of schedule; the schedule is not changed")
+    parser.add_argument("--only", action="append", default=[], metavar="DECK_ID", help="only this deck (repeatable)")
+    parser.add_argument("--topic", action="append", default=[], metavar="TOPIC", help="only this topic or finer (repeatable)")
+    parser.add_argument("--seed", type=int, default=int(time.time()) % 100_000, help="shuffle seed")
+    parser.set_defaults(handler=_run)
+
+
