@@ -1,0 +1,325 @@
+"""Exercise + solution source -> :class:`GradeReport` (a judge-style verdict).
+
+Flow: static checks (``invalid``) -> a sandbox process is taken from the pool
+(or started) -> meanwhile, in *this* process, the seeded cases are generated
+and the reference computes the expected outputs (cached per exercise and
+seed) -> only the inputs go to the child -> its results come back as plain
+data and each is compared here with the exercise's checker.
+
+Verdicts: ``pass``, ``wrong_answer``, ``time_limit``, ``memory_limit``,
+``runtime_error``, ``invalid``. Case statuses use the same words plus
+``not_run``. The verdict is the status of the first failing case in case
+order (edge cases first, then random, then perf), or of the whole run when it
+failed before any case (syntax, import-time crash, timeout while importing).
+
+Performance: when the exercise has ``perf_multiple``, its ``perf`` case is
+run and the learner's time (measured by the parent between the child's
+"start" and "result" messages) may not exceed ``perf_multiple`` times the
+reference's time (measured here, best of a few runs), with a floor of
+:data:`PERF_FLOOR_S` so timer noise on tiny inputs never fails anyone.
+Without ``perf_multiple`` the perf case is skipped.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import signal
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from dlquiz.errors import DlquizError
+from dlquiz.grading.case import Case
+from dlquiz.grading.checkers import check, summarize
+from dlquiz.grading.registry import SPEC_PREFIX, resolve_target
+from dlquiz.grading.sandbox import Limits, SandboxRun, default_pool
+from dlquiz.grading.sandbox_runner import OUTPUT_HARD_LIMIT, decode, encode
+from dlquiz.grading.static_checks import find_invalid
+from dlquiz.model import Exercise
+
+VERDICTS = ("pass", "wrong_answer", "time_limit", "memory_limit", "runtime_error", "invalid")
+PERF_FLOOR_S = 0.05
+PERF_REFERENCE_RUNS = 3
+
+
+class ExerciseError(DlquizError):
+    """The exercise itself is broken (reference, cases or checker failed)."""
+
+    title = "Broken exercise"
+
+
+class SandboxError(DlquizError):
+    """The sandbox could not run at all (not the learner's fault)."""
+
+    title = "Sandbox failure"
+
+
+@dataclass(frozen=True)
+class CaseReport:
+    """One case: ``status`` is a verdict name or ``not_run``."""
+
+    name: str
+    status: str
+    message: str = ""
+    output: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        return {"name": self.name, "status": self.status, "message": self.message,
+                "output": self.output}
+
+
+@dataclass(frozen=True)
+class GradeReport:
+    """The outcome of grading one solution (shape borrowed from Exercism)."""
+
+    exercise: str
+    verdict: str
+    passed: int
+    total: int
+    cases: tuple[CaseReport, ...]
+    output: str = ""
+    duration_s: float = 0.0
+    message: str = ""
+
+    @property
+    def first_failure(self) -> CaseReport | None:
+        return next((c for c in self.cases if c.status not in ("pass", "not_run")), None)
+
+    @property
+    def summary(self) -> str:
+        return f"{self.passed}/{self.total} cases passed"
+
+    def to_json(self) -> dict[str, Any]:
+        first = self.first_failure
+        return {
+            "exercise": self.exercise,
+            "verdict": self.verdict,
+            "passed": self.passed,
+            "total": self.total,
+            "message": self.message,
+            "cases": [c.to_json() for c in self.cases],
+            "output": self.output,
+            "duration_s": round(self.duration_s, 4),
+            "first_failure": first.to_json() if first else None,
+        }
+
+
+@dataclass
+class Prepared:
+    """Cases, expected outputs (plain data) and the reference's perf time."""
+
+    cases: list[Case]
+    expected: list[Any]
+    encoded: list[Any]
+    reference_perf_s: dict[int, float] = field(default_factory=dict)
+
+
+_CACHE: dict[tuple[Any, ...], Prepared] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _stamp(target: str, base_dir: str) -> tuple[Any, ...]:
+    module = target.rpartition(":")[0]
+    if module.endswith(".py"):
+        try:
+            stat = (Path(base_dir) / module).stat()
+            return (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            return ()
+    return ()
+
+
+def case_generator(exercise: Exercise) -> Callable[[np.random.Generator], list[Any]]:
+    """The exercise's ``cases(rng)`` function (a YAML spec or a named function)."""
+    if exercise.cases.startswith(SPEC_PREFIX):
+        from dlquiz.grading.yaml_cases import generator_from_spec
+
+        return generator_from_spec(json.loads(exercise.cases[len(SPEC_PREFIX):]))
+    generator: Callable[[np.random.Generator], list[Any]] = resolve_target(
+        exercise.cases, exercise.base_dir)
+    return generator
+
+
+def _as_case(item: Any) -> Case:
+    if isinstance(item, Case):
+        return item
+    if isinstance(item, dict):
+        return Case(str(item["name"]), dict(item.get("args", {})), item.get("kind", "random"))
+    raise TypeError(f"a case generator returned {type(item).__name__}, expected Case")
+
+
+def prepare(exercise: Exercise, seed: int = 0) -> Prepared:
+    """Generate the cases and the expected outputs (cached per exercise and seed)."""
+    key = (exercise.id, exercise.reference, exercise.cases, exercise.base_dir, seed,
+           exercise.perf_multiple, _stamp(exercise.reference, exercise.base_dir),
+           _stamp(exercise.cases, exercise.base_dir))
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            return _CACHE[key]
+    try:
+        cases = [_as_case(c) for c in case_generator(exercise)(np.random.default_rng(seed))]
+        if exercise.perf_multiple is None:
+            cases = [c for c in cases if c.kind != "perf"]
+        reference = resolve_target(exercise.reference, exercise.base_dir)
+        prepared = Prepared(cases=cases, expected=[], encoded=[])
+        for index, case in enumerate(cases):
+            value, elapsed = _call(reference, case, exercise.result_arg)
+            if case.kind == "perf":
+                for _ in range(PERF_REFERENCE_RUNS - 1):
+                    elapsed = min(elapsed, _call(reference, case, exercise.result_arg)[1])
+                prepared.reference_perf_s[index] = elapsed
+            prepared.expected.append(decode(encode(value)))
+            prepared.encoded.append(encode(dict(case.args)))
+    except Exception as exc:
+        raise ExerciseError(f"exercise {exercise.id!r} ({exercise.source}): could not "
+                            f"prepare its cases: {type(exc).__name__}: {exc}") from exc
+    with _CACHE_LOCK:
+        _CACHE[key] = prepared
+    return prepared
+
+
+def _call(function: Callable[..., Any], case: Case, result_arg: str) -> tuple[Any, float]:
+    args = copy.deepcopy(dict(case.args))
+    started = time.perf_counter()
+    value = function(**args)
+    elapsed = time.perf_counter() - started
+    if value is None and result_arg:
+        value = args[result_arg]
+    return value, elapsed
+
+
+def grade(exercise: Exercise, source: str, *, seed: int = 0) -> GradeReport:
+    """Grade ``source`` (the learner's whole file) against ``exercise``."""
+    started = time.perf_counter()
+    problem = find_invalid(exercise, source)
+    if problem:
+        prepared = prepare(exercise, seed)
+        return _report(exercise, "invalid", prepared, [], started, message=problem)
+    worker = default_pool().acquire()
+    try:
+        prepared = prepare(exercise, seed)
+        job = {"source": source, "function": exercise.function, "cases": prepared.encoded,
+               "result_arg": exercise.result_arg}
+        limits = Limits(time_s=exercise.time_limit_s, memory_mb=exercise.memory_mb)
+        run = worker.run(job, limits, len(prepared.cases))
+    finally:
+        worker.close()
+    return _judge(exercise, prepared, run, started)
+
+
+def _judge(exercise: Exercise, prepared: Prepared, run: SandboxRun, started: float) -> GradeReport:
+    if run.outcome == "sandbox_error":
+        raise SandboxError(run.message or "the sandbox failed to start")
+    if run.outcome == "no_function":
+        return _report(exercise, "invalid", prepared, [], started, output=run.output,
+                       message=f"after running your file, `{exercise.function}` is not a "
+                               f"function (found {run.message or 'nothing'})")
+    if run.outcome == "import_failed":
+        verdict = "memory_limit" if run.import_status == "memory" else "runtime_error"
+        lead = ("your file called sys.exit() while being imported"
+                if run.import_status == "exit" else "your file failed while being imported")
+        return _report(exercise, verdict, prepared, [], started, output=run.output,
+                       message=f"{lead}\n{run.import_traceback}")
+    reports: list[CaseReport] = []
+    for index, case in enumerate(prepared.cases):
+        reports.append(_case_report(exercise, prepared, run, index, case))
+    message = _run_message(run, exercise)
+    first = next((r for r in reports if r.status not in ("pass", "not_run")), None)
+    if first is not None:
+        verdict = first.status
+    elif run.outcome == "done" and all(r.status == "pass" for r in reports):
+        verdict = "pass"
+    elif run.outcome == "timeout":
+        verdict = "time_limit"
+    else:
+        verdict = "runtime_error"
+    if not message and first is None and verdict != "pass":
+        message = "your code stopped before all cases ran"
+    return _report(exercise, verdict, prepared, reports, started, output=run.output,
+                   message=message)
+
+
+def _run_message(run: SandboxRun, exercise: Exercise) -> str:
+    if run.outcome == "timeout":
+        where = "while importing your file" if run.running_case is None and not any(
+            c.status != "not_run" for c in run.cases) else ""
+        return f"time limit of {exercise.time_limit_s:g} s exceeded {where}".rstrip()
+    if run.outcome == "output_limit":
+        return (f"output limit exceeded: your code printed more than "
+                f"{OUTPUT_HARD_LIMIT // (1024 * 1024)} MiB")
+    if run.outcome == "bad_results":
+        return f"the results channel was tampered with ({run.message})"
+    if run.outcome == "crashed":
+        code = run.returncode
+        if code is not None and code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            return f"your process was killed by {name} before all cases ran"
+        return f"your process exited (status {code}) before all cases ran"
+    return ""
+
+
+def _case_report(exercise: Exercise, prepared: Prepared, run: SandboxRun, index: int,
+                 case: Case) -> CaseReport:
+    result = run.cases[index]
+    if result.status == "timeout":
+        return CaseReport(case.name, "time_limit", f"time limit of {exercise.time_limit_s:g} s "
+                                                   "exceeded during this case", result.output)
+    if result.status == "memory":
+        return CaseReport(case.name, "memory_limit",
+                          f"out of memory (limit {exercise.memory_mb} MiB)\n{result.traceback}",
+                          result.output)
+    if result.status == "error":
+        return CaseReport(case.name, "runtime_error", result.traceback, result.output)
+    if result.status != "ok":
+        if run.outcome in ("crashed", "output_limit", "bad_results") and run.running_case == index:
+            return CaseReport(case.name, "runtime_error", _run_message(run, exercise), result.output)
+        return CaseReport(case.name, "not_run", "", "")
+    expected = prepared.expected[index]
+    try:
+        verdict = check(exercise.checker.name, exercise.checker.options, expected, result.value,
+                        case, base_dir=exercise.base_dir)
+    except Exception as exc:
+        raise ExerciseError(f"the checker of {exercise.id!r} failed on case {case.name!r}: "
+                            f"{type(exc).__name__}: {exc}") from exc
+    if not verdict.ok:
+        detail = (f"{verdict.message}\ninput: {summarize_args(case.args)}\n"
+                  f"expected: {summarize(expected)}\ngot: {summarize(result.value)}")
+        return CaseReport(case.name, "wrong_answer", detail, result.output)
+    if case.kind == "perf" and exercise.perf_multiple:
+        reference_s = prepared.reference_perf_s.get(index, 0.0)
+        allowed = max(exercise.perf_multiple * reference_s, PERF_FLOOR_S)
+        if result.elapsed_s > allowed:
+            return CaseReport(case.name, "time_limit",
+                              f"too slow: your code took {result.elapsed_s:.3f} s, the reference "
+                              f"{reference_s:.4f} s (allowed {exercise.perf_multiple:g}x = "
+                              f"{allowed:.3f} s)", result.output)
+    return CaseReport(case.name, "pass", "", result.output)
+
+
+def summarize_args(args: dict[str, Any]) -> str:
+    """``name = value`` for each argument, large arrays shown by shape and ends."""
+    return ", ".join(f"{name} = {summarize(value)}" for name, value in args.items())
+
+
+def _report(exercise: Exercise, verdict: str, prepared: Prepared, reports: list[CaseReport],
+            started: float, *, output: str = "", message: str = "") -> GradeReport:
+    if not reports:
+        reports = [CaseReport(c.name, "not_run") for c in prepared.cases]
+    return GradeReport(
+        exercise=exercise.id,
+        verdict=verdict,
+        passed=sum(r.status == "pass" for r in reports),
+        total=len(prepared.cases),
+        cases=tuple(reports),
+        output=output,
+        duration_s=time.perf_counter() - started,
+        message=message,
+    )

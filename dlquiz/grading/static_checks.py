@@ -1,0 +1,137 @@
+"""Checks on the learner's source made with ``ast``, before anything runs.
+
+These give the ``invalid`` verdict: a syntax error (with its line), a use of
+a name the exercise forbids (``sorted``, ``.sort``, ``np.argsort``,
+``import heapq`` ...), any use of ``dlquiz`` itself, a missing function, or
+a signature the grader cannot call with the exercise's keyword arguments.
+Forbidden names are matched as identifiers, attributes and imported module
+or member names, plus string literals passed to ``getattr`` /
+``__import__`` / ``import_module`` (the obvious ways around a name check).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from dlquiz.model import Exercise
+
+_DYNAMIC_LOOKUPS = {"getattr", "__import__", "import_module", "hasattr", "attrgetter"}
+
+
+def _parts(dotted: str) -> list[str]:
+    return [p for p in dotted.split(".") if p]
+
+
+def find_invalid(exercise: Exercise, source: str) -> str:
+    """Why ``source`` cannot be graded, or ``""`` when it can."""
+    try:
+        tree = ast.parse(source, filename="solution.py")
+    except SyntaxError as exc:
+        where = f"line {exc.lineno}" + (f", column {exc.offset}" if exc.offset else "")
+        shown = (exc.text or "").rstrip()
+        return f"syntax error on {where}: {exc.msg}" + (f"\n    {shown}" if shown else "")
+    problem = _forbidden_use(tree, set(exercise.forbidden))
+    if problem:
+        return problem
+    return _function_problem(tree, exercise)
+
+
+def _forbidden_use(tree: ast.AST, forbidden: set[str]) -> str:
+    for node in ast.walk(tree):
+        line = getattr(node, "lineno", "?")
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if _parts(alias.name)[0] == "dlquiz":
+                    return f"line {line}: solutions may not import dlquiz"
+                bad = forbidden.intersection(_parts(alias.name))
+                if bad:
+                    return f"line {line}: `import {alias.name}` is not allowed in this exercise"
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if _parts(module)[:1] == ["dlquiz"]:
+                return f"line {line}: solutions may not import dlquiz"
+            names = {a.name for a in node.names}
+            bad = forbidden.intersection(set(_parts(module)) | names)
+            if bad:
+                return (f"line {line}: importing `{sorted(bad)[0]}` is not allowed in this "
+                        "exercise: the point is to write it yourself")
+        elif isinstance(node, ast.Name) and node.id in forbidden:
+            return (f"line {line}: `{node.id}` is not allowed in this exercise: "
+                    "the point is to write it yourself")
+        elif isinstance(node, ast.Attribute) and node.attr in forbidden:
+            return (f"line {line}: `.{node.attr}` is not allowed in this exercise: "
+                    "the point is to write it yourself")
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else (
+                func.attr if isinstance(func, ast.Attribute) else "")
+            if name in _DYNAMIC_LOOKUPS:
+                for arg in node.args:
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                        parts = set(_parts(arg.value))
+                        if "dlquiz" in parts:
+                            return f"line {line}: solutions may not import dlquiz"
+                        if forbidden & parts:
+                            return (f"line {line}: looking up `{arg.value}` is not allowed "
+                                    "in this exercise")
+    return ""
+
+
+def _signature(text: str) -> ast.arguments | None:
+    try:
+        fn = ast.parse(f"def {text}: pass").body[0]
+    except SyntaxError:
+        return None
+    return fn.args if isinstance(fn, ast.FunctionDef) else None
+
+
+def _render(name: str, args: ast.arguments) -> str:
+    return f"{name}({ast.unparse(args)})"
+
+
+def _function_problem(tree: ast.Module, exercise: Exercise) -> str:
+    name = exercise.function
+    defs = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and n.name == name]
+    if not defs:
+        if _binds_name(tree, name):
+            return ""
+        return (f"missing function `{name}`: define `def {exercise.signature}:` "
+                "at the top level of your file")
+    fn = defs[-1]
+    if isinstance(fn, ast.AsyncFunctionDef):
+        return f"line {fn.lineno}: `{name}` must be a regular function, not `async def`"
+    wanted = _signature(exercise.signature)
+    if wanted is None:
+        return ""
+    expected_names = [a.arg for a in (*wanted.posonlyargs, *wanted.args, *wanted.kwonlyargs)]
+    mine = fn.args
+    keyword_ok = {a.arg for a in (*mine.args, *mine.kwonlyargs)}
+    shown = f"expected {exercise.signature}, you wrote {_render(name, mine)}"
+    for param in expected_names:
+        if param not in keyword_ok and mine.kwarg is None:
+            return f"line {fn.lineno}: wrong signature: parameter `{param}` is missing ({shown})"
+    positional = [*mine.posonlyargs, *mine.args]
+    n_required = len(positional) - len(mine.defaults)
+    required = [a.arg for a in positional[:n_required]]
+    required += [a.arg for a, d in zip(mine.kwonlyargs, mine.kw_defaults) if d is None]
+    for param in required:
+        if param not in expected_names:
+            return (f"line {fn.lineno}: wrong signature: `{param}` is not a parameter of "
+                    f"this exercise ({shown})")
+    return ""
+
+
+def _binds_name(tree: ast.Module, name: str) -> bool:
+    """True when a top-level statement other than ``def`` binds ``name`` (lambda, import...)."""
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == name:
+            return True
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                return True
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            if any((a.asname or a.name.split(".")[0]) == name for a in node.names):
+                return True
+    return False
