@@ -297,6 +297,14 @@ class ReviewScreen(BaseScreen[None]):
 
         self.app.push_screen(CodingScreen(self.view.exercise, in_session=True), finished)
 
+    def action_back(self) -> None:
+        """``escape`` first leaves the answer field (so u/s/b/e work), then leaves the screen."""
+        numeric = self.query_one("#numeric", Input)
+        if numeric.has_focus:
+            self.query_one("#card").focus()
+            return
+        super().action_back()
+
     # -- undo, suspend, bury, edit -------------------------------------------------------
 
     async def action_undo(self) -> None:
