@@ -132,7 +132,15 @@ def _scalar(node: yaml.ScalarNode, path: DocPath) -> Any:
     if tag == _STR or tag == _TIMESTAMP:
         return node.value
     if tag in _SCALAR_TAGS:
-        return yaml.constructor.SafeConstructor.yaml_constructors[tag](_constructor, node)
+        try:
+            return yaml.constructor.SafeConstructor.yaml_constructors[tag](_constructor, node)
+        except (yaml.YAMLError, ValueError, IndexError, OverflowError):
+            # Only reachable with an explicit tag (``!!int abc``): implicit
+            # resolution never picks a type the text cannot be read as.
+            line, col = _pos(node)
+            kind = tag.rsplit(":", 1)[-1]
+            raise YamlFatal(YamlProblem(line, col, path,
+                                        f"cannot read {node.value!r} as {kind}")) from None
     line, col = _pos(node)
     raise YamlFatal(
         YamlProblem(line, col, path, f"unsupported YAML tag {tag!r}; decks hold plain data only")
@@ -282,8 +290,4 @@ def load_located(text: str) -> Located | None:
     except _AliasTrouble as exc:
         line, col = _alias_position(text, exc.alias_number)
         raise YamlFatal(YamlProblem(line, col, (), exc.message)) from None
-    except (yaml.YAMLError, ValueError, OverflowError) as exc:
-        # SafeConstructor rejects a few malformed scalars (e.g. bad base-60 ints).
-        line, col = located.pos(())
-        raise YamlFatal(YamlProblem(line, col, (), f"unreadable value: {exc}")) from None
     return located
