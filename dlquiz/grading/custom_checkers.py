@@ -22,7 +22,8 @@ With 5 sigmas a correct solution fails a case with probability below 1e-6.
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 

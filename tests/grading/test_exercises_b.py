@@ -8,7 +8,8 @@ the exact and tanh GELU solutions do not pass each other's exercise.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -32,7 +33,7 @@ def exercises() -> dict[str, Exercise]:
 
 def _function(source: str, name: str) -> Callable[..., Any]:
     namespace: dict[str, Any] = {}
-    exec(compile(source, f"<{name}>", "exec"), namespace)
+    exec(compile(source, f"<{name}>", "exec"), namespace)  # noqa: S102 - our own YAML solutions
     return namespace[name]  # type: ignore[no-any-return]
 
 
@@ -46,7 +47,7 @@ def _failures(ex: Exercise, fn: Callable[..., Any], seed: int = 0) -> list[str]:
         with np.errstate(all="ignore"):
             try:
                 got = fn(**{k: _copy(v) for k, v in case.args.items()})
-            except Exception as exc:  # a crashing starter is a failing starter
+            except Exception as exc:  # noqa: BLE001 - a crashing starter is a failing starter
                 failed.append(f"{case.name}: raised {exc!r}")
                 continue
         result = checkers.check(ex.checker.name, dict(ex.checker.options), expected, got, case)

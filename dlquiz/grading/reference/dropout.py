@@ -40,4 +40,5 @@ def dropout(
     rng = np.random.default_rng(rng_seed)
     keep = rng.random(arr.shape) >= p
     scale = arr.dtype.type(1.0 / (1.0 - p))
-    return np.where(keep, arr * scale, arr.dtype.type(0.0))
+    out: npt.NDArray[np.floating[Any]] = np.where(keep, arr * scale, arr.dtype.type(0.0))
+    return out

@@ -35,7 +35,7 @@ def depthwise_conv(
     if padding:
         arr = np.pad(arr, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
     windows = sliding_window_view(arr, (kh, kw), axis=(2, 3))[:, :, ::stride, ::stride]
-    out = np.einsum("nchwij,cmij->ncmhw", windows, w.reshape(c, mult, kh, kw))
+    out: F64 = np.einsum("nchwij,cmij->ncmhw", windows, w.reshape(c, mult, kh, kw))
     out = out.reshape(n, out_ch, out.shape[-2], out.shape[-1])
     if bias is not None:
         out = out + np.asarray(bias, dtype=np.float64).reshape(1, -1, 1, 1)
@@ -54,7 +54,7 @@ def depthwise_separable_conv(
     """Depthwise k×k conv then pointwise 1×1 conv; (N, C, H, W) → (N, O, H', W')."""
     mid = depthwise_conv(x, dw_weight, dw_bias, stride, padding)
     pw = np.asarray(pw_weight, dtype=np.float64)
-    out = np.einsum("oc,nchw->nohw", pw.reshape(pw.shape[0], -1), mid)
+    out: F64 = np.einsum("oc,nchw->nohw", pw.reshape(pw.shape[0], -1), mid)
     if pw_bias is not None:
         out = out + np.asarray(pw_bias, dtype=np.float64).reshape(1, -1, 1, 1)
     return out

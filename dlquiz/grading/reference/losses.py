@@ -39,7 +39,8 @@ def logsumexp(logits: npt.ArrayLike, axis: int = -1) -> F64:
     """``log Σ exp`` along ``axis`` without overflow (max-shifted)."""
     arr = np.asarray(logits, dtype=np.float64)
     top = arr.max(axis=axis, keepdims=True)
-    return np.squeeze(top, axis=axis) + np.log(np.exp(arr - top).sum(axis=axis))
+    out: F64 = np.squeeze(top, axis=axis) + np.log(np.exp(arr - top).sum(axis=axis))
+    return out
 
 
 def softmax_cross_entropy(

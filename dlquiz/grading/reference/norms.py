@@ -17,7 +17,7 @@ allclose rtol 1e-5, atol 1e-6.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -41,7 +41,7 @@ def layer_norm(
     mean = arr.mean(axis=axes, keepdims=True)
     centred = arr - mean
     var = np.mean(centred * centred, axis=axes, keepdims=True)
-    y = centred / np.sqrt(var + eps)
+    y: F64 = centred / np.sqrt(var + eps)
     if weight is not None:
         y = y * np.asarray(weight, dtype=np.float64)
     if bias is not None:

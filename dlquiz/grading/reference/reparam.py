@@ -61,6 +61,12 @@ def fold_bn(
     return w * scale.reshape(-1, 1, 1, 1), b * scale + shift
 
 
+def _fold_rows(kernel: npt.ArrayLike, bn: npt.ArrayLike, eps: float) -> tuple[F64, F64]:
+    """Fold a BN given as a (4, C) array (gamma, beta, mean, var) into a bias-free kernel."""
+    gamma, beta, mean, var = np.asarray(bn, dtype=np.float64)
+    return fold_bn(kernel, None, gamma, beta, mean, var, eps)
+
+
 def repvgg_merge(
     k3: npt.ArrayLike,
     bn3: npt.ArrayLike,
@@ -70,8 +76,8 @@ def repvgg_merge(
     eps: float = 1e-5,
 ) -> tuple[F64, F64]:
     """Merged 3×3 ``(weight (O, I, 3, 3), bias (O,))`` of a RepVGG block (no conv biases)."""
-    w3, b3 = fold_bn(k3, None, *np.asarray(bn3, dtype=np.float64), eps=eps)
-    w1, b1 = fold_bn(k1, None, *np.asarray(bn1, dtype=np.float64), eps=eps)
+    w3, b3 = _fold_rows(k3, bn3, eps)
+    w1, b1 = _fold_rows(k1, bn1, eps)
     weight = w3.copy()
     weight[:, :, 1:2, 1:2] += w1
     bias = b3 + b1
@@ -81,7 +87,7 @@ def repvgg_merge(
             raise ValueError("the identity branch needs in_channels == out_channels")
         identity = np.zeros((out_ch, in_ch, 3, 3))
         identity[np.arange(out_ch), np.arange(out_ch), 1, 1] = 1.0
-        w_id, b_id = fold_bn(identity, None, *np.asarray(bn_id, dtype=np.float64), eps=eps)
+        w_id, b_id = _fold_rows(identity, bn_id, eps)
         weight += w_id
         bias = bias + b_id
     return weight, bias

@@ -28,7 +28,8 @@ def cosine_similarity(a: npt.ArrayLike, b: npt.ArrayLike, eps: float = 1e-8) -> 
     y = np.asarray(b, dtype=np.float64)
     nx = np.maximum(np.linalg.norm(x, axis=1), eps)
     ny = np.maximum(np.linalg.norm(y, axis=1), eps)
-    return (x / nx[:, None]) @ (y / ny[:, None]).T
+    sim: F64 = (x / nx[:, None]) @ (y / ny[:, None]).T
+    return sim
 
 
 def mahalanobis_distance(x: npt.ArrayLike, mean: npt.ArrayLike, cov: npt.ArrayLike) -> F64:
@@ -38,4 +39,5 @@ def mahalanobis_distance(x: npt.ArrayLike, mean: npt.ArrayLike, cov: npt.ArrayLi
     chol = np.linalg.cholesky(np.asarray(cov, dtype=np.float64))
     diff = (pts - mu).T
     z = np.linalg.solve(chol, diff) if diff.size else diff
-    return np.sqrt(np.sum(z * z, axis=0))
+    dist: F64 = np.sqrt(np.sum(z * z, axis=0))
+    return dist
