@@ -1,0 +1,245 @@
+"""The catalog: sources, deck-id clashes, broken decks among valid ones, reload, cache."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from dlquiz import catalog as catalog_mod
+from dlquiz.catalog import load_catalog
+from dlquiz.deckcache import DeckCache, from_json, to_json
+from dlquiz.decks import ValidationContext, load_deck_file, load_topic_ids
+from dlquiz.model import BrokenDeck, Deck
+from dlquiz.paths import Paths, resolve_paths
+
+
+def make_context() -> ValidationContext:
+    return ValidationContext(topics=load_topic_ids(),
+                             generators={"conv_output_size": {"type": "object"}},
+                             exercise_ids=frozenset({"iou", "nms"}))
+
+
+def deck_text(deck_id: str, *card_ids: str) -> str:
+    cards = "".join(
+        f"  - id: {c}\n    type: basic\n    topics: [detection.nms]\n"
+        f"    front: Q {c}?\n    back: A {c}.\n" for c in card_ids)
+    return f"id: {deck_id}\ntitle: Deck {deck_id}\ndescription: d\ncards:\n{cards}"
+
+
+@pytest.fixture
+def bundled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private bundled-decks dir, so tests do not depend on the shipped decks."""
+    folder = tmp_path / "bundled"
+    folder.mkdir()
+    (folder / "core.yaml").write_text(deck_text("core", "a", "b"))
+    monkeypatch.setattr(catalog_mod, "bundled_decks_dir", lambda: folder)
+    return folder
+
+
+@pytest.fixture
+def paths() -> Paths:
+    return resolve_paths()
+
+
+def load(paths: Paths, *extra: str | Path, use_cache: bool = True) -> catalog_mod.Catalog:
+    return load_catalog(paths, extra, context=make_context(), use_cache=use_cache)
+
+
+def test_all_sources_are_loaded_in_precedence_order(
+    bundled: Path, paths: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths.user_decks_dir.mkdir(parents=True)
+    (paths.user_decks_dir / "mine.yaml").write_text(deck_text("mine", "x"))
+    env_a, env_b = tmp_path / "env_a.yaml", tmp_path / "envdir"
+    env_a.write_text(deck_text("env-a", "x"))
+    (env_b / "sub").mkdir(parents=True)
+    (env_b / "sub" / "deep.yml").write_text(deck_text("env-b", "x"))
+    (env_b / ".hidden").mkdir()
+    (env_b / ".hidden" / "skip.yaml").write_text(deck_text("hidden", "x"))
+    monkeypatch.setenv("DLQUIZ_DECKS", os.pathsep.join([str(env_a), str(env_b), ""]))
+    cli = tmp_path / "cli.yaml"
+    cli.write_text(deck_text("cli", "x"))
+    cat = load(paths, cli)
+    assert [d.id for d in cat.decks] == ["core", "mine", "env-a", "env-b", "cli"]
+    assert cat.deck("core").bundled and not cat.deck("mine").bundled
+    assert cat.broken == ()
+
+
+def test_items_lookup_and_code_cards(bundled: Path, paths: Paths, tmp_path: Path) -> None:
+    extra = tmp_path / "code.yaml"
+    extra.write_text("id: coding\ntitle: C\ndescription: d\ncards:\n"
+                     "  - id: k\n    type: code\n    topics: [detection.nms]\n    exercise: nms\n"
+                     "  - id: z\n    type: cloze\n    topics: [detection.nms]\n"
+                     "    text: '{{c1::a}} {{c2::b}}'\n")
+    cat = load(paths, extra)
+    keys = [i.key for i in cat.items()]
+    assert keys == ["core/a", "core/b", "coding/k", "coding/z#c1", "coding/z#c2"]
+    assert cat.item("coding/z#c2").cloze == 2
+    assert cat.item("nope/x") is None and cat.deck("nope") is None
+    assert [c.key for c in cat.code_cards_for("nms")] == ["coding/k"]
+    assert cat.code_cards_for("iou") == ()
+
+
+def test_one_broken_deck_leaves_the_others_loaded(
+    bundled: Path, paths: Paths, tmp_path: Path
+) -> None:
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(deck_text("alpha", "x", "y"))
+    (folder / "b.yaml").write_text(deck_text("beta", "x").replace("type: basic", "type: qa"))
+    (folder / "c.yaml").write_bytes(b"\xff\xfe garbage")
+    (folder / "d.yaml").write_text(deck_text("delta", "x"))
+    cat = load(paths, folder)
+    assert [d.id for d in cat.decks] == ["core", "alpha", "delta"]
+    assert [Path(b.path).name for b in cat.broken] == ["b.yaml", "c.yaml"]
+    assert cat.broken[0].deck_id == "beta"
+    assert len(cat.errors()) == 2
+
+
+def test_duplicate_deck_ids_name_both_files(bundled: Path, paths: Paths, tmp_path: Path) -> None:
+    first, second = tmp_path / "one.yaml", tmp_path / "two.yaml"
+    first.write_text(deck_text("same", "x"))
+    second.write_text("# a comment line\n" + deck_text("same", "y"))
+    cat = load(paths, first, second)
+    assert [d.source.path for d in cat.decks if d.id == "same"] == [str(first)]
+    (broken,) = cat.broken
+    assert [str(e) for e in broken.errors] == [
+        f"{second}:2:5: id: deck id 'same' is already used by deck {first}; rename one of them"]
+
+
+def test_user_deck_clashing_with_bundled_is_an_error(bundled: Path, paths: Paths) -> None:
+    paths.user_decks_dir.mkdir(parents=True)
+    mine = paths.user_decks_dir / "core.yaml"
+    mine.write_text(deck_text("core", "z"))
+    cat = load(paths)
+    assert [d.id for d in cat.decks] == ["core"] and cat.deck("core").bundled
+    (error,) = cat.errors()
+    assert error.path == str(mine)
+    assert error.message == (f"deck id 'core' is already used by bundled deck "
+                             f"{bundled / 'core.yaml'}; rename one of them")
+
+
+def test_missing_deck_path_is_reported(bundled: Path, paths: Paths, tmp_path: Path) -> None:
+    cat = load(paths, tmp_path / "nope.yaml")
+    assert [str(e) for e in cat.errors()] == [
+        f"{tmp_path / 'nope.yaml'}:1:1: no such deck file or folder"]
+
+
+def test_same_file_twice_is_loaded_once(bundled: Path, paths: Paths, tmp_path: Path) -> None:
+    f = tmp_path / "x.yaml"
+    f.write_text(deck_text("xdeck", "x"))
+    cat = load(paths, f, tmp_path, f)
+    assert [d.id for d in cat.decks] == ["core", "xdeck"] and cat.broken == ()
+
+
+def test_changed_reports_modified_added_and_removed_files(
+    bundled: Path, paths: Paths, tmp_path: Path
+) -> None:
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    keep, edit, gone = (folder / n for n in ("keep.yaml", "edit.yaml", "gone.yaml"))
+    keep.write_text(deck_text("keep", "x"))
+    edit.write_text(deck_text("edit", "x"))
+    gone.write_text(deck_text("gone", "x"))
+    cat = load(paths, folder)
+    assert cat.changed() == ()
+    edit.write_text(deck_text("edit", "x", "y"))
+    gone.unlink()
+    (folder / "new.yaml").write_text(deck_text("new", "x"))
+    assert set(cat.changed()) == {str(edit), str(gone), str(folder / "new.yaml")}
+    fresh = cat.reload()
+    assert [d.id for d in fresh.decks] == ["core", "edit", "keep", "new"]
+    assert len(fresh.deck("edit").cards) == 2
+    assert fresh.changed() == ()
+
+
+def test_warm_load_comes_from_the_cache_and_equals_the_cold_load(
+    bundled: Path, paths: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    f = tmp_path / "x.yaml"
+    f.write_text(deck_text("xdeck", "x", "y"))
+    (tmp_path / "bad.yaml").write_text("id: bad\n")
+    cold = load(paths, tmp_path)
+    calls: list[str] = []
+    real = catalog_mod.load_deck_bytes
+    monkeypatch.setattr(catalog_mod, "load_deck_bytes",
+                        lambda data, path, *a, **k: calls.append(path) or real(data, path, *a, **k))
+    warm = load(paths, tmp_path)
+    assert calls == []
+    assert warm.decks == cold.decks and warm.broken == cold.broken
+    f.write_text(deck_text("xdeck", "x", "y", "z"))
+    again = load(paths, tmp_path)
+    assert calls == [str(f)]
+    assert len(again.deck("xdeck").cards) == 3
+
+
+def test_cache_is_keyed_on_context(bundled: Path, paths: Paths) -> None:
+    load(paths)
+    other = ValidationContext(topics=frozenset({"detection.nms"}))
+    cat = load_catalog(paths, context=other)
+    assert cat.deck("core") is not None
+    cache = DeckCache(paths.cache_dir, other.fingerprint())
+    core = bundled / "core.yaml"
+    import hashlib
+
+    sha = hashlib.sha256(core.read_bytes()).hexdigest()
+    assert cache.get(str(core), True, core.stat(), sha) is not None
+    assert DeckCache(paths.cache_dir, "different").get(str(core), True, core.stat(), sha) is None
+
+
+def test_corrupt_cache_entries_are_ignored_and_rebuilt(bundled: Path, paths: Paths) -> None:
+    load(paths)
+    entries = list((paths.cache_dir / "decks").glob("*.json"))
+    assert len(entries) == 1
+    entries[0].write_text("{not json")
+    cat = load(paths)
+    assert cat.deck("core") is not None
+    assert json.loads(entries[0].read_text())["key"]["path"] == str(bundled / "core.yaml")
+    data = json.loads(entries[0].read_text())
+    data["result"]["cards"] = "wrong shape"
+    entries[0].write_text(json.dumps(data))
+    assert load(paths).deck("core") is not None
+
+
+def test_cache_records_versions_and_is_json(bundled: Path, paths: Paths) -> None:
+    from dlquiz import __version__
+
+    load(paths)
+    (entry,) = (paths.cache_dir / "decks").glob("*.json")
+    key = json.loads(entry.read_text())["key"]
+    assert key["format"] == 1 and key["dlquiz"] == __version__
+    assert {"mtime_ns", "size", "sha256", "context", "path"} <= set(key)
+
+
+def test_json_round_trip_of_a_deck_with_exercises(tmp_path: Path) -> None:
+    (tmp_path / "r.py").write_text("def f(x):\n    return x\n")
+    f = tmp_path / "d.yaml"
+    f.write_text(deck_text("rt", "a") + "  - id: m\n    type: choice\n"
+                 "    topics: [ml.terms]\n    front: F\n    choices: [p, q]\n    answer: [1]\n"
+                 "    explanation: E\n    refs: [R]\n"
+                 "  - id: n\n    type: numeric\n    topics: [arch.conv]\n"
+                 "    generator: conv_output_size\n    params: {dilation: true}\n"
+                 "exercises:\n  - id: ex\n    title: T\n    topics: [ml.terms]\n"
+                 "    function: f\n    signature: f(x)\n    prompt: P\n    starter: S\n"
+                 "    hints: [H]\n    solution: X\n    reference: r.py:f\n    cases: r.py:c\n"
+                 "    checker: {name: exact}\n    forbidden: [sorted]\n    perf_multiple: 5\n")
+    deck = load_deck_file(f, make_context())
+    assert isinstance(deck, Deck), deck
+    assert from_json(json.loads(json.dumps(to_json(deck)))) == deck
+    broken = BrokenDeck("p", (), "id")
+    assert from_json(to_json(broken)) == broken
+
+
+def test_unwritable_cache_dir_does_not_break_loading(
+    bundled: Path, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "file-not-dir"
+    blocker.write_text("")  # the cache dir would have to be created inside a file
+    cache = DeckCache(blocker, "ctx")
+    core = bundled / "core.yaml"
+    deck = load_deck_file(core, make_context(), bundled=True)
+    cache.put(str(core), True, core.stat(), "sha", deck)
+    assert cache.write_failures == 1
