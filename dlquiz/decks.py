@@ -43,6 +43,8 @@ from dlquiz.yamlpos import DocPath, Located, YamlFatal, YamlProblem, format_path
 
 LoadResult = Deck | BrokenDeck
 TOPICS_FILE = Path(__file__).resolve().parent / "topics.yaml"
+#: Topic namespace free for user decks (bundled topics come from topics.yaml).
+USER_TOPIC_PREFIX = "user."
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,13 @@ class ValidationContext:
         return hashlib.sha256(blob.encode()).hexdigest()
 
     def topic_known(self, topic: str) -> bool:
-        """``detection.nms`` is known, and so is any finer id under it (``detection.nms.soft``)."""
+        """``detection.nms`` is known, and so is any finer id under it (``detection.nms.soft``).
+
+        Learners' own material has its own subjects: any id under the reserved
+        ``user.`` namespace (``user.anki``, ``user.leetcode.graphs``) is accepted.
+        """
+        if topic.startswith(USER_TOPIC_PREFIX) and len(topic) > len(USER_TOPIC_PREFIX):
+            return True
         if topic in self.topics:
             return True
         parts = topic.split(".")
