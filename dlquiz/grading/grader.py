@@ -29,7 +29,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
@@ -136,10 +136,13 @@ def _stamp(target: str, base_dir: str) -> tuple[Any, ...]:
 
 def case_generator(exercise: Exercise) -> Callable[[np.random.Generator], list[Any]]:
     """The exercise's ``cases(rng)`` function (a YAML spec or a named function)."""
-    if exercise.cases.startswith(SPEC_PREFIX):
-        from dlquiz.grading.yaml_cases import generator_from_spec
+    from dlquiz.grading.yaml_cases import generator_from_spec
 
-        return generator_from_spec(json.loads(exercise.cases[len(SPEC_PREFIX):]))
+    cases: Any = exercise.cases
+    if isinstance(cases, Mapping):
+        return generator_from_spec(cases)
+    if cases.startswith(SPEC_PREFIX):
+        return generator_from_spec(json.loads(cases[len(SPEC_PREFIX):]))
     generator: Callable[[np.random.Generator], list[Any]] = resolve_target(
         exercise.cases, exercise.base_dir)
     return generator
@@ -155,9 +158,11 @@ def _as_case(item: Any) -> Case:
 
 def prepare(exercise: Exercise, seed: int = 0) -> Prepared:
     """Generate the cases and the expected outputs (cached per exercise and seed)."""
-    key = (exercise.id, exercise.reference, exercise.cases, exercise.base_dir, seed,
+    cases_key = exercise.cases if isinstance(exercise.cases, str) else json.dumps(
+        exercise.cases, sort_keys=True, default=str)
+    key = (exercise.id, exercise.reference, cases_key, exercise.base_dir, seed,
            exercise.perf_multiple, _stamp(exercise.reference, exercise.base_dir),
-           _stamp(exercise.cases, exercise.base_dir))
+           _stamp(cases_key, exercise.base_dir))
     with _CACHE_LOCK:
         if key in _CACHE:
             return _CACHE[key]
@@ -239,7 +244,9 @@ def _judge(exercise: Exercise, prepared: Prepared, run: SandboxRun, started: flo
     else:
         verdict = "runtime_error"
     if not message and first is None and verdict != "pass":
-        message = "your code stopped before all cases ran"
+        message = ("results for some cases never arrived: your code wrote to the grader's "
+                   "results channel or stopped it early" if run.outcome == "done"
+                   else "your code stopped before all cases ran")
     return _report(exercise, verdict, prepared, reports, started, output=run.output,
                    message=message)
 

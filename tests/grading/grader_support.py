@@ -1,0 +1,45 @@
+"""Helpers shared by the grader's tests: the fixture exercises and sandbox tracking."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from dlquiz.grading import sandbox
+from dlquiz.grading.registry import load_exercises_file
+from dlquiz.model import Exercise
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+
+
+def fixture_exercises() -> dict[str, Exercise]:
+    exercises, errors = load_exercises_file(FIXTURES / "exercises.yaml")
+    assert not errors, errors
+    return {e.id: e for e in exercises}
+
+
+def header(path: Path, key: str, default: str = "") -> str:
+    """Value of a ``# key: value`` comment line in a hostile file."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith(f"# {key}:"):
+            return line.split(":", 1)[1].strip()
+    return default
+
+
+class TrackedSandbox(sandbox.SandboxProcess):
+    """A SandboxProcess that remembers every instance (to check for leftovers)."""
+
+    started: list[tuple[int, int | None]] = []
+
+    def __init__(self) -> None:
+        super().__init__()
+        TrackedSandbox.started.append((self.pid, self.uid))
+
+
+def leftovers(started: list[tuple[int, int | None]]) -> list[int]:
+    """Processes still alive from the given sandboxes (by session / sandbox uid)."""
+    alive: list[int] = []
+    for pid, uid in started:
+        alive.extend(p for p in sandbox.sandbox_pids(pid, uid) if p != os.getpid())
+    return alive

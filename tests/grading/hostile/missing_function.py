@@ -1,0 +1,3 @@
+# expect: invalid
+def plus(a, b):
+    return a + b

@@ -1,0 +1,3 @@
+# expect: invalid
+def add(a, b)
+    return a + b

@@ -1,0 +1,3 @@
+# expect: invalid
+def add(x, y):
+    return x + y
