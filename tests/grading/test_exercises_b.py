@@ -80,3 +80,88 @@ def test_gelu_variants_are_told_apart(exercises: dict[str, Exercise]) -> None:
     tanh_fn = _function(tanh.solution, tanh.function)
     assert _failures(exact, tanh_fn) != []
     assert _failures(tanh, exact_fn) != []
+
+
+#: Classic mistakes, each of which an edge case of its exercise must catch.
+MISTAKES = {
+    "layer-norm": '''
+import numpy as np
+def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    axes = tuple(range(x.ndim - len(shape), x.ndim))
+    mean = x.mean(axis=axes, keepdims=True)
+    var = (x ** 2).mean(axis=axes, keepdims=True) - mean ** 2     # one-pass variance
+    y = (x - mean) / np.sqrt(var + eps)
+    y = y if weight is None else y * weight
+    return y if bias is None else y + bias
+''',
+    "batch-norm-train": '''
+import numpy as np
+def batch_norm_train(x, gamma, beta, running_mean, running_var, momentum=0.1, eps=1e-5):
+    axes = (0,) + tuple(range(2, x.ndim))
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    mean, var = x.mean(axis=axes), x.var(axis=axes)
+    y = (x - mean.reshape(shape)) / np.sqrt(var.reshape(shape) + eps)
+    y = y * gamma.reshape(shape) + beta.reshape(shape)
+    # Biased variance in the running estimate: torch uses the unbiased one.
+    return y, (1 - momentum) * running_mean + momentum * mean, (1 - momentum) * running_var + momentum * var
+''',
+    "focal-loss": '''
+import numpy as np
+def focal_loss(logits, targets, alpha=0.25, gamma=2.0, reduction="none"):
+    p = 1 / (1 + np.exp(-logits))
+    ce = -(targets * np.log(p) + (1 - targets) * np.log(1 - p))   # log(0) for huge logits
+    p_t = p * targets + (1 - p) * (1 - targets)
+    loss = ce * (1 - p_t) ** gamma
+    if alpha >= 0:
+        loss = loss * (alpha * targets + (1 - alpha) * (1 - targets))
+    return loss if reduction == "none" else (loss.mean() if reduction == "mean" else loss.sum())
+''',
+    "cosine-similarity": '''
+import numpy as np
+def cosine_similarity(a, b, eps=1e-8):
+    norms = np.outer(np.linalg.norm(a, axis=1), np.linalg.norm(b, axis=1))
+    return (a @ b.T) / np.maximum(norms, eps)                     # clamps the product
+''',
+    "repvgg-merge": '''
+import numpy as np
+def repvgg_merge(k3, bn3, k1, bn1, bn_id=None, eps=1e-5):
+    def fold(k, bn):
+        s = bn[0] / np.sqrt(bn[3] + eps)
+        return k * s[:, None, None, None], bn[1] - bn[2] * s
+    w, b = fold(k3, bn3)
+    w1, b1 = fold(k1, bn1)
+    w = w.copy()
+    w[:, :, 1, 1] += w1[:, :, 0, 0]
+    if bn_id is not None:                                         # identity without its BN
+        w[np.arange(w.shape[0]), np.arange(w.shape[0]), 1, 1] += 1.0
+    return w, b + b1
+''',
+    "conv-avgpool-merge": '''
+import numpy as np
+def conv_avgpool_merge(weight, bias, pool_size):
+    k = pool_size
+    o, i, kh, kw = weight.shape
+    merged = np.zeros((o, i, kh + k - 1, kw + k - 1))
+    for dy in range(k):
+        for dx in range(k):
+            merged[:, :, dy:dy + kh, dx:dx + kw] += weight
+    b = np.zeros(o) if bias is None else bias
+    return merged / (k * k), b, 1                                 # forgets the pool's stride
+''',
+    "ema-weights": '''
+import numpy as np
+def ema_weights(params, decay, mode="constant"):
+    out = np.empty_like(params)
+    out[0] = params[0]
+    for t in range(1, len(params)):                               # ignores mode
+        out[t] = decay * out[t - 1] + (1 - decay) * params[t]
+    return out
+''',
+}
+
+
+@pytest.mark.parametrize("exercise_id", sorted(MISTAKES))
+def test_classic_mistakes_fail(exercises: dict[str, Exercise], exercise_id: str) -> None:
+    ex = exercises[exercise_id]
+    assert _failures(ex, _function(MISTAKES[exercise_id], ex.function)) != []
