@@ -40,6 +40,9 @@ def report_text(report: Any) -> str:
         f"[b {style}]{VERDICT_TEXT.get(verdict, verdict.upper())}[/]   "
         f"{report.passed}/{report.total} cases passed"
     ]
+    message = getattr(report, "message", "")
+    if message:
+        lines.append(escape(_cap(str(message))))
     failure = getattr(report, "first_failure", None)
     if failure is not None:
         lines.append("")
