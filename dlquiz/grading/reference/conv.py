@@ -48,10 +48,18 @@ def conv2d(
 ) -> NDArray[np.floating]:
     """Grouped, strided, dilated, zero-padded 2-D cross-correlation, NCHW.
 
-    im2col without copies: a strided *view* of the padded input exposes,
-    for every output pixel, its (C, kH, kW) receptive field; one
-    ``tensordot`` per group then contracts it with the weights, which BLAS
-    does as a single matrix product of (N*Ho*Wo, C*kH*kW) by (C*kH*kW, O).
+    The sum is split by kernel offset (u, v): each offset contributes
+    ``weight[:, :, u, v] @ (input pixels under that tap)``, one matrix
+    product of (C_out, C_in) by (C_in, pixels) per offset and group, so the
+    Python loop runs kH·kW·groups times and BLAS does the arithmetic.
+
+    For stride 1 the pixels under a tap are a *shifted window of the
+    flattened padded image*: output row i, column j reads flat index
+    ``(i + u·dh)·Wp + j + v·dw``. Computing a "wide" output of width Wp
+    (then dropping the last Wp − Wo columns) makes every tap a contiguous
+    slice, so BLAS reads it in place and nothing is copied (im2col would
+    copy the input kH·kW times). Other strides gather each tap with a
+    strided view, copied once per tap by ``tensordot``.
     """
     xa = np.asarray(x)
     wa = np.asarray(weight)
@@ -69,28 +77,45 @@ def conv2d(
         raise ValueError(
             f"groups={groups} does not fit C_in={c}, C_out={o}, weight in-channels={cg}"
         )
-    ho = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
-    wo = (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
+    hp, wp = h + 2 * ph, w + 2 * pw
+    ho = (hp - dh * (kh - 1) - 1) // sh + 1
+    wo = (wp - dw * (kw - 1) - 1) // sw + 1
     if ho < 1 or wo < 1:
         raise ValueError(f"kernel larger than padded input: output would be {ho}x{wo}")
-
-    padded = np.pad(xa, ((0, 0), (0, 0), (ph, ph), (pw, pw))) if ph or pw else xa
-    s_n, s_c, s_h, s_w = padded.strides
-    # windows[n, c, i, j, u, v] = padded[n, c, i*sh + u*dh, j*sw + v*dw]
-    windows = as_strided(
-        padded,
-        shape=(n, c, ho, wo, kh, kw),
-        strides=(s_n, s_c, s_h * sh, s_w * sw, s_h * dh, s_w * dw),
-        writeable=False,
-    )
     og = o // groups
-    out = np.empty((n, o, ho, wo), dtype=dtype)
-    for g in range(groups):
-        cols = windows[:, g * cg : (g + 1) * cg]
-        kernel = wa[g * og : (g + 1) * og]
-        # (n, cg, ho, wo, kh, kw) x (og, cg, kh, kw) -> (n, ho, wo, og)
-        res = np.tensordot(cols, kernel, axes=([1, 4, 5], [1, 2, 3]))
-        out[:, g * og : (g + 1) * og] = res.transpose(0, 3, 1, 2)
+    taps = [(u, v) for u in range(kh) for v in range(kw)]
+
+    if (sh, sw) == (1, 1):
+        # Flattened padded image plus a tail of zeros so the last tap's
+        # window of length Ho·Wp stays inside the buffer.
+        flat = np.zeros((n, c, hp * wp + (kw - 1) * dw), dtype=dtype)
+        flat[:, :, : hp * wp].reshape(n, c, hp, wp)[:, :, ph : ph + h, pw : pw + w] = xa
+        length = ho * wp
+        wide = np.zeros((n, o, length), dtype=dtype)
+        product = np.empty((n, og, length), dtype=dtype)
+        for g in range(groups):
+            cin, cout = slice(g * cg, (g + 1) * cg), slice(g * og, (g + 1) * og)
+            for u, v in taps:
+                start = u * dh * wp + v * dw
+                # (og, cg) @ (n, cg, length) -> (n, og, length), one GEMM per image.
+                np.matmul(wa[cout, :, u, v], flat[:, cin, start : start + length], out=product)
+                wide[:, cout] += product
+        out = np.ascontiguousarray(wide.reshape(n, o, ho, wp)[:, :, :, :wo])
+    else:
+        padded = np.pad(xa, ((0, 0), (0, 0), (ph, ph), (pw, pw))) if ph or pw else xa
+        s_n, s_c, s_h, s_w = padded.strides
+        out_t = np.zeros((o, n, ho, wo), dtype=dtype)
+        for g in range(groups):
+            for u, v in taps:
+                # tap[n, c, i, j] = padded[n, g·cg + c, i·sh + u·dh, j·sw + v·dw]
+                tap = as_strided(
+                    padded[:, g * cg :, u * dh :, v * dw :],
+                    shape=(n, cg, ho, wo),
+                    strides=(s_n, s_c, s_h * sh, s_w * sw),
+                    writeable=False,
+                )
+                out_t[g * og : (g + 1) * og] += np.tensordot(wa[g * og : (g + 1) * og, :, u, v], tap, axes=([1], [1]))
+        out = np.ascontiguousarray(out_t.transpose(1, 0, 2, 3))
     if bias is not None:
         out += np.asarray(bias, dtype=dtype).reshape(1, o, 1, 1)
     return out
