@@ -129,3 +129,54 @@ def make_app(deck_dir: Path, isolated_home: Path) -> Callable[..., DlquizApp]:
 def clear_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("EDITOR", raising=False)
     os.environ.pop("VISUAL", None)
+
+
+async def until(pilot: object, predicate: Callable[[], bool], *, limit_s: float = 30.0) -> None:
+    """Let the app run until ``predicate()`` holds (workers and the db thread are async).
+
+    Not a timing assertion: the limit only turns a hang into a readable failure.
+    """
+    deadline = time.monotonic() + limit_s
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("the app never reached the expected state")
+        await pilot.pause(0.02)  # type: ignore[attr-defined]
+
+
+def review_screen(app: DlquizApp) -> object:
+    from dlquiz.tui.screens.review import ReviewScreen
+
+    screen = app.screen
+    assert isinstance(screen, ReviewScreen), f"expected the review screen, got {type(screen).__name__}"
+    return screen
+
+
+async def start_deck(app: DlquizApp, pilot: object) -> object:
+    """From home, press enter on the (only) deck and wait for the first card."""
+    from dlquiz.tui.screens.review import ReviewScreen
+
+    await until(pilot, lambda: app.screen.query("#decks") and app.screen.query_one("#decks").row_count > 0)
+    await pilot.press("enter")  # type: ignore[attr-defined]
+    await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.state == "front")
+    return app.screen
+
+
+def open_store(home: Path):  # type: ignore[no-untyped-def]
+    from dlquiz.store import Store
+
+    return Store.open(resolve_paths(home).database)
+
+
+def seed_for_snapshots(home: Path) -> None:
+    """A few weeks of reviews ending at the fixed clock, through the core's write path."""
+    from datetime import timedelta
+
+    from dlquiz.session import record_answer
+
+    keys = ["tuideck/relu", "tuideck/pick", "tuideck/iou#c1", "tuideck/convsize"]
+    with open_store(home) as store:
+        for day in range(40, 0, -3):
+            for n, key in enumerate(keys[: 1 + day % 4]):
+                record_answer(store, key, 4 if (day + n) % 3 else 3, grade="good", graded_by="self",
+                              duration_s=1.0, now=FIXED_NOW - timedelta(days=day))
+        store.record_attempt("add-one", "pass", 2, 2, 0, 0.5, at="2025-03-13T10:00:00.000000+00:00")

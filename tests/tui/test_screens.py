@@ -1,0 +1,142 @@
+"""Stats, settings, help, command palette, drafts module and the app entry point."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from textual.widgets import DataTable, Input
+
+from dlquiz.config import load_settings
+from dlquiz.drafts import DraftAutosaver, draft_path, load_draft, save_draft
+from dlquiz.paths import resolve_paths
+from tests.tui.conftest import FIXED_NOW, open_store, until
+
+
+def seed_reviews(home: Path) -> None:
+    """Two answered cards through the core's single write path, on the fixed clock."""
+    from dlquiz.session import record_answer
+
+    with open_store(home) as store:
+        record_answer(store, "tuideck/relu", 4, grade="good", graded_by="self", duration_s=2.0, now=FIXED_NOW)
+        record_answer(store, "tuideck/pick", 1, grade="wrong", graded_by="auto", duration_s=3.0, now=FIXED_NOW)
+        store.record_attempt("add-one", "pass", 2, 2, 0, 0.5)
+
+
+async def test_stats_screen_renders_the_data(make_app, isolated_home):
+    seed_reviews(isolated_home)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("t")
+        await until(pilot, lambda: app.screen.query("Heatmap"))
+        totals = str(app.screen.query_one("#totals").render())
+        assert "reviews 2 (2 today)" in totals
+        assert "exercises solved 1" in totals
+        heatmap = str(app.screen.query_one("Heatmap").render())
+        assert "busiest day: 2" in heatmap
+        forecast = str(app.screen.query_one("ForecastBars").render())
+        assert "total 2" in forecast  # both answered cards are due tomorrow
+        table = app.screen.query_one("#topics", DataTable)
+        topics = [str(k.value) for k in table.rows]
+        assert set(topics) == {"arch.transformer", "ml.metrics", "detection.nms", "arch.conv"}
+        await pilot.press("s")  # sort by topic name
+        await pilot.pause()
+        assert [str(k.value) for k in table.rows] == sorted(topics)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.current_mode == "home")
+
+
+async def test_settings_change_persists(make_app, isolated_home):
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until(pilot, lambda: app.screen.query("#decks"))
+        await pilot.press("o")
+        await until(pilot, lambda: app.screen.query("#new_per_day"))
+        field = app.screen.query_one("#new_per_day", Input)
+        field.value = "7"
+        app.screen.query_one("#day_start_hour", Input).value = "5"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    saved = load_settings(resolve_paths(isolated_home))
+    assert (saved.new_per_day, saved.day_start_hour) == (7, 5)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("o")
+        await until(pilot, lambda: app.screen.query("#new_per_day"))
+        assert app.screen.query_one("#new_per_day", Input).value == "7"
+
+
+async def test_settings_reject_a_bad_hour(make_app, isolated_home):
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("o")
+        await until(pilot, lambda: app.screen.query("#day_start_hour"))
+        app.screen.query_one("#day_start_hour", Input).value = "31"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "day_start_hour" in str(app.screen.query_one("#settings-error").render())
+    assert not resolve_paths(isolated_home).config_file.exists()
+
+
+async def test_help_lists_the_keys_of_the_screen(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until(pilot, lambda: app.screen.query("#decks"))
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = app.screen.query_one("Markdown").source
+        assert "All due" in text and "Cram" in text and "ctrl+q" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.query("#decks")
+
+
+async def test_home_lists_broken_decks_with_their_error(make_app, deck_dir):
+    (deck_dir / "broken.yaml").write_text("id: brokendeck\ntitle: B\ndescription: x\ncards: 3\n")
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until(pilot, lambda: app.screen.query("#decks") and app.screen.query_one("#decks").row_count == 2)
+        table = app.screen.query_one("#decks", DataTable)
+        table.move_cursor(row=1)
+        await pilot.pause()
+        detail = str(app.screen.query_one("#detail").render())
+        assert "Broken deck" in detail and "broken.yaml:4" in detail
+
+
+async def test_q_quits_from_home(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until(pilot, lambda: app.screen.query("#decks"))
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+def test_draft_save_is_atomic_and_round_trips(tmp_path):
+    save_draft(tmp_path, "nms", "def nms(): pass\n")
+    save_draft(tmp_path, "nms", "def nms():\n    return []\n")
+    assert load_draft(tmp_path, "nms") == "def nms():\n    return []\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["nms.py"]  # no temp files left behind
+    assert load_draft(tmp_path, "other") is None
+    assert draft_path(tmp_path, "../evil").parent == tmp_path
+
+
+def test_autosaver_debounces_and_flushes(tmp_path):
+    saver = DraftAutosaver(tmp_path, "iou", delay_s=60)
+    saver.changed("a")
+    saver.changed("ab")
+    assert load_draft(tmp_path, "iou") is None  # still waiting for typing to pause
+    assert saver.flush() is True
+    assert load_draft(tmp_path, "iou") == "ab"
+    assert saver.flush() is False  # nothing new
+
+
+def test_run_app_reports_a_corrupt_database(isolated_home, capsys):
+    from dlquiz.commands.app import run_app
+
+    paths = resolve_paths(isolated_home)
+    paths.database.parent.mkdir(parents=True, exist_ok=True)
+    paths.database.write_bytes(b"this is not sqlite" * 10)
+    code = run_app(argparse.Namespace(data_dir=None, deck_paths=[]))
+    assert code == 1
+    assert "dlquiz db restore" in capsys.readouterr().err
