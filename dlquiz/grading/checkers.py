@@ -123,6 +123,8 @@ def _compare_structure(expected: Any, got: Any, *, numeric_kinds_mix: bool
     if g is None:
         return CheckResult(False, f"expected {describe(expected)}, got {describe(got)}")
     if e.shape != g.shape:
+        if e.ndim and g.ndim:
+            return CheckResult(False, f"expected shape {e.shape}, got {g.shape}")
         return CheckResult(False, f"expected {_shape_text(e)}, got {_shape_text(g)}")
     ek, gk = e.dtype.kind, g.dtype.kind
     if numeric_kinds_mix:

@@ -173,10 +173,10 @@ def _parse_one(item: Any, path: tuple[str | int, ...], problems: _Problems,
             close = difflib.get_close_matches(str(key), known, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             problems.add((*path, key), f"unknown field {key!r}{hint}")
-    for key in REQUIRED:
-        if key not in item:
-            problems.add(path, f"missing required field {key!r}")
-    if len(problems.errors) > before:
+    missing = [key for key in REQUIRED if key not in item]
+    for key in missing:
+        problems.add(path, f"missing required field {key!r}")
+    if missing:
         return None
 
     def text(key: str, *, allow_empty: bool = False) -> str:
