@@ -32,6 +32,8 @@ def exercise_rule_errors(
     located: Located,
     deck_dir: Path,
     bundled_ids: frozenset[str] | None,
+    *,
+    check_duplicates: bool = True,
 ) -> list[YamlProblem]:
     """Problems of the ``exercises:`` list a schema cannot see."""
     out: list[YamlProblem] = []
@@ -43,7 +45,7 @@ def exercise_rule_errors(
         ex_id = spec.get("id")
         if isinstance(ex_id, str):
             line, col = located.pos(base + ("id",))
-            if ex_id in first:
+            if ex_id in first and check_duplicates:
                 out.append(YamlProblem(line, col, base + ("id",),
                                        f"duplicate exercise id {ex_id!r} "
                                        f"(first used on line {first[ex_id]})"))
@@ -58,7 +60,9 @@ def exercise_rule_errors(
             (base + ("cases",), spec.get("cases")),
         ]
         checker = spec.get("checker")
-        if isinstance(checker, dict):
+        if isinstance(checker, str):
+            targets.append((base + ("checker",), checker))
+        elif isinstance(checker, dict):
             targets.append((base + ("checker", "name"), checker.get("name")))
         for where, target in targets:
             if not isinstance(target, str):
@@ -74,7 +78,8 @@ def exercise_rule_errors(
 
 def build_exercise(spec: Mapping[str, Any], source: SourceRef, base_dir: Path) -> Exercise:
     """A validated exercise mapping as a :class:`model.Exercise`."""
-    checker = dict(spec.get("checker") or {"name": "allclose"})
+    raw_checker = spec.get("checker") or {"name": "allclose"}
+    checker = {"name": raw_checker} if isinstance(raw_checker, str) else dict(raw_checker)
     name = str(checker.pop("name", "allclose"))
     limits = spec.get("limits") or {}
     perf = spec.get("perf_multiple")

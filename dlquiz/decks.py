@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from dlquiz.deckexercises import build_exercise, exercise_rule_errors
+from dlquiz.errors import DlquizError
 from dlquiz.deckschema import did_you_mean, params_errors, schema_errors
 from dlquiz.model import (
     CLOZE_RE,
@@ -36,6 +37,7 @@ from dlquiz.model import (
     Card,
     Deck,
     DeckError,
+    Exercise,
     SourceRef,
     frozen_mapping,
 )
@@ -112,7 +114,31 @@ def _exercise_ids() -> frozenset[str] | None:
         from dlquiz.grading import registry
     except ImportError:
         return None
-    return frozenset(registry.exercise_ids())
+    try:
+        return frozenset(registry.exercise_ids())
+    except DlquizError:
+        # Broken bundled exercises are reported by the exercise commands; decks
+        # then load with code cards unchecked rather than not at all.
+        return None
+
+
+def _parse_exercises(located: Located, path: str,
+                     deck_dir: Path) -> tuple[list[Exercise], list[DeckError]] | None:
+    """The deck's ``exercises:`` through the grader's parser, or ``None`` if it is absent.
+
+    The grader owns the exercise format (including YAML-described cases), so
+    its parser is authoritative; the deck schema still describes the format
+    for editors and is the fallback when the grader is not installed.
+    """
+    try:
+        from dlquiz.grading.registry import parse_exercises
+    except ImportError:
+        return None
+    items = located.data.get("exercises")
+    if not isinstance(items, list):
+        return [], []
+    return parse_exercises({"exercises": items}, source_path=path, base_dir=str(deck_dir),
+                           locate=lambda doc_path: located.pos(tuple(doc_path)))
 
 
 def default_context() -> ValidationContext:
@@ -189,13 +215,18 @@ def _card_rule_errors(card: dict[str, Any], base: DocPath, located: Located,
     return out
 
 
-def rule_errors(located: Located, ctx: ValidationContext, deck_dir: Path) -> list[YamlProblem]:
-    """Problems no JSON Schema can express (the data has already been schema-checked)."""
+def rule_errors(located: Located, ctx: ValidationContext, deck_dir: Path, *,
+                own_duplicates: bool = True) -> list[YamlProblem]:
+    """Problems no JSON Schema can express (the data has already been schema-checked).
+
+    ``own_duplicates=False`` leaves duplicate exercise ids to the grader's parser.
+    """
     data = located.data
     out: list[YamlProblem] = []
     exercises = data.get("exercises") if isinstance(data.get("exercises"), list) else []
     local = {e["id"] for e in exercises if isinstance(e, dict) and isinstance(e.get("id"), str)}
-    out.extend(exercise_rule_errors(exercises, located, deck_dir, ctx.exercise_ids))
+    out.extend(exercise_rule_errors(exercises, located, deck_dir, ctx.exercise_ids,
+                                    check_duplicates=own_duplicates))
     for spec_index, spec in enumerate(exercises):
         if isinstance(spec, dict) and isinstance(spec.get("topics"), list):
             fake_card = {"topics": spec["topics"]}
@@ -224,8 +255,13 @@ def _tuple(value: Any) -> tuple[Any, ...]:
     return tuple(value) if isinstance(value, list) else ()
 
 
-def build_deck(located: Located, path: str, *, bundled: bool) -> Deck:
-    """The model of a deck document that passed every check."""
+def build_deck(located: Located, path: str, *, bundled: bool,
+               exercises: list[Exercise] | None = None) -> Deck:
+    """The model of a deck document that passed every check.
+
+    ``exercises`` are the already-parsed ``exercises:`` (from the grader's
+    parser); without them the mapping is converted here.
+    """
     data = located.data
     deck_id = data["id"]
     cards = []
@@ -250,11 +286,12 @@ def build_deck(located: Located, path: str, *, bundled: bool) -> Deck:
             exercise=c.get("exercise", ""),
             source=SourceRef(path, line, col),
         ))
-    base_dir = Path(path).resolve().parent
-    exercises = tuple(
-        build_exercise(spec, SourceRef(path, *located.pos(("exercises", i))), base_dir)
-        for i, spec in enumerate(data.get("exercises") or ())
-    )
+    if exercises is None:
+        base_dir = Path(path).resolve().parent
+        exercises = [
+            build_exercise(spec, SourceRef(path, *located.pos(("exercises", i))), base_dir)
+            for i, spec in enumerate(data.get("exercises") or ())
+        ]
     id_line, id_col = located.pos(("id",))
     return Deck(
         id=deck_id,
@@ -264,14 +301,16 @@ def build_deck(located: Located, path: str, *, bundled: bool) -> Deck:
         tags=_tuple(data.get("tags")),
         source=SourceRef(path, id_line, id_col),
         bundled=bundled,
-        exercises=exercises,
+        exercises=tuple(exercises),
     )
 
 
-def _broken(path: str, problems: list[YamlProblem], deck_id: str = "") -> BrokenDeck:
-    errors = sorted({
-        DeckError(path, p.line, p.column, format_path(p.doc_path), p.message) for p in problems
-    }, key=lambda e: (e.line, e.column, e.doc_path, e.message))
+def _broken(path: str, problems: list[YamlProblem], deck_id: str = "",
+            extra: list[DeckError] | None = None) -> BrokenDeck:
+    found = {DeckError(path, p.line, p.column, format_path(p.doc_path), p.message)
+             for p in problems}
+    errors = sorted(found | set(extra or ()),
+                    key=lambda e: (e.line, e.column, e.doc_path, e.message))
     return BrokenDeck(path=path, errors=tuple(errors), deck_id=deck_id)
 
 
@@ -295,13 +334,22 @@ def load_deck_bytes(data: bytes, path: str, ctx: ValidationContext, *,
         return _broken(path, [YamlProblem(line, col, (), "a deck file must be a mapping with id, "
                                           f"title, description and cards; got "
                                           f"{describe_value(located.data)}")])
+    deck_dir = Path(path).resolve().parent
+    parsed = _parse_exercises(located, path, deck_dir)
     problems = list(located.problems)
-    problems.extend(schema_errors(located))
-    problems.extend(rule_errors(located, ctx, Path(path).resolve().parent))
+    schema_problems = schema_errors(located)
+    if parsed is not None:
+        # The grader's parser reports problems inside each exercise itself.
+        schema_problems = [p for p in schema_problems
+                           if not (p.doc_path[:1] == ("exercises",) and len(p.doc_path) > 1)]
+    problems.extend(schema_problems)
+    problems.extend(rule_errors(located, ctx, deck_dir, own_duplicates=parsed is None))
+    extra = parsed[1] if parsed is not None else []
     deck_id = located.data.get("id") if isinstance(located.data.get("id"), str) else ""
-    if problems:
-        return _broken(path, problems, deck_id)
-    return build_deck(located, path, bundled=bundled)
+    if problems or extra:
+        return _broken(path, problems, deck_id, extra)
+    return build_deck(located, path, bundled=bundled,
+                      exercises=parsed[0] if parsed is not None else None)
 
 
 def load_deck_file(path: str | Path, ctx: ValidationContext, *,

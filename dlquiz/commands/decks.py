@@ -120,7 +120,8 @@ def _grading_errors(decks: Sequence[Deck]) -> list[DeckError]:
                 out.append(DeckError(src.path, src.line, src.column, f"exercise {ex.id}",
                                      "the starter passes the grader; it must fail"))
             if solution.verdict != "pass":
-                detail = f" ({solution.first_failure})" if solution.first_failure else ""
+                failure = solution.first_failure
+                detail = f" (case {failure.name!r}: {failure.message})" if failure else ""
                 out.append(DeckError(src.path, src.line, src.column, f"exercise {ex.id}",
                                      f"the solution does not pass the grader: "
                                      f"{solution.verdict}{detail}"))

@@ -205,3 +205,67 @@ def test_every_subcommand_has_help(args: list[str], capsys: pytest.CaptureFixtur
         main([*args, "--help"])
     assert exc.value.code == 0
     assert capsys.readouterr().out.startswith("usage: dlquiz decks")
+
+
+REFS = """\
+import numpy as np
+
+from dlquiz.grading.case import Case
+
+
+def double(x):
+    return np.asarray(x, dtype=np.float64) * 2.0
+
+
+def double_cases(rng):
+    return [Case("three values", {"x": np.arange(3.0)}, "edge"),
+            Case("random n=5", {"x": rng.normal(size=5)}, "random")]
+"""
+
+EXERCISE_DECK = """\
+id: mine
+title: Mine
+description: A deck with its own exercise.
+cards:
+  - id: k
+    type: code
+    topics: [ml.terms]
+    exercise: my-double
+exercises:
+  - id: my-double
+    title: Double it
+    topics: [ml.terms]
+    function: double
+    signature: double(x)
+    prompt: Return 2 * x as float64.
+    starter: |
+      import numpy as np
+
+      def double(x):
+          return np.zeros_like(np.asarray(x, dtype=np.float64))
+    hints: [Multiply by two.]
+    solution: |
+      import numpy as np
+
+      def double(x):
+          return np.asarray(x, dtype=np.float64) * SOLUTION_FACTOR
+    reference: mine_refs.py:double
+    cases: mine_refs.py:double_cases
+"""
+
+
+@pytest.mark.parametrize(("factor", "code"), [("2.0", 0), ("3.0", 1)])
+def test_validate_grades_user_exercises_starter_and_solution(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], factor: str, code: int
+) -> None:
+    pytest.importorskip("dlquiz.grading.grader")
+    (tmp_path / "mine_refs.py").write_text(REFS)
+    deck = write(tmp_path, "mine.yaml", EXERCISE_DECK.replace("SOLUTION_FACTOR", factor))
+    assert main(["decks", "validate", str(deck)]) == code
+    err = capsys.readouterr().err
+    if code:
+        assert err.startswith(f"{deck}:10:5: exercise my-double: the solution does not pass "
+                              "the grader: wrong_answer")
+    else:
+        assert err == ""
+    assert main(["decks", "validate", "--no-grade", str(deck)]) == 0

@@ -105,7 +105,7 @@ EXACT: dict[str, list[str]] = {
         "16:12: exercises[0].cases: 'missing_refs.py' not found next to the deck "
         "(looked in {dir})"],
     "exercise_duplicate_id.yaml": [
-        "17:9: exercises[1].id: duplicate exercise id 'twice' (first used on line 6)"],
+        "17:9: exercises[1].id: duplicate exercise id 'twice' (also exercises[0])"],
 }
 
 #: (file, line, message substring) where the exact column is libyaml's choice.
