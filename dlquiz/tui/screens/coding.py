@@ -171,7 +171,7 @@ class CodingScreen(BaseScreen[CodingResult | None]):
         widget = self.query_one("#hints", Markdown)
         widget.update(text)
         widget.display = True
-        self.query_one("#prompt-pane").scroll_end(animate=False)
+        self.call_after_refresh(self.query_one("#prompt-pane").scroll_end, animate=False)
 
     def action_give_up(self) -> None:
         if self.passed or self.gave_up:
@@ -193,7 +193,7 @@ class CodingScreen(BaseScreen[CodingResult | None]):
         widget = self.query_one("#solution", Markdown)
         widget.update(f"### {lead}\n\n```python\n{self.exercise.solution.rstrip()}\n```")
         widget.display = True
-        self.query_one("#prompt-pane").scroll_end(animate=False)
+        self.call_after_refresh(self.query_one("#prompt-pane").scroll_end, animate=False)
 
     def action_toggle_prompt(self) -> None:
         """On narrow terminals the prompt and editor stack; this jumps between them."""

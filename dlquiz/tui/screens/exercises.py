@@ -39,7 +39,7 @@ class ExercisesScreen(BaseScreen[None]):
 
     CSS_PATH = Path(__file__).with_name("exercises.tcss")
     BINDINGS = [
-        Binding("enter", "open", "Practise"),
+        Binding("enter", "open", "Practise", priority=True),
         Binding("escape", "back", "Back"),
     ]
 
@@ -78,6 +78,7 @@ class ExercisesScreen(BaseScreen[None]):
         )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """A mouse click on a row (enter is the screen's own priority binding)."""
         event.stop()
         self.open(str(event.row_key.value))
 

@@ -29,7 +29,7 @@ class HomeScreen(BaseScreen[None]):
 
     CSS_PATH = Path(__file__).with_name("home.tcss")
     BINDINGS = [
-        Binding("enter", "study", "Study deck", show=True),
+        Binding("enter", "study", "Study deck", priority=True),
         Binding("a", "study_all", "All due"),
         Binding("c", "cram", "Cram"),
         Binding("x", "app.go('exercises')", "Exercises"),
@@ -37,6 +37,7 @@ class HomeScreen(BaseScreen[None]):
         Binding("o", "app.go('settings')", "Settings"),
         Binding("r", "reload", "Reload decks"),
         Binding("q", "app.quit", "Quit"),
+        Binding("escape", "back", "Back", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -119,6 +120,7 @@ class HomeScreen(BaseScreen[None]):
         self.show_detail()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """A mouse click on a row (enter is the screen's own priority binding)."""
         event.stop()
         self.action_study()
 
