@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from dlquiz.errors import StoreError
@@ -38,7 +38,7 @@ def backup_time(path: Path) -> datetime | None:
         stamp = datetime.strptime(name[len(_PREFIX) : -len(_SUFFIX)], _STAMP)
     except ValueError:
         return None
-    return stamp.replace(tzinfo=timezone.utc)
+    return stamp.replace(tzinfo=UTC)
 
 
 def list_backups(backups_dir: Path) -> list[Path]:
@@ -62,7 +62,7 @@ def _check(path: Path) -> list[str]:
 
 def create_backup(store: Store, backups_dir: Path, now: datetime | None = None) -> Path:
     """Snapshot ``store`` into ``backups_dir``; StoreError if the copy fails its check."""
-    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
     backups_dir.mkdir(parents=True, exist_ok=True)
     target = backups_dir / f"{_PREFIX}{moment.strftime(_STAMP)}{_SUFFIX}"
     partial = target.with_name(target.name + ".partial")
@@ -106,7 +106,7 @@ def prune_backups(backups_dir: Path) -> list[Path]:
 
 def backup_if_due(store: Store, backups_dir: Path, now: datetime | None = None) -> Path | None:
     """Take a backup when the newest is older than a day (or there is none), then prune."""
-    moment = now or datetime.now(timezone.utc)
+    moment = now or datetime.now(UTC)
     backups = list_backups(backups_dir)
     newest = backup_time(backups[0]) if backups else None
     if newest is not None and moment - newest < BACKUP_EVERY:
@@ -137,7 +137,7 @@ def restore_backup(database: Path, backup: Path, now: datetime | None = None) ->
     problems = _check(backup)
     if problems:
         raise StoreError(f"{backup} is damaged too ({problems[0]}); pick another backup")
-    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
     aside: Path | None = None
     if database.exists():
         aside = database.with_name(f"{database.name}.damaged-{moment.strftime(_STAMP)}")

@@ -10,7 +10,7 @@ scale without guessing.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 DEFAULT_DAY_START_HOUR = 4
 
@@ -22,12 +22,12 @@ def _aware(now: datetime) -> datetime:
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def utc_iso(now: datetime) -> str:
     """``2024-05-01T08:30:00.123456+00:00`` (always the same width, so text order is time order)."""
-    return _aware(now).astimezone(timezone.utc).isoformat(timespec="microseconds")
+    return _aware(now).astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def utc_now_iso() -> str:

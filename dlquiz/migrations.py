@@ -76,7 +76,14 @@ _V1 = (
     "CREATE INDEX exercise_attempts_exercise ON exercise_attempts (exercise_id)",
 )
 
+_V2 = (
+    # Suspended/buried items are few; this keeps "which items are hidden today"
+    # from scanning every state when a queue is built.
+    "CREATE INDEX card_state_hidden ON card_state (item_key)"
+    " WHERE suspended = 1 OR buried_until IS NOT NULL",
+)
+
 #: Ordered migrations; index + 1 is the ``user_version`` after running one.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -21,9 +21,10 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from dlquiz.clock import utc_iso
 from dlquiz.errors import DlquizError

@@ -22,11 +22,12 @@ with ``scheduled=0`` and leaves ``card_state`` untouched.
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Literal, Mapping, Sequence
+from typing import Any, Literal
 
-from dlquiz.clock import DEFAULT_DAY_START_HOUR, now_utc, study_day, utc_iso
+from dlquiz.clock import DEFAULT_DAY_START_HOUR, now_utc, study_day
 from dlquiz.model import Item, Review
 from dlquiz.store import Store
 
@@ -84,15 +85,14 @@ def record_answer(
     day_start_hour: int = DEFAULT_DAY_START_HOUR,
 ) -> Review:
     """Log one answer (and move the schedule when ``scheduled``) in one transaction."""
-    moment = now or now_utc()
     return store.answer(
         item_key,
         quality,
         grade=grade,
         graded_by=graded_by,
         duration_s=duration_s,
-        reviewed_at=utc_iso(moment),
-        study_day=study_day(moment, day_start_hour).isoformat(),
+        now=now,
+        day_start_hour=day_start_hour,
         drawn=drawn,
         scheduled=scheduled,
     )
@@ -310,15 +310,40 @@ def limits_left(store: Store, today: str, config: SchedulingConfig) -> tuple[int
     return reviews_left, new_left
 
 
+def _due_keys(store: Store, index: ItemIndex, day: str, limit: int, rng: random.Random) -> list[str]:
+    """The first ``limit`` loaded due items by due date, each date's items in a seeded shuffle.
+
+    Rows stream in due order and reading stops at the end of the due date that
+    fills the limit, so a large backlog costs only what the queue shows.
+    """
+    if limit <= 0:
+        return []
+    groups: dict[str, list[str]] = {}
+    taken = 0
+    boundary: str | None = None
+    for key, due in store.iter_due(day):
+        if boundary is not None and due != boundary:
+            break
+        if key in index.by_key:
+            groups.setdefault(due, []).append(key)
+            taken += 1
+            if boundary is None and taken >= limit:
+                boundary = due
+    ordered: list[str] = []
+    for due in sorted(groups):
+        group = sorted(groups[due])
+        rng.shuffle(group)
+        ordered += group
+    return ordered[:limit]
+
+
 def _review_queue(
     store: Store, index: ItemIndex, today: date, config: SchedulingConfig, rng: random.Random
 ) -> list[_Entry]:
     day = today.isoformat()
     reviews_left, new_left = limits_left(store, day, config)
     by_key = index.by_key
-    due = sorted((d, k) for k, d in store.due_keys(day) if k in by_key)
-    ranked = sorted((d, rng.random(), k) for d, k in due)
-    entries = [_Entry(by_key[k], "due") for _, _, k in ranked[:reviews_left]]
+    entries = [_Entry(by_key[k], "due") for k in _due_keys(store, index, day, reviews_left, rng)]
     if new_left:
         known = store.known_keys()
         hidden = store.hidden_keys(day)

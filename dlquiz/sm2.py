@@ -67,7 +67,8 @@ def review(state: SM2State, quality: int) -> SM2State:
     too: ``True`` is not a grade).
     """
     if isinstance(quality, bool) or not isinstance(quality, int):
-        raise ValueError(f"quality must be an int 0-5, got {quality!r}")
+        # ValueError, not TypeError: the contract is "ValueError for anything not a grade".
+        raise ValueError(f"quality must be an int 0-5, got {quality!r}")  # noqa: TRY004
     if not MIN_QUALITY <= quality <= MAX_QUALITY:
         raise ValueError(f"quality must be in {MIN_QUALITY}..{MAX_QUALITY}, got {quality}")
     if quality >= PASS_QUALITY:

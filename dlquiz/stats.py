@@ -15,9 +15,10 @@ Definitions (README "Stats"):
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from dlquiz.model import Item
 from dlquiz.session import ItemIndex, SchedulingConfig, as_index, limits_left

@@ -22,20 +22,22 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Self
 
 from dlquiz import sm2
-from dlquiz.clock import utc_now_iso
+from dlquiz.cardstate import CardState, state_from_row, step
+from dlquiz.clock import DEFAULT_DAY_START_HOUR, now_utc, utc_iso, utc_now_iso
+from dlquiz.clock import study_day as day_of
+from dlquiz.dbfile import RESTORE_HINT, check_file_size, is_corruption
 from dlquiz.errors import CorruptDatabaseError, StoreError
 from dlquiz.migrations import MIGRATIONS
 from dlquiz.model import Review
 
 BUSY_TIMEOUT_S = 10.0
-_CORRUPT_HINTS = ("malformed", "not a database", "file is encrypted", "disk image")
-_RESTORE_HINT = "Run `dlquiz db restore` to restore the newest backup (the damaged file is kept)."
 
 REVIEW_COLUMNS = (
     "id", "item_key", "reviewed_at", "study_day", "grade", "quality",
@@ -44,57 +46,6 @@ REVIEW_COLUMNS = (
     "duration_s", "graded_by", "scheduled", "drawn",
 )  # fmt: skip
 _SELECT_REVIEWS = f"SELECT {', '.join(REVIEW_COLUMNS)} FROM reviews"
-
-
-@dataclass(frozen=True)
-class CardState:
-    """One row of ``card_state``; ``due``/``last_reviewed`` are None for a new card."""
-
-    item_key: str
-    repetitions: int = 0
-    interval: int = 0
-    easiness: float = sm2.INITIAL_EASINESS
-    due: str | None = None
-    last_reviewed: str | None = None
-    lapses: int = 0
-    suspended: bool = False
-    buried_until: str | None = None
-    introduced_on: str | None = None
-
-    @property
-    def sm2(self) -> sm2.SM2State:
-        return sm2.SM2State(self.repetitions, self.interval, self.easiness)
-
-    @property
-    def is_new(self) -> bool:
-        return self.last_reviewed is None
-
-
-def step(prev: CardState, quality: int, study_day: str, reviewed_at: str) -> CardState:
-    """The state after one *scheduled* answer: SM-2 plus due date, lapses and dates.
-
-    A lapse is a failed answer (q < 3) on an item that had been recalled at
-    least once. The due date is the study day plus the new interval.
-    """
-    new = sm2.review(prev.sm2, quality)
-    due = (date.fromisoformat(study_day) + timedelta(days=new.interval)).isoformat()
-    lapsed = quality < sm2.PASS_QUALITY and prev.repetitions > 0
-    return replace(
-        prev,
-        repetitions=new.repetitions,
-        interval=new.interval,
-        easiness=new.easiness,
-        due=due,
-        last_reviewed=reviewed_at,
-        lapses=prev.lapses + int(lapsed),
-        introduced_on=prev.introduced_on or study_day,
-    )
-
-
-def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
-    return not isinstance(exc, sqlite3.OperationalError) or any(
-        hint in str(exc).lower() for hint in _CORRUPT_HINTS
-    )
 
 
 def _review_from_row(row: tuple[Any, ...]) -> Review:
@@ -125,7 +76,7 @@ class Store:
         """
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        _check_file_size(path)
+        check_file_size(path)
         try:
             con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         except sqlite3.Error as exc:
@@ -157,16 +108,16 @@ class Store:
     def close(self) -> None:
         self.connection.close()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
     def _raise(self, exc: sqlite3.DatabaseError) -> None:
-        if _is_corruption(exc):
+        if is_corruption(exc):
             raise CorruptDatabaseError(
-                f"{self.path} is damaged ({exc}). {_RESTORE_HINT}"
+                f"{self.path} is damaged ({exc}). {RESTORE_HINT}"
             ) from exc
         raise StoreError(f"{self.path}: {exc}") from exc
 
@@ -187,11 +138,11 @@ class Store:
     def state(self, item_key: str) -> CardState:
         """The item's state (a fresh new-card state when it has no row)."""
         rows = self.query("SELECT * FROM card_state WHERE item_key = ?", (item_key,))
-        return _state_from_row(rows[0]) if rows else CardState(item_key)
+        return state_from_row(rows[0]) if rows else CardState(item_key)
 
     def states(self) -> Iterator[CardState]:
         for row in self.query("SELECT * FROM card_state ORDER BY item_key"):
-            yield _state_from_row(row)
+            yield state_from_row(row)
 
     def _write_state(self, state: CardState) -> None:
         self.connection.execute(
@@ -212,9 +163,22 @@ class Store:
         with self.transaction():
             self._write_state(replace(self.state(item_key), buried_until=until_day))
 
+    def iter_due(self, today: str) -> Iterator[tuple[str, str]]:
+        """Like :meth:`due_keys` but streamed, so a caller can stop after what it needs."""
+        try:
+            cursor = self.connection.execute(
+                "SELECT item_key, due FROM card_state WHERE due <= ? AND suspended = 0"
+                " AND (buried_until IS NULL OR buried_until <= ?) ORDER BY due",
+                (today, today),
+            )
+            while rows := cursor.fetchmany(256):
+                yield from rows
+        except sqlite3.DatabaseError as exc:
+            self._raise(exc)
+
     def due_keys(self, today: str) -> list[tuple[str, str]]:
         """``(item_key, due)`` of reviewed, visible items due on or before ``today``."""
-        return self.query(  # type: ignore[return-value]
+        return self.query(
             "SELECT item_key, due FROM card_state WHERE due <= ? AND suspended = 0"
             " AND (buried_until IS NULL OR buried_until <= ?) ORDER BY due",
             (today, today),
@@ -222,8 +186,10 @@ class Store:
 
     def hidden_keys(self, today: str) -> set[str]:
         """Items suspended or buried as of ``today`` (new ones included)."""
-        rows = self.query(
-            "SELECT item_key FROM card_state WHERE suspended = 1 OR buried_until > ?", (today,)
+        rows = self.query(  # the first term matches the partial index card_state_hidden
+            "SELECT item_key FROM card_state WHERE (suspended = 1 OR buried_until IS NOT NULL)"
+            " AND (suspended = 1 OR buried_until > ?)",
+            (today,),
         )
         return {key for (key,) in rows}
 
@@ -269,8 +235,8 @@ class Store:
         grade: str,
         graded_by: str,
         duration_s: float,
-        reviewed_at: str,
-        study_day: str,
+        now: datetime | None = None,
+        day_start_hour: int = DEFAULT_DAY_START_HOUR,
         drawn: Mapping[str, Any] | None = None,
         scheduled: bool = True,
     ) -> Review:
@@ -278,9 +244,15 @@ class Store:
 
         The current state is read inside the write transaction, so two
         processes answering the same item never overwrite each other's step.
+        Without an explicit ``now`` the time is taken inside the transaction
+        too, so time order is commit order and a rebuild (which replays in
+        time order) reproduces exactly what the live path computed.
         """
         sm2.review(sm2.SM2State(), quality)  # validate before touching the database
         with self.transaction():
+            moment = now or now_utc()
+            reviewed_at = utc_iso(moment)
+            study_day = day_of(moment, day_start_hour).isoformat()
             before = self.state(item_key)
             after = step(before, quality, study_day, reviewed_at) if scheduled else before
             review = Review(
@@ -400,7 +372,7 @@ class Store:
 
     def review_days(self) -> Iterator[tuple[str, str]]:
         """``(review id, study day)`` for every review, for exports."""
-        yield from self.query("SELECT id, study_day FROM reviews")  # type: ignore[misc]
+        yield from self.query("SELECT id, study_day FROM reviews")
 
     def import_reviews(self, reviews: Iterable[tuple[Review, str]]) -> int:
         """Merge ``(review, study_day)`` pairs by review id, then rebuild.
@@ -481,32 +453,3 @@ class _Transaction:
             con.execute("ROLLBACK")
         if isinstance(exc, sqlite3.DatabaseError):
             self.store._raise(exc)
-
-
-def _state_from_row(row: tuple[Any, ...]) -> CardState:
-    key, reps, interval, ef, due, last, lapses, suspended, buried, introduced = row
-    return CardState(key, reps, interval, ef, due, last, lapses, bool(suspended), buried, introduced)
-
-
-def _check_file_size(path: Path) -> None:
-    """Catch a truncated database before SQLite reads past its end.
-
-    The header (bytes 28-31) records the page count; with no WAL file to
-    supply the missing pages, a shorter file has lost data.
-    """
-    if not path.exists() or path.stat().st_size == 0:
-        return
-    with path.open("rb") as handle:
-        header = handle.read(100)
-    wal = path.with_name(path.name + "-wal")
-    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
-        raise CorruptDatabaseError(f"{path} is not a dlquiz database (bad header). {_RESTORE_HINT}")
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(header[28:32], "big")
-    has_wal = wal.exists() and wal.stat().st_size > 0
-    if not has_wal and pages and path.stat().st_size < pages * page_size:
-        raise CorruptDatabaseError(
-            f"{path} is truncated ({path.stat().st_size} bytes, expected {pages * page_size}). "
-            + _RESTORE_HINT
-        )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from dlquiz.backup import backup_if_due
 from dlquiz.config import Settings, load_settings

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from dlquiz.commands._core import load_catalog_for, open_store, paths_of, select_items, settings_of
 from dlquiz.errors import UsageError

@@ -6,13 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from core_decks import write_deck
 
 from dlquiz.cli import main
 from dlquiz.paths import resolve_paths
 from dlquiz.session import record_answer
 from dlquiz.store import Store
-
-from core_decks import write_deck
 
 
 def test_stats_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

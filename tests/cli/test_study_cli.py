@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from core_decks import write_deck
 
 from dlquiz.cli import main
 from dlquiz.commands.study import PlainUI, run_plain
@@ -15,8 +16,6 @@ from dlquiz.numeric.registry import get_generator
 from dlquiz.paths import resolve_paths
 from dlquiz.session import StudySession
 from dlquiz.store import Store
-
-from core_decks import write_deck
 
 
 def study(monkeypatch: pytest.MonkeyPatch, deck: Path, lines: list[str], *extra: str) -> str:

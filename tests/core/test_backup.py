@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ from dlquiz.errors import CorruptDatabaseError, StoreError
 from dlquiz.session import record_answer
 from dlquiz.store import Store
 
-NOW = datetime(2024, 6, 30, 9, 0, tzinfo=timezone.utc)  # a Sunday
+NOW = datetime(2024, 6, 30, 9, 0, tzinfo=UTC)  # a Sunday
 
 
 def fill(store: Store, n: int, prefix: str = "c") -> list[str]:

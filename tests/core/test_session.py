@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ from dlquiz.session import (
 )
 from dlquiz.store import Store
 
-DAY1 = datetime(2024, 3, 1, 12, 0, tzinfo=timezone.utc)
+DAY1 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -65,7 +65,7 @@ def test_exercise_quality(passed: bool, first_try: bool, hints: int, gave_up: bo
 
 
 def test_day_starts_at_configured_hour() -> None:
-    late = datetime(2024, 3, 2, 3, 30, tzinfo=timezone.utc)  # 03:30 local (TZ=UTC)
+    late = datetime(2024, 3, 2, 3, 30, tzinfo=UTC)  # 03:30 local (TZ=UTC)
     assert study_day(late, 4) == date(2024, 3, 1)
     assert study_day(late, 0) == date(2024, 3, 2)
     with pytest.raises(ValueError):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from dlquiz.session import SchedulingConfig, record_answer
 from dlquiz.stats import compute_stats
 from dlquiz.store import Store
 
-T0 = datetime(2024, 1, 1, 12, tzinfo=timezone.utc)
+T0 = datetime(2024, 1, 1, 12, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)

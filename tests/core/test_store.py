@@ -6,7 +6,7 @@ import random
 import subprocess
 import sys
 from dataclasses import astuple
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from dlquiz.migrations import SCHEMA_VERSION
 from dlquiz.session import record_answer
 from dlquiz.store import Store
 
-T0 = datetime(2024, 3, 1, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -169,7 +169,6 @@ def test_damaged_pages_are_reported_not_crashed(tmp_path: Path) -> None:
     page = 4096
     data[2 * page : len(data)] = bytes(len(data) - 2 * page)  # zero every page after the 2nd
     path.write_bytes(bytes(data))
-    with pytest.raises(CorruptDatabaseError):
-        with Store.open(path) as s:
-            list(s.reviews())
-            s.rebuild()
+    with pytest.raises(CorruptDatabaseError), Store.open(path) as s:
+        list(s.reviews())
+        s.rebuild()

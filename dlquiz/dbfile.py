@@ -1,0 +1,42 @@
+"""Checks on the database file itself, before SQLite is trusted with it."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from dlquiz.errors import CorruptDatabaseError
+
+_CORRUPT_HINTS = ("malformed", "not a database", "file is encrypted", "disk image")
+RESTORE_HINT = "Run `dlquiz db restore` to restore the newest backup (the damaged file is kept)."
+
+
+def is_corruption(exc: sqlite3.DatabaseError) -> bool:
+    """Whether an SQLite error means a damaged file (rather than, say, a lock)."""
+    return not isinstance(exc, sqlite3.OperationalError) or any(
+        hint in str(exc).lower() for hint in _CORRUPT_HINTS
+    )
+
+
+def check_file_size(path: Path) -> None:
+    """Catch a truncated database before SQLite reads past its end.
+
+    The header (bytes 28-31) records the page count; with no WAL file to
+    supply the missing pages, a shorter file has lost data.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as handle:
+        header = handle.read(100)
+    wal = path.with_name(path.name + "-wal")
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        raise CorruptDatabaseError(f"{path} is not a dlquiz database (bad header). {RESTORE_HINT}")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    has_wal = wal.exists() and wal.stat().st_size > 0
+    if not has_wal and pages and path.stat().st_size < pages * page_size:
+        raise CorruptDatabaseError(
+            f"{path} is truncated ({path.stat().st_size} bytes, expected {pages * page_size}). "
+            + RESTORE_HINT
+        )
