@@ -257,3 +257,29 @@ def test_deep_nesting_is_an_error_not_a_crash() -> None:
 def test_control_characters_and_utf16_are_reported(bad: bytes) -> None:
     result = load(bad)
     assert isinstance(result, BrokenDeck) and result.errors
+
+
+def test_per_card_validation_agrees_with_the_published_schema() -> None:
+    """The loader validates card by card for speed; the verdict must match the full schema."""
+    import yaml
+
+    from dlquiz.deckschema import schema_errors
+    from dlquiz.yamlpos import YamlFatal, load_located
+
+    full = Draft202012Validator(deck_schema())
+    corpus = Path(__file__).parent / "malformed"
+    texts = [FULL_DECK] + [p.read_text(encoding="utf-8", errors="replace")
+                           for p in sorted(corpus.glob("*.yaml"))]
+    checked = 0
+    for text in texts:
+        try:
+            data = yaml.safe_load(text)
+            located = load_located(text)
+        except (yaml.YAMLError, YamlFatal, UnicodeDecodeError):
+            continue  # unparseable corpus files are not schema cases
+        if located is None or not isinstance(data, dict):
+            continue
+        located_errors = [p for p in schema_errors(located) if "duplicate key" not in p.message]
+        assert bool(located_errors) == (not full.is_valid(data)), text
+        checked += 1
+    assert checked >= 25
