@@ -155,6 +155,31 @@ def deck_schema() -> dict[str, Any]:
     }
 
 
+def published_schema(generators: Mapping[str, Mapping[str, Any]],
+                     exercise_ids: Any = ()) -> dict[str, Any]:
+    """The schema for editors: :func:`deck_schema` plus what this installation knows.
+
+    Numeric cards get the generator names as an ``enum`` and each generator's
+    ``params_schema`` (so editors complete ``metric: f1``); code cards list the
+    bundled exercise ids as ``examples`` (a user deck may define its own).
+    The loader itself checks these as rules, with "did you mean" messages.
+    """
+    schema = json.loads(json.dumps(deck_schema()))
+    for rule in schema["$defs"]["card"]["allOf"]:
+        kind = rule["if"]["properties"]["type"]["const"]
+        props = rule["then"]["properties"]
+        if kind == "numeric" and generators:
+            props["generator"] = {"enum": sorted(generators)}
+            rule["then"]["allOf"] = [
+                {"if": {"required": ["generator"],
+                        "properties": {"generator": {"const": name}}},
+                 "then": {"properties": {"params": dict(generators[name])}}}
+                for name in sorted(generators)]
+        if kind == "code" and exercise_ids:
+            props["exercise"] = {**props["exercise"], "examples": sorted(exercise_ids)}
+    return schema
+
+
 @lru_cache(maxsize=1)
 def _shell_validator() -> Draft202012Validator:
     """The deck schema with each card only required to be a mapping (cards go one by one)."""
@@ -226,7 +251,7 @@ def describe_value(value: Any) -> str:
 
 def did_you_mean(word: str, choices: Any) -> str:
     """`` (did you mean 'front'?)`` when a close match exists, else ``""``."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.75)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 

@@ -18,7 +18,7 @@ from typing import Any, Sequence
 from dlquiz.catalog import Catalog, discover, load_catalog, load_files
 from dlquiz.deckcache import DeckCache
 from dlquiz.decks import default_context
-from dlquiz.deckschema import deck_schema
+from dlquiz.deckschema import published_schema
 from dlquiz.errors import UsageError
 from dlquiz.model import ID_RE, BrokenDeck, Deck, DeckError
 from dlquiz.paths import Paths, resolve_paths
@@ -32,8 +32,14 @@ def _paths(args: argparse.Namespace) -> Paths:
 
 
 def schema_text() -> str:
-    """The published deck schema as pretty JSON (with a trailing newline)."""
-    return json.dumps(deck_schema(), indent=2, ensure_ascii=False) + "\n"
+    """The published deck schema as pretty JSON (with a trailing newline).
+
+    It includes this installation's generators (with their params) and
+    bundled exercise ids, so editors can complete them.
+    """
+    ctx = default_context()
+    schema = published_schema(ctx.generators, ctx.exercise_ids or ())
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
 def write_schema(path: Path) -> Path:

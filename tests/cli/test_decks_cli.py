@@ -34,8 +34,10 @@ cards:
 
 
 def fake_context() -> ValidationContext:
+    dilation = {"type": "object", "properties": {"dilation": {"type": "boolean"}},
+                "additionalProperties": False}
     return ValidationContext(topics=load_topic_ids(),
-                             generators={"conv_output_size": {"type": "object"}},
+                             generators={"conv_output_size": dilation},
                              exercise_ids=frozenset({"iou", "nms"}))
 
 
@@ -269,3 +271,23 @@ def test_validate_grades_user_exercises_starter_and_solution(
     else:
         assert err == ""
     assert main(["decks", "validate", "--no-grade", str(deck)]) == 0
+
+
+def test_published_schema_knows_generators_and_their_params(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["decks", "schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    validator = Draft202012Validator(schema)
+    card = {"id": "n", "type": "numeric", "topics": ["arch.conv"],
+            "generator": "conv_output_size", "params": {}}
+    deck = {"id": "d", "title": "T", "description": "", "cards": [card]}
+    assert validator.is_valid(deck)
+    card["generator"] = "no_such_generator"
+    assert not validator.is_valid(deck)
+    card["generator"], card["params"] = "conv_output_size", {"dilation": "x"}
+    assert not validator.is_valid(deck)  # fake_context: dilation must be a boolean
+    card["params"] = {}
+    card["type"], card["exercise"] = "code", "nms"
+    del card["generator"], card["params"]
+    assert validator.is_valid(deck)
