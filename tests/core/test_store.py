@@ -172,3 +172,22 @@ def test_damaged_pages_are_reported_not_crashed(tmp_path: Path) -> None:
     with pytest.raises(CorruptDatabaseError), Store.open(path) as s:
         list(s.reviews())
         s.rebuild()
+
+
+def test_old_database_is_migrated_forward(tmp_path: Path) -> None:
+    import sqlite3
+
+    from dlquiz.migrations import MIGRATIONS
+
+    path = tmp_path / "old.sqlite3"
+    con = sqlite3.connect(path)
+    for statement in MIGRATIONS[0]:
+        con.execute(statement)
+    con.execute("PRAGMA user_version = 1")
+    con.execute("INSERT INTO card_state (item_key, suspended) VALUES ('d/a', 1)")
+    con.commit()
+    con.close()
+    with Store.open(path) as s:
+        assert s.query("PRAGMA user_version")[0][0] == len(MIGRATIONS) == 2
+        assert s.query("SELECT name FROM sqlite_master WHERE name = 'card_state_hidden'")
+        assert s.hidden_keys("2024-01-01") == {"d/a"}
