@@ -2,7 +2,7 @@
 
     python bench/bench_references.py [--repeat 5]
 
-Prints one table row per reference: best-of-N wall time of ours, of the
+Prints one table row per reference: best-of-N wall time (runs interleaved) of ours, of the
 baseline, and the ratio (ours / baseline; lower is better) with its target:
 
 * NMS on 5,000 boxes vs OpenCV ``cv2.dnn.NMSBoxes``      target <= 3x
@@ -26,15 +26,22 @@ from typing import Any
 import numpy as np
 
 
-def best_of(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    """Minimum wall time over ``repeat`` runs (after one warm-up) and the last result."""
-    result = fn()
-    times = []
+def best_of(ours: Callable[[], Any], base: Callable[[], Any], repeat: int) -> tuple[float, Any, float, Any]:
+    """Minimum wall time of each over ``repeat`` runs, after one warm-up each.
+
+    The two are run alternately, so a busy machine slows both alike and the
+    ratio stays meaningful even when the absolute times do not.
+    """
+    ours_result, base_result = ours(), base()
+    ours_t = base_t = float("inf")
     for _ in range(repeat):
         start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), result
+        ours_result = ours()
+        middle = time.perf_counter()
+        base_result = base()
+        end = time.perf_counter()
+        ours_t, base_t = min(ours_t, middle - start), min(base_t, end - middle)
+    return ours_t, ours_result, base_t, base_result
 
 
 def blas_threads() -> int:
@@ -63,8 +70,9 @@ def bench_nms(repeat: int) -> tuple[str, float, float, float, str]:
     # OpenCV takes (x, y, w, h) rectangles; convert outside the timed region.
     rects = [[float(v) for v in row] for row in np.hstack([xy, wh])]
     score_list = [float(s) for s in scores]
-    ours_t, ours = best_of(lambda: nms(boxes, scores, 0.5), repeat)
-    base_t, base = best_of(lambda: cv2.dnn.NMSBoxes(rects, score_list, 0.0, 0.5), repeat)
+    ours_t, ours, base_t, base = best_of(
+        lambda: nms(boxes, scores, 0.5), lambda: cv2.dnn.NMSBoxes(rects, score_list, 0.0, 0.5), repeat
+    )
     if set(ours.tolist()) != set(np.asarray(base).ravel().tolist()):
         raise SystemExit("NMS results differ from OpenCV")
     return ("NMS, 5,000 boxes", ours_t, base_t, 3.0, f"cv2.dnn.NMSBoxes {cv2.__version__}; {len(ours)} kept")
@@ -80,8 +88,7 @@ def bench_auc(repeat: int) -> tuple[str, float, float, float, str]:
     n = 1_000_000
     y = rng.integers(0, 2, n)
     s = rng.random(n)
-    ours_t, ours = best_of(lambda: roc_auc(y, s), repeat)
-    base_t, base = best_of(lambda: roc_auc_score(y, s), repeat)
+    ours_t, ours, base_t, base = best_of(lambda: roc_auc(y, s), lambda: roc_auc_score(y, s), repeat)
     if abs(ours - base) > 1e-12:
         raise SystemExit(f"AUC differs from scikit-learn: {ours} vs {base}")
     return ("ROC AUC, 1,000,000 scores", ours_t, base_t, 1.0, f"sklearn roc_auc_score {sklearn.__version__}")
@@ -104,8 +111,7 @@ def bench_conv(repeat: int) -> tuple[str, float, float, float, str]:
         with torch.no_grad():
             return torch.nn.functional.conv2d(xt, wt, bt, padding=1).numpy()
 
-    ours_t, ours = best_of(lambda: conv2d(x, w, b, padding=1), repeat)
-    base_t, base = best_of(torch_conv, repeat)
+    ours_t, ours, base_t, base = best_of(lambda: conv2d(x, w, b, padding=1), torch_conv, repeat)
     np.testing.assert_allclose(ours, base, rtol=1e-3, atol=1e-3)
     note = f"torch {torch.__version__} CPU, {threads} threads (= NumPy BLAS threads), float32"
     return ("conv2d 8x64x56x56, 3x3, 64 out", ours_t, base_t, 2.0, note)
@@ -113,7 +119,7 @@ def bench_conv(repeat: int) -> tuple[str, float, float, float, str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=10)
     args = parser.parse_args()
     rows = [bench(args.repeat) for bench in (bench_nms, bench_auc, bench_conv)]
     print(f"{'benchmark':32} {'ours':>10} {'baseline':>10} {'ratio':>7} {'target':>7}  ok   baseline")

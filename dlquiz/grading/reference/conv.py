@@ -48,18 +48,17 @@ def conv2d(
 ) -> NDArray[np.floating]:
     """Grouped, strided, dilated, zero-padded 2-D cross-correlation, NCHW.
 
-    The sum is split by kernel offset (u, v): each offset contributes
-    ``weight[:, :, u, v] @ (input pixels under that tap)``, one matrix
-    product of (C_out, C_in) by (C_in, pixels) per offset and group, so the
-    Python loop runs kH·kW·groups times and BLAS does the arithmetic.
+    im2col + one matrix product per group. The column matrix has one row
+    per (kernel tap, input channel) and one column per output pixel; the
+    product ``weight (C_out/g, kH·kW·C_in/g) @ cols`` is a single large GEMM,
+    the shape BLAS is fastest at.
 
-    For stride 1 the pixels under a tap are a *shifted window of the
-    flattened padded image*: output row i, column j reads flat index
-    ``(i + u·dh)·Wp + j + v·dw``. Computing a "wide" output of width Wp
-    (then dropping the last Wp − Wo columns) makes every tap a contiguous
-    slice, so BLAS reads it in place and nothing is copied (im2col would
-    copy the input kH·kW times). Other strides gather each tap with a
-    strided view, copied once per tap by ``tensordot``.
+    Building the columns is the costly copy, so each tap is gathered as a
+    block of *contiguous rows*: for stride 1 the pixels under tap (u, v)
+    are a shifted window of the flattened padded image (output (i, j)
+    reads flat index ``(i + u·dh)·Wp + j + v·dw``), so we compute a "wide"
+    output of width Wp and drop its last Wp − Wo columns at the end; other
+    strides gather each tap through a strided view.
     """
     xa = np.asarray(x)
     wa = np.asarray(weight)
@@ -90,32 +89,40 @@ def conv2d(
         # window of length Ho·Wp stays inside the buffer.
         flat = np.zeros((n, c, hp * wp + (kw - 1) * dw), dtype=dtype)
         flat[:, :, : hp * wp].reshape(n, c, hp, wp)[:, :, ph : ph + h, pw : pw + w] = xa
-        length = ho * wp
-        wide = np.zeros((n, o, length), dtype=dtype)
-        product = np.empty((n, og, length), dtype=dtype)
-        for g in range(groups):
-            cin, cout = slice(g * cg, (g + 1) * cg), slice(g * og, (g + 1) * og)
-            for u, v in taps:
-                start = u * dh * wp + v * dw
-                # (og, cg) @ (n, cg, length) -> (n, og, length), one GEMM per image.
-                np.matmul(wa[cout, :, u, v], flat[:, cin, start : start + length], out=product)
-                wide[:, cout] += product
-        out = np.ascontiguousarray(wide.reshape(n, o, ho, wp)[:, :, :, :wo])
+        pixels = ho * wp
+
+        def tap_view(u: int, v: int) -> NDArray[np.floating]:
+            start = u * dh * wp + v * dw
+            return flat[:, :, start : start + pixels]  # (n, c, Ho·Wp)
+
     else:
         padded = np.pad(xa, ((0, 0), (0, 0), (ph, ph), (pw, pw))) if ph or pw else xa
         s_n, s_c, s_h, s_w = padded.strides
-        out_t = np.zeros((o, n, ho, wo), dtype=dtype)
-        for g in range(groups):
-            for u, v in taps:
-                # tap[n, c, i, j] = padded[n, g·cg + c, i·sh + u·dh, j·sw + v·dw]
-                tap = as_strided(
-                    padded[:, g * cg :, u * dh :, v * dw :],
-                    shape=(n, cg, ho, wo),
-                    strides=(s_n, s_c, s_h * sh, s_w * sw),
-                    writeable=False,
-                )
-                out_t[g * og : (g + 1) * og] += np.tensordot(wa[g * og : (g + 1) * og, :, u, v], tap, axes=([1], [1]))
-        out = np.ascontiguousarray(out_t.transpose(1, 0, 2, 3))
+        pixels = ho * wo
+
+        def tap_view(u: int, v: int) -> NDArray[np.floating]:
+            # view[n, c, i, j] = padded[n, c, i·sh + u·dh, j·sw + v·dw]
+            view = as_strided(
+                padded[:, :, u * dh :, v * dw :],
+                shape=(n, c, ho, wo),
+                strides=(s_n, s_c, s_h * sh, s_w * sw),
+                writeable=False,
+            )
+            return view.reshape(n, c, pixels)
+
+    # cols[t, ch, n, p]: tap t of input channel ch at output pixel p of image n.
+    cols = np.empty((len(taps), c, n, pixels), dtype=dtype)
+    for t, (u, v) in enumerate(taps):
+        cols[t] = tap_view(u, v).transpose(1, 0, 2)
+    result = np.empty((o, n * pixels), dtype=dtype)
+    for g in range(groups):
+        cin, cout = slice(g * cg, (g + 1) * cg), slice(g * og, (g + 1) * og)
+        # (og, cg, kh, kw) -> (og, kh·kw·cg), matching the (tap, channel) row order of cols.
+        kernel = wa[cout].transpose(0, 2, 3, 1).reshape(og, -1)
+        np.matmul(kernel, cols[:, cin].reshape(-1, n * pixels), out=result[cout])
+    width = wp if (sh, sw) == (1, 1) else wo
+    out = result.reshape(o, n, ho, width)[:, :, :, :wo].transpose(1, 0, 2, 3)
+    out = np.ascontiguousarray(out)
     if bias is not None:
         out += np.asarray(bias, dtype=dtype).reshape(1, o, 1, 1)
     return out
