@@ -110,6 +110,9 @@ def _record(args: argparse.Namespace, catalog: Any, exercise: Exercise, verdict:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from dlquiz.grading.sandbox import default_pool
+
+    default_pool().prestart()  # the child imports NumPy while we load decks
     catalog, exercise = _catalog_and_exercise(args)
     path = Path(args.file) if args.file else workspace_file(args, exercise.id)
     if not path.is_file():

@@ -479,6 +479,16 @@ class WorkerPool:
             while len(self._idle) < self.size:
                 self._idle.append(SandboxProcess())
 
+    def prestart(self) -> None:
+        """Start one runner now without keeping the pool warm afterwards.
+
+        A one-shot ``dlquiz check`` calls this first, so the child imports
+        NumPy while the parent loads decks and computes expected outputs.
+        """
+        with self._lock:
+            if not any(w.alive() for w in self._idle):
+                self._idle.append(SandboxProcess())
+
     def acquire(self) -> SandboxProcess:
         with self._lock:
             worker = None
