@@ -22,8 +22,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from dlquiz.grading import grader, sandbox
 from dlquiz.grading.registry import bundled_exercises, load_exercises_file

@@ -56,7 +56,7 @@ def _list(args: argparse.Namespace) -> int:
     exercises = _all_exercises(catalog)
     with open_store(paths_of(args), backup=False) as store:
         solved = store.solved_exercises()
-    rows = [{"id": e.id, "title": e.title, "topic": ", ".join(e.topics), "solved": e.id in solved}
+    rows: list[dict[str, Any]] = [{"id": e.id, "title": e.title, "topic": ", ".join(e.topics), "solved": e.id in solved}
             for e in sorted(exercises.values(), key=lambda e: (e.topics[:1], e.id))]
     if args.json:
         print(json.dumps(rows, indent=1))
@@ -93,7 +93,7 @@ def _record(args: argparse.Namespace, catalog: Any, exercise: Exercise, verdict:
     with open_store(paths_of(args)) as store:
         history = store.query("SELECT verdict FROM exercise_attempts WHERE exercise_id = ? "
                               "ORDER BY at, rowid", (exercise.id,))
-        since_pass = []
+        since_pass: list[str] = []
         for (earlier,) in history:
             since_pass = [] if earlier == "pass" else [*since_pass, earlier]
         store.record_attempt(exercise.id, verdict, passed, total, 0, duration_s)

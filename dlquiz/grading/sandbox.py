@@ -19,7 +19,6 @@ waiting on stdin) so a verdict does not pay the interpreter start-up.
 
 from __future__ import annotations
 
-import atexit
 import json
 import os
 import queue
@@ -30,12 +29,16 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from dlquiz.grading import sandbox_runner
+from dlquiz.grading.reaper import kill_sandbox, remove_tree
 from dlquiz.grading.sandbox_runner import UID_BASE, decode
+
+if TYPE_CHECKING:
+    from dlquiz.grading.pool import WorkerPool
 
 RUNNER_PATH = str(Path(sandbox_runner.__file__).resolve())
 #: Bytes of fd-level stdout/stderr kept for the report (the rest is counted).
@@ -127,7 +130,7 @@ class _StreamReader(threading.Thread):
 
     def run(self) -> None:
         try:
-            while chunk := self.stream.read1(65536):
+            while chunk := self.stream.read1(65536):  # type: ignore[attr-defined]
                 self.total += len(chunk)
                 if len(self.kept) < STREAM_KEEP_BYTES:
                     self.kept += chunk[: STREAM_KEEP_BYTES - len(self.kept)]
@@ -362,7 +365,7 @@ class SandboxProcess:
         for stream in (self.proc.stdout, self.proc.stderr):
             if stream is not None:
                 stream.close()
-        _remove_tree(self.workdir)
+        remove_tree(self.workdir)
 
 
 class _Stop(Exception):
@@ -390,140 +393,15 @@ def _join_output(*parts: str) -> str:
     return "\n".join(p.rstrip("\n") for p in parts if p.strip())
 
 
-def sandbox_pids(session: int, uid: int | None) -> list[int]:
-    """Live (non-zombie) processes of a sandbox.
-
-    A process belongs to the sandbox when it is in the runner's session or
-    process group, or (root mode) owned by the sandbox's own uid, which also
-    catches children that called ``setsid`` to escape the group.
-    """
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as fh:
-                stat = fh.read()
-            fields = stat[stat.rindex(b")") + 2:].split()
-            if fields[0] == b"Z":
-                continue
-            if int(fields[2]) == session or int(fields[3]) == session:
-                found.append(int(entry))
-            elif uid is not None and os.stat(f"/proc/{entry}").st_uid == uid:
-                found.append(int(entry))
-        except (OSError, ValueError, IndexError):
-            continue
-    return found
-
-
-def kill_sandbox(proc: subprocess.Popen[bytes], uid: int | None) -> None:
-    """SIGKILL the sandbox's process group and strays until nothing of it is left.
-
-    Repeated because a fork loop keeps making new processes between one
-    scan and the next; the loop ends when a scan finds none.
-    """
-    session = proc.pid
-    for _ in range(1000):
-        try:
-            os.killpg(session, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        if proc.poll() is None:
-            try:
-                proc.wait(timeout=0.05)
-            except subprocess.TimeoutExpired:
-                continue
-        strays = [pid for pid in sandbox_pids(session, uid) if pid != os.getpid()]
-        if not strays:
-            return
-        for pid in strays:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        time.sleep(0.002)
-
-
-def _remove_tree(path: str) -> None:
-    def unlock(func: Any, target: str, _exc: Any) -> None:
-        try:
-            os.chmod(os.path.dirname(target), 0o700)
-            os.chmod(target, 0o700)
-            func(target)
-        except OSError:
-            pass
-
-    shutil.rmtree(path, onerror=unlock)
-
-
-@dataclass
-class WorkerPool:
-    """Pre-started runners (NumPy imported, waiting for a job on stdin).
-
-    Disabled until :meth:`warm` is called: a one-shot CLI run should not leave
-    an idle worker to kill at exit. Once warm, every :meth:`acquire` starts a
-    replacement so the next verdict finds one ready.
-    """
-
-    size: int = 1
-    enabled: bool = False
-    _idle: list[SandboxProcess] = field(default_factory=list)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def warm(self, size: int | None = None) -> None:
-        with self._lock:
-            self.enabled = True
-            if size is not None:
-                self.size = size
-            self._idle = [w for w in self._idle if w.alive()]
-            while len(self._idle) < self.size:
-                self._idle.append(SandboxProcess())
-
-    def prestart(self) -> None:
-        """Start one runner now without keeping the pool warm afterwards.
-
-        A one-shot ``dlquiz check`` calls this first, so the child imports
-        NumPy while the parent loads decks and computes expected outputs.
-        """
-        with self._lock:
-            if not any(w.alive() for w in self._idle):
-                self._idle.append(SandboxProcess())
-
-    def acquire(self) -> SandboxProcess:
-        with self._lock:
-            worker = None
-            while self._idle:
-                candidate = self._idle.pop(0)
-                if candidate.alive():
-                    worker = candidate
-                    break
-                candidate.close()
-            if self.enabled:
-                while len(self._idle) < self.size:
-                    self._idle.append(SandboxProcess())
-        return worker if worker is not None else SandboxProcess()
-
-    def shutdown(self) -> None:
-        with self._lock:
-            self.enabled = False
-            idle, self._idle = self._idle, []
-        for worker in idle:
-            worker.close()
-
-
-_POOL = WorkerPool()
-atexit.register(_POOL.shutdown)
-
-
 def default_pool() -> WorkerPool:
-    """The process-wide pool the grader uses."""
-    return _POOL
+    """The process-wide pool the grader uses (see :mod:`dlquiz.grading.pool`)."""
+    from dlquiz.grading.pool import default_pool as _default
+
+    return _default()
 
 
 def warm_up(size: int = 1) -> None:
-    """Start ``size`` runners now so the next verdicts skip interpreter start-up.
+    """Start ``size`` runners now so the next verdicts skip interpreter start-up."""
+    from dlquiz.grading.pool import warm_up as _warm
 
-    The TUI calls this when a coding screen opens; it costs one idle Python
-    process per worker (killed at exit or after the runner's idle timeout).
-    """
-    _POOL.warm(size)
+    _warm(size)

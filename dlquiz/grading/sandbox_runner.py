@@ -242,7 +242,7 @@ class CappedText(io.TextIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, text: str) -> int:  # type: ignore[override]
+    def write(self, text: str) -> int:
         text = str(text)
         CappedText.total += len(text)
         if CappedText.total > OUTPUT_HARD_LIMIT:
@@ -356,7 +356,6 @@ class DlquizImportBlocker:
     def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
         if name == "dlquiz" or name.startswith("dlquiz."):
             raise ImportError("solutions may not import dlquiz (write the code yourself)")
-        return None
 
 
 def _hide_dlquiz() -> None:
@@ -403,7 +402,7 @@ def _run_job(job: dict[str, Any], channel: Channel, dropped_root: bool) -> None:
     linecache.cache[SOLUTION_FILENAME] = (len(source), None, source.splitlines(True), SOLUTION_FILENAME)
     stream = CappedText(channel)
     sys.stdout = sys.stderr = stream
-    sys.stdin = open(os.devnull, encoding="utf-8")
+    sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - lives as long as the process
     module = types.ModuleType("solution")
     module.__file__ = os.path.abspath(SOLUTION_FILENAME)
     sys.modules["solution"] = module

@@ -53,7 +53,7 @@ def _forbidden_use(tree: ast.AST, forbidden: set[str]) -> str:
             names = {a.name for a in node.names}
             bad = forbidden.intersection(set(_parts(module)) | names)
             if bad:
-                return (f"line {line}: importing `{sorted(bad)[0]}` is not allowed in this "
+                return (f"line {line}: importing `{min(bad)}` is not allowed in this "
                         "exercise: the point is to write it yourself")
         elif isinstance(node, ast.Name) and node.id in forbidden:
             return (f"line {line}: `{node.id}` is not allowed in this exercise: "
@@ -131,7 +131,7 @@ def _binds_name(tree: ast.Module, name: str) -> bool:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if any(isinstance(t, ast.Name) and t.id == name for t in targets):
                 return True
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            if any((a.asname or a.name.split(".")[0]) == name for a in node.names):
-                return True
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and any(
+                (a.asname or a.name.split(".")[0]) == name for a in node.names):
+            return True
     return False

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import ClassVar
 
-from dlquiz.grading import sandbox
+from dlquiz.grading import reaper, sandbox
 from dlquiz.grading.registry import load_exercises_file
 from dlquiz.model import Exercise
 
@@ -30,7 +31,7 @@ def header(path: Path, key: str, default: str = "") -> str:
 class TrackedSandbox(sandbox.SandboxProcess):
     """A SandboxProcess that remembers every instance (to check for leftovers)."""
 
-    started: list[tuple[int, int | None]] = []
+    started: ClassVar[list[tuple[int, int | None]]] = []
 
     def __init__(self) -> None:
         super().__init__()
@@ -41,5 +42,5 @@ def leftovers(started: list[tuple[int, int | None]]) -> list[int]:
     """Processes still alive from the given sandboxes (by session / sandbox uid)."""
     alive: list[int] = []
     for pid, uid in started:
-        alive.extend(p for p in sandbox.sandbox_pids(pid, uid) if p != os.getpid())
+        alive.extend(p for p in reaper.sandbox_pids(pid, uid) if p != os.getpid())
     return alive

@@ -6,11 +6,10 @@ import dataclasses
 import json
 
 import pytest
+from grader_support import fixture_exercises
 
 from dlquiz.grading import grader
 from dlquiz.grading.grader import grade, prepare
-
-from grader_support import fixture_exercises
 
 MERGE_SORT = fixture_exercises()["fx-sort"].solution
 

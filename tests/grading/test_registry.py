@@ -6,11 +6,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from grader_support import FIXTURES
 
 from dlquiz.grading import registry
 from dlquiz.grading.registry import load_exercises_file, parse_exercises, resolve_target
-
-from grader_support import FIXTURES
 
 GOOD = textwrap.dedent("""\
     exercises:

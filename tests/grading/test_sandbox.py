@@ -8,8 +8,9 @@ import os
 import numpy as np
 import pytest
 
-from dlquiz.grading import sandbox
-from dlquiz.grading.sandbox import Limits, SandboxProcess, WorkerPool
+from dlquiz.grading import reaper
+from dlquiz.grading.pool import WorkerPool
+from dlquiz.grading.sandbox import Limits, SandboxProcess
 from dlquiz.grading.sandbox_runner import UID_BASE, WireError, decode, encode
 
 PROBE = r'''
@@ -32,11 +33,11 @@ def probe(x):
 '''
 
 
-def run(source: str, function: str, cases: list[dict], limits: Limits = Limits(time_s=5)):  # type: ignore[no-untyped-def,type-arg]
+def run(source: str, function: str, cases: list[dict], limits: Limits | None = None):  # type: ignore[no-untyped-def,type-arg]
     worker = SandboxProcess()
     job = {"source": source, "function": function, "cases": [encode(c) for c in cases],
            "result_arg": ""}
-    return worker, worker.run(job, limits, len(cases))
+    return worker, worker.run(job, limits or Limits(time_s=5), len(cases))
 
 
 def test_child_environment_and_limits(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -104,7 +105,7 @@ def test_pool_workers_serve_one_job() -> None:
         assert not worker.alive()
     finally:
         pool.shutdown()
-    assert sandbox.sandbox_pids(first.pid, first.uid) == []
+    assert reaper.sandbox_pids(first.pid, first.uid) == []
 
 
 def test_unused_pool_is_not_started() -> None:

@@ -12,10 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
+from grader_support import HOSTILE, TrackedSandbox, fixture_exercises, header, leftovers
 
 from dlquiz.grading import grader, sandbox
-
-from grader_support import HOSTILE, TrackedSandbox, fixture_exercises, header, leftovers
 
 CORPUS = sorted(HOSTILE.glob("*.py"))
 
