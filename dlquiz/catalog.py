@@ -75,8 +75,8 @@ def discover(paths: Paths, extra_deck_paths: Iterable[str | os.PathLike[str]] = 
     if include_user:
         for p in env_deck_paths():
             files += _expand(p, bundled=False)
-    for p in extra_deck_paths:
-        files += _expand(Path(p).expanduser(), bundled=False)
+    for extra in extra_deck_paths:
+        files += _expand(Path(extra).expanduser(), bundled=False)
     seen: set[Path] = set()
     unique = []
     for f in files:

@@ -345,7 +345,8 @@ def load_deck_bytes(data: bytes, path: str, ctx: ValidationContext, *,
     problems.extend(schema_problems)
     problems.extend(rule_errors(located, ctx, deck_dir, own_duplicates=parsed is None))
     extra = parsed[1] if parsed is not None else []
-    deck_id = located.data.get("id") if isinstance(located.data.get("id"), str) else ""
+    raw_id = located.data.get("id")
+    deck_id = raw_id if isinstance(raw_id, str) else ""
     if problems or extra:
         return _broken(path, problems, deck_id, extra)
     return build_deck(located, path, bundled=bundled,

@@ -164,7 +164,7 @@ def published_schema(generators: Mapping[str, Mapping[str, Any]],
     bundled exercise ids as ``examples`` (a user deck may define its own).
     The loader itself checks these as rules, with "did you mean" messages.
     """
-    schema = json.loads(json.dumps(deck_schema()))
+    schema: dict[str, Any] = json.loads(json.dumps(deck_schema()))
     for rule in schema["$defs"]["card"]["allOf"]:
         kind = rule["if"]["properties"]["type"]["const"]
         props = rule["then"]["properties"]
@@ -251,7 +251,7 @@ def describe_value(value: Any) -> str:
 
 def did_you_mean(word: str, choices: Any) -> str:
     """`` (did you mean 'front'?)`` when a close match exists, else ``""``."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.75)
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.65)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
@@ -277,7 +277,10 @@ def _message(error: ValidationError) -> str:
     """A person's message for one jsonschema error (validators other than unknown keys)."""
     kind, value, schema = error.validator, error.instance, error.schema
     if kind in ("type", "anyOf", "oneOf"):
-        return f"expected {describe_schema(schema)}, got {describe_value(value)}"
+        message = f"expected {describe_schema(schema)}, got {describe_value(value)}"
+        if isinstance(value, bool) and "string" in describe_schema(schema):
+            message += "; quote words like yes, no, on, off to keep them as text"
+        return message
     if kind == "enum":
         return f"{value!r} is not one of {', '.join(map(str, error.validator_value))}"
     if kind == "pattern":
@@ -294,7 +297,7 @@ def _message(error: ValidationError) -> str:
     if kind in ("minimum", "exclusiveMinimum"):
         sign = "at least" if kind == "minimum" else "greater than"
         return f"must be {sign} {error.validator_value}, got {value}"
-    return error.message
+    return str(error.message)
 
 
 def _missing(error: ValidationError) -> list[str]:

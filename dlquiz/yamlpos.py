@@ -35,7 +35,7 @@ import yaml
 try:  # libyaml is ~10x faster; fall back to the pure-Python composer if absent.
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader
 
 #: Nodes that may be reached through aliases beyond the document's own nodes.
 ALIAS_BUDGET = 10_000

@@ -49,24 +49,14 @@ def write_schema(path: Path) -> Path:
     return path
 
 
-def _scheduling_config(paths: Paths, default: Any) -> Any:
-    """The user's limits when the settings module provides them, else the defaults."""
-    try:
-        from dlquiz.config import load_config  # type: ignore[attr-defined]
-    except ImportError:
-        return default
-    return getattr(load_config(paths), "scheduling", default)
+def _queue_counts(paths: Paths, catalog: Catalog) -> dict[str, tuple[int, int]]:
+    """Due today / new available today per deck, with the user's daily limits."""
+    from dlquiz.clock import today
+    from dlquiz.config import load_settings
+    from dlquiz.session import queue_counts
+    from dlquiz.store import Store
 
-
-def _queue_counts(paths: Paths, catalog: Catalog) -> dict[str, tuple[int, int]] | None:
-    """Due/new per deck from the study session, or ``None`` when the core lacks it."""
-    try:
-        from dlquiz.clock import today
-        from dlquiz.session import SchedulingConfig, queue_counts
-        from dlquiz.store import Store
-    except ImportError:
-        return None
-    config = _scheduling_config(paths, SchedulingConfig())
+    config = load_settings(paths).scheduling
     with Store.open(paths.database) as store:
         return queue_counts(store, catalog.items(), today(config.day_start_hour), config)
 
@@ -83,7 +73,7 @@ def _list(args: argparse.Namespace) -> int:
     counts = _queue_counts(paths, catalog)
     records: list[dict[str, Any]] = []
     for deck in catalog.decks:
-        due, new = counts.get(deck.id, (0, 0)) if counts is not None else (None, None)
+        due, new = counts.get(deck.id, (0, 0))
         records.append({"id": deck.id, "title": deck.title, "cards": len(deck.cards),
                         "due": due, "new": new, "bundled": deck.bundled,
                         "path": deck.source.path, "broken": False, "error": ""})

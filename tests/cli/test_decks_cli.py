@@ -134,13 +134,18 @@ def test_list_json_has_due_and_new_from_the_session(
     assert main(["--deck", str(folder), "decks", "list", "--json"]) == 0
     (record,) = json.loads(capsys.readouterr().out)
     assert (record["id"], record["cards"], record["broken"]) == ("good", 2, False)
-    try:
-        from dlquiz.session import queue_counts  # noqa: F401
-    except ImportError:
-        assert record["due"] is None
-    else:
-        # Nothing studied yet: nothing due, all three items (basic + 2 clozes) new.
-        assert (record["due"], record["new"]) == (0, 3)
+    # Nothing studied yet: nothing due, all three items (basic + 2 clozes) new.
+    assert (record["due"], record["new"]) == (0, 3)
+
+
+def test_list_counts_follow_the_daily_new_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    resolve_paths().config_file.write_text("new_per_day = 2\n")
+    write(tmp_path / "decks", "good.yaml", GOOD)
+    assert main(["--deck", str(tmp_path / "decks"), "decks", "list", "--json"]) == 0
+    (record,) = json.loads(capsys.readouterr().out)
+    assert (record["due"], record["new"]) == (0, 2)
 
 
 def test_list_with_no_decks(capsys: pytest.CaptureFixture[str]) -> None:

@@ -96,7 +96,9 @@ EXACT: dict[str, list[str]] = {
     "unknown_deck_key.yaml": [
         "1:1: missing required field 'title'",
         "2:1: titel: unknown key 'titel' (did you mean 'title'?)"],
-    "yes_is_a_boolean.yaml": ["9:11: cards[0].back: expected a string, got true/false (true)"],
+    "yes_is_a_boolean.yaml": [
+        "9:11: cards[0].back: expected a string, got true/false (true); quote words like yes, "
+        "no, on, off to keep them as text"],
     "topics_string.yaml": [
         "7:13: cards[0].topics: expected a list of strings, got a string ('detection.nms')"],
     "exercise_missing_reference_file.yaml": [
