@@ -5,9 +5,7 @@ fresh sandbox pays). Measured in the same run, median of N:
 
 * ``fresh``: grade() with a newly started sandbox and expected outputs computed
   from scratch (the cache cleared), i.e. a one-shot ``dlquiz check``;
-* ``started early``: like ``fresh`` but the runner is started before the parent's
-  work (what ``dlquiz check`` does), so the two overlap;
-* ``fresh, cached``: the same as ``fresh`` with the expected outputs already cached;
+* ``fresh, cached``: the same with the expected outputs already cached;
 * ``pooled``: with a pre-started worker (``sandbox.warm_up()``), as in the TUI.
 
 Target: pooled (the TUI path) <= 1.5x the baseline. Uses the ``nms`` exercise,
@@ -61,14 +59,6 @@ def main() -> None:
 
     fresh = median_time(fresh_uncached, n)
 
-    def started_early() -> None:
-        # The CLI path: the runner is started before decks load and expected outputs
-        # are computed, so its NumPy import overlaps the parent's work.
-        grader._CACHE.clear()
-        sandbox.default_pool().prestart()
-        grader.grade(exercise, source)
-
-    early = median_time(started_early, n)
     cached = median_time(lambda: grader.grade(exercise, source), n)
     sandbox.warm_up(1)
     time.sleep(0.5)
@@ -81,8 +71,7 @@ def main() -> None:
     sandbox.default_pool().shutdown()
     print(f"exercise: {label}, {report.total} cases, median of {n}")
     print(f"baseline  python -I -c 'import numpy': {baseline * 1000:7.1f} ms")
-    for name, value in (("fresh", fresh), ("started early", early), ("fresh, cached", cached),
-                        ("pooled", pooled)):
+    for name, value in (("fresh", fresh), ("fresh, cached", cached), ("pooled", pooled)):
         ratio = value / baseline
         mark = "ok" if ratio <= TARGET else "over target"
         print(f"{name:<15} {value * 1000:7.1f} ms  = {ratio:4.2f}x baseline ({mark}, target <= {TARGET}x)")
