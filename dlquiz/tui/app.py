@@ -7,6 +7,7 @@ mode they were started from, so ``escape`` always goes back one screen.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Iterable
 
 from textual.app import App, SystemCommand
@@ -28,7 +29,7 @@ class DlquizApp(App[None]):
     """Spaced-repetition study and graded coding exercises in the terminal."""
 
     TITLE = "dlquiz"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     MODES = {
         "home": HomeScreen,
         "exercises": ExercisesScreen,

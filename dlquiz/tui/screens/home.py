@@ -53,6 +53,13 @@ class HomeScreen(BaseScreen[None]):
         table.add_column("New", key="new")
         table.add_column("Cards", key="cards")
         table.add_column("Status", key="status")
+        self.load_decks()
+
+    @work(exclusive=True, group="home-load")
+    async def load_decks(self) -> None:
+        """Parse decks off the UI thread (the first frame never waits for YAML), then list them."""
+        self.query_one("#detail", Static).update("Loading decks…")
+        await self.ctx.db(lambda store: self.ctx.catalog)
         self.fill_table()
 
     def on_screen_resume(self) -> None:

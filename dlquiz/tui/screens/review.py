@@ -18,11 +18,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.events import Key
-from textual.widgets import Footer, Input, Markdown, Static
+from textual.message import Message
+from textual.widgets import Footer, Input, Static
 
 from dlquiz.tui import cards
 from dlquiz.tui.screens.base import BaseScreen
 from dlquiz.tui.study import CardView, StudyPlan, build_session, current_view
+from dlquiz.tui.widgets.card_text import CardText
 from dlquiz.tui.widgets.grade_bar import GradeBar
 from dlquiz.tui.widgets.session_progress import SessionProgress
 
@@ -36,6 +38,13 @@ GRADE_KEYS = {"1": "again", "2": "hard", "3": "good", "4": "easy"}
 
 class ReviewScreen(BaseScreen[None]):
     """A study session over a :class:`StudyPlan`."""
+
+    class CardShown(Message):
+        """A card's front has been drawn on screen (after the refresh that shows it)."""
+
+        def __init__(self, item_key: str) -> None:
+            super().__init__()
+            self.item_key = item_key
 
     CSS_PATH = Path(__file__).with_name("review.tcss")
     BINDINGS = [
@@ -65,8 +74,8 @@ class ReviewScreen(BaseScreen[None]):
         yield Static(f"Study · {self.plan.describe()}", id="card-header", classes="title-bar")
         yield SessionProgress()
         with VerticalScroll(id="card"):
-            yield Markdown("Loading…", id="front")
-            yield Markdown("", id="back")
+            yield CardText("Loading…", id="front")
+            yield CardText("", id="back")
         yield Static("", id="verdict")
         yield Input(placeholder="type your answer, then enter (units optional)", id="numeric")
         yield GradeBar()
@@ -76,7 +85,7 @@ class ReviewScreen(BaseScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#back").display = False
         self.query_one("#numeric").display = False
-        self.query_one(GradeBar).display = False
+        self.query_one(GradeBar).visible = False
         self.start_session()
 
     @work(exclusive=True, group="review")
@@ -109,23 +118,23 @@ class ReviewScreen(BaseScreen[None]):
         front = cards.front(item, problem=view.problem, exercise=view.exercise)
         if view.error:
             front += f"\n\n> **Cannot show this card:** {view.error}. Press `b` to bury it."
-        back = self.query_one("#back", Markdown)
+        back = self.query_one("#back", CardText)
         back.display = False
         verdict = self.query_one("#verdict", Static)
         verdict.update("")
         verdict.set_classes("")
-        self.query_one(GradeBar).display = False
+        self.query_one(GradeBar).visible = False
         numeric = self.query_one("#numeric", Input)
         numeric.display = item.card.type == "numeric" and view.problem is not None
         numeric.value = ""
         numeric.disabled = False
-        await self.query_one("#front", Markdown).update(front)
+        self.query_one("#front", CardText).show_markdown(front)
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
-        if numeric.display:
-            numeric.focus()
-        else:
-            self.query_one("#card").focus()
+        target = numeric if numeric.display else self.query_one("#card")
+        if not target.has_focus:
+            target.focus()
         self.set_hint()
+        self.call_after_refresh(self.post_message, self.CardShown(item.key))
 
     def set_hint(self) -> None:
         card_type = self.view.item.card.type if self.view else ""
@@ -144,11 +153,11 @@ class ReviewScreen(BaseScreen[None]):
 
     async def show_back(self, verdict: str | None = None) -> None:
         assert self.view is not None
-        back = self.query_one("#back", Markdown)
-        await back.update(cards.back(self.view.item, problem=self.view.problem, selected=self.selected))
+        back = self.query_one("#back", CardText)
+        back.show_markdown(cards.back(self.view.item, problem=self.view.problem, selected=self.selected))
         back.display = True
         if self.view.item.card.type == "choice":
-            self.query_one("#front", Markdown).update(self.view.item.card.front)
+            self.query_one("#front", CardText).show_markdown(self.view.item.card.front)
         if verdict is not None:
             label = self.query_one("#verdict", Static)
             label.update("✓ Correct" if verdict == "correct" else "✗ Wrong")
@@ -173,10 +182,10 @@ class ReviewScreen(BaseScreen[None]):
         self.query_one(SessionProgress).update_progress(self.session.progress.done, 0)
         self.query_one("#card-header", Static).update(f"Study · {self.plan.describe()} · done")
         self.query_one("#numeric").display = False
-        self.query_one(GradeBar).display = False
+        self.query_one(GradeBar).visible = False
         self.query_one("#back").display = False
         self.query_one("#verdict", Static).update("")
-        await self.query_one("#front", Markdown).update(text)
+        self.query_one("#front", CardText).show_markdown(text)
         self.query_one("#keys-hint", Static).update("escape: back · u: undo the last answer")
 
     # -- answering -----------------------------------------------------------------------
@@ -190,7 +199,7 @@ class ReviewScreen(BaseScreen[None]):
         elif self.state == "front" and self.card_type() in SELF_GRADED:
             self.state = "revealed"
             await self.show_back()
-            self.query_one(GradeBar).display = True
+            self.query_one(GradeBar).visible = True
             self.set_hint()
 
     async def action_proceed(self) -> None:
@@ -224,7 +233,7 @@ class ReviewScreen(BaseScreen[None]):
                 self.selected.remove(index)
             else:
                 self.selected.append(index)
-            await self.query_one("#front", Markdown).update(cards.front(self.view.item, selected=self.selected))
+            self.query_one("#front", CardText).show_markdown(cards.front(self.view.item, selected=self.selected))
             return
         self.selected = [index]
         await self.grade_choice()
@@ -264,15 +273,21 @@ class ReviewScreen(BaseScreen[None]):
             return
         self.busy = True
         try:
-            duration = time.monotonic() - self.shown_at
-            await self.ctx.db(
-                lambda store, s: s.answer(quality, grade=grade, graded_by=graded_by,
-                                          duration_s=round(duration, 3), drawn=drawn,
-                                          now=self.ctx.now()),
-                self.session,
-            )
+            duration = round(time.monotonic() - self.shown_at, 3)
+            now = self.ctx.now()
+
+            def answer(store: object, session: StudySession) -> CardView | None:
+                session.answer(quality, grade=grade, graded_by=graded_by, duration_s=duration,
+                               drawn=drawn, now=now)  # type: ignore[arg-type]
+                # the next card is prepared in the same trip to the database thread
+                return current_view(store, self.ctx, session) if then_show is None else None
+
+            view = await self.ctx.db(answer, self.session)
             if then_show is None:
-                await self.advance()
+                if view is None:
+                    await self.show_summary()
+                else:
+                    await self.show(view)
             else:
                 self.state = "graded"
                 await self.show_back(then_show)
