@@ -21,12 +21,14 @@ parsed-deck cache).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from dlquiz.deckcache import DeckCache
 from dlquiz.decks import LoadResult, ValidationContext, default_context, load_deck_bytes
@@ -230,10 +232,29 @@ class Catalog:
         return load_catalog(self.paths, self.extra_deck_paths, context=self.context)
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC while building many long-lived objects.
+
+    Loading 100,000 cards allocates millions of small objects that all stay
+    alive; the collector's generation-2 passes over them find nothing to free
+    and cost about two thirds of a warm load. Reference counting still frees
+    temporaries; the collector resumes (if it was on) when loading ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_files(files: Sequence[DeckFile], ctx: ValidationContext,
                cache: DeckCache | None) -> list[LoadResult]:
     """Load each file (cache first), then break deck/exercise id clashes."""
-    return _resolve_clashes([_load_one(f, ctx, cache) for f in files])
+    with _gc_paused():
+        return _resolve_clashes([_load_one(f, ctx, cache) for f in files])
 
 
 def load_catalog(paths: Paths, extra_deck_paths: Iterable[str | os.PathLike[str]] = (),
