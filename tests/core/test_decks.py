@@ -203,7 +203,7 @@ def test_context_fingerprint_changes_with_generators() -> None:
     assert a.fingerprint() == make_context().fingerprint()
 
 
-SETTINGS = settings(max_examples=150, deadline=None,
+SETTINGS = settings(max_examples=100, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -283,3 +283,53 @@ def test_per_card_validation_agrees_with_the_published_schema() -> None:
         assert bool(located_errors) == (not full.is_valid(data)), text
         checked += 1
     assert checked >= 25
+
+
+SPEC_DECK = """\
+id: spec
+title: Spec
+description: An exercise whose cases are described in YAML.
+cards: []
+exercises:
+  - id: my-smooth-l1
+    title: Smooth L1
+    topics: [detection.stages]
+    function: smooth_l1
+    signature: smooth_l1(x, beta)
+    prompt: Smooth L1 of x.
+    starter: "def smooth_l1(x, beta):\\n    return x\\n"
+    hints: [Use np.where.]
+    solution: "def smooth_l1(x, beta):\\n    return x\\n"
+    reference: refs.py:smooth_l1
+    cases:
+      dims: {n: [1, 10]}
+      args:
+        x: {shape: [n], dtype: float64, low: -3, high: 3}
+        beta: {float: [0.5, 2.0]}
+      random: 5
+"""
+
+
+def test_user_exercise_with_yaml_described_cases(tmp_path: Path) -> None:
+    pytest.importorskip("dlquiz.grading.registry")
+    (tmp_path / "refs.py").write_text("def smooth_l1(x, beta):\n    return x\n")
+    deck_file = tmp_path / "spec.yaml"
+    deck_file.write_text(SPEC_DECK)
+    deck = load_deck_file(deck_file, make_context())
+    assert isinstance(deck, Deck), deck
+    assert deck.exercises[0].cases.startswith("spec:")
+    assert json.loads(deck.exercises[0].cases[len("spec:"):])["random"] == 5
+
+
+def test_exercise_problems_found_by_the_grader_parser_are_located(tmp_path: Path) -> None:
+    pytest.importorskip("dlquiz.grading.registry")
+    (tmp_path / "refs.py").write_text("def smooth_l1(x, beta):\n    return x\n")
+    deck_file = tmp_path / "spec.yaml"
+    deck_file.write_text(SPEC_DECK.replace("signature: smooth_l1(x, beta)",
+                                           "signature: smooth(x, beta)"))
+    result = load_deck_file(deck_file, make_context())
+    assert isinstance(result, BrokenDeck)
+    (error,) = result.errors
+    # "    signature: " is 15 characters: the value starts at column 16 of line 10.
+    assert (error.line, error.column, error.doc_path) == (10, 16, "exercises[0].signature")
+    assert "smooth" in error.message and "smooth_l1" in error.message
