@@ -24,11 +24,11 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 from dlquiz.deckcache import DeckCache
 from dlquiz.decks import LoadResult, ValidationContext, default_context, load_deck_bytes

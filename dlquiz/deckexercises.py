@@ -11,8 +11,9 @@ grading time; :attr:`model.Exercise.base_dir` tells it where the files are.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from dlquiz.model import CheckerSpec, Exercise, SourceRef, frozen_mapping
 from dlquiz.yamlpos import DocPath, Located, YamlProblem

@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from dlquiz.deckexercises import build_exercise, exercise_rule_errors
-from dlquiz.errors import DlquizError
 from dlquiz.deckschema import did_you_mean, params_errors, schema_errors
+from dlquiz.errors import DlquizError
 from dlquiz.model import (
     CLOZE_RE,
     BrokenDeck,
@@ -182,9 +183,9 @@ def _card_rule_errors(card: dict[str, Any], base: DocPath, located: Located,
                 add(("topics", j), f"unknown topic {topic!r}{did_you_mean(topic, ctx.topics)}; "
                                    "see dlquiz/topics.yaml")
     kind = card.get("type")
-    if kind == "cloze" and isinstance(card.get("text"), str) and card["text"]:
-        if not CLOZE_RE.search(card["text"]):
-            add(("text",), "cloze text has no {{c1::...}} deletion")
+    text = card.get("text")
+    if kind == "cloze" and isinstance(text, str) and text and not CLOZE_RE.search(text):
+        add(("text",), "cloze text has no {{c1::...}} deletion")
     if kind == "choice":
         choices, answer = card.get("choices"), card.get("answer")
         if isinstance(choices, list) and len(choices) >= 2:

@@ -28,7 +28,7 @@ the file with a dictionary lookup.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 import yaml
 
@@ -42,7 +42,7 @@ ALIAS_BUDGET = 10_000
 #: Deepest nesting of lists/mappings accepted (decks need about 5).
 MAX_DEPTH = 64
 
-PathKey = Union[str, int]
+PathKey = str | int
 DocPath = tuple[PathKey, ...]
 Pos = tuple[int, int]
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from dlquiz.catalog import Catalog, discover, load_catalog, load_files
 from dlquiz.deckcache import DeckCache
@@ -161,7 +162,7 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    name = args.name[:-5] if args.name.endswith(".yaml") else args.name
+    name = args.name.removesuffix(".yaml")
     if not ID_RE.match(name):
         raise UsageError(f"{name!r} is not a valid deck id: use lowercase letters, digits, "
                          "'.', '_' and '-', starting with a letter or digit")

@@ -10,13 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from dlquiz.deckschema import deck_schema
 from dlquiz.decks import (
     ValidationContext,
     load_deck_bytes,
     load_deck_file,
     load_topic_ids,
 )
+from dlquiz.deckschema import deck_schema
 from dlquiz.model import BrokenDeck, Deck
 from dlquiz.yamlpos import ALIAS_BUDGET
 
