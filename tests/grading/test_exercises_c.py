@@ -59,21 +59,21 @@ MISTAKES = [
      "two[:, 0] <= ratio * two[:, 1]"),
     ("match-ratio-test", "second distinct distance instead of second neighbour",
      "two = np.partition(dist, 1, axis=1)",
-     "two = np.stack([np.unique(r)[:2] if len(np.unique(r)) > 1 else np.unique(r)[[0, 0]] "
-     "for r in dist])"),
+     ("two = np.stack([np.unique(r)[:2] if len(np.unique(r)) > 1 else np.unique(r)[[0, 0]] "
+      "for r in dist])")),
     ("detection-ap", "IoU > threshold instead of >=", "overlaps[best] >= iou_threshold",
      "overlaps[best] > iou_threshold"),
     ("detection-ap", "VOC matching: best over all ground truths, used or not",
-     "cand = np.flatnonzero((gt_images == images[d]) & ~used)\n"
-     "        if cand.size:\n"
-     "            overlaps = iou_one(boxes[d], gts[cand])\n"
-     "            best = np.argmax(overlaps)\n"
-     "            if overlaps[best] >= iou_threshold:",
-     "cand = np.flatnonzero(gt_images == images[d])\n"
-     "        if cand.size:\n"
-     "            overlaps = iou_one(boxes[d], gts[cand])\n"
-     "            best = np.argmax(overlaps)\n"
-     "            if overlaps[best] >= iou_threshold and not used[cand[best]]:"),
+     ("cand = np.flatnonzero((gt_images == images[d]) & ~used)\n"
+      "        if cand.size:\n"
+      "            overlaps = iou_one(boxes[d], gts[cand])\n"
+      "            best = np.argmax(overlaps)\n"
+      "            if overlaps[best] >= iou_threshold:"),
+     ("cand = np.flatnonzero(gt_images == images[d])\n"
+      "        if cand.size:\n"
+      "            overlaps = iou_one(boxes[d], gts[cand])\n"
+      "            best = np.argmax(overlaps)\n"
+      "            if overlaps[best] >= iou_threshold and not used[cand[best]]:")),
     ("detection-ap", "no precision envelope", "envelope = np.maximum.accumulate(precision[::-1])[::-1]",
      "envelope = precision"),
     ("em-gmm-1d", "E-step without log-sum-exp", "log_p -= log_p.max(axis=1, keepdims=True)",

@@ -21,7 +21,7 @@ from dlquiz.grading.reference.roi import roi_align, roi_pool
 
 
 def _c_round(v: float) -> int:
-    return int(math.floor(v + 0.5)) if v >= 0 else -int(math.floor(-v + 0.5))
+    return math.floor(v + 0.5) if v >= 0 else -math.floor(-v + 0.5)
 
 
 def _pair(size: int | list[int]) -> tuple[int, int]:
@@ -41,16 +41,16 @@ def kernel_roi_pool(features: np.ndarray, rois: np.ndarray, output_size: int | l
         bh, bw = rh / ph_n, rw / pw_n
         for ph in range(ph_n):
             for pw in range(pw_n):
-                hs = min(max(int(math.floor(ph * bh)) + sh, 0), height)
-                he = min(max(int(math.ceil((ph + 1) * bh)) + sh, 0), height)
-                ws = min(max(int(math.floor(pw * bw)) + sw, 0), width)
-                we = min(max(int(math.ceil((pw + 1) * bw)) + sw, 0), width)
+                hs = min(max(math.floor(ph * bh) + sh, 0), height)
+                he = min(max(math.ceil((ph + 1) * bh) + sh, 0), height)
+                ws = min(max(math.floor(pw * bw) + sw, 0), width)
+                we = min(max(math.ceil((pw + 1) * bw) + sw, 0), width)
                 empty = he <= hs or we <= ws
                 for c in range(c_n):
                     best = 0.0 if empty else -np.finfo(np.float32).max
                     for h in range(hs, he):
                         for w in range(ws, we):
-                            if features[b, c, h, w] > best:
+                            if features[b, c, h, w] > best:  # noqa: PLR1730 - kernel's strict >
                                 best = features[b, c, h, w]
                     out[n, c, ph, pw] = best
     return out
@@ -93,8 +93,8 @@ def kernel_roi_align(features: np.ndarray, rois: np.ndarray, output_size: int | 
         if not aligned:
             rw, rh = max(rw, 1.0), max(rh, 1.0)
         bh, bw = rh / ph_n, rw / pw_n
-        gh = sampling_ratio if sampling_ratio > 0 else int(math.ceil(rh / ph_n))
-        gw = sampling_ratio if sampling_ratio > 0 else int(math.ceil(rw / pw_n))
+        gh = sampling_ratio if sampling_ratio > 0 else math.ceil(rh / ph_n)
+        gw = sampling_ratio if sampling_ratio > 0 else math.ceil(rw / pw_n)
         count = max(gh * gw, 1)
         for c in range(c_n):
             for ph in range(ph_n):

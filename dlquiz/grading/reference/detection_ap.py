@@ -41,7 +41,8 @@ def _iou_one(box: F64, boxes: F64) -> F64:
     inter = w * h
     union = (box[2] - box[0]) * (box[3] - box[1]) + (
         (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])) - inter
-    return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+    iou: F64 = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+    return iou
 
 
 def match_detections(

@@ -39,7 +39,8 @@ def _log_joint(x: F64, means: F64, variances: F64, weights: F64) -> F64:
 
 def _logsumexp(a: F64) -> F64:
     peak = a.max(axis=1, keepdims=True)
-    return (peak + np.log(np.exp(a - peak).sum(axis=1, keepdims=True)))[:, 0]
+    total: F64 = (peak + np.log(np.exp(a - peak).sum(axis=1, keepdims=True)))[:, 0]
+    return total
 
 
 def log_likelihood(x: npt.ArrayLike, means: npt.ArrayLike, variances: npt.ArrayLike,

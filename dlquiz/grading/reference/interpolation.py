@@ -62,4 +62,5 @@ def bilinear_resize(
         raise ValueError(f"out_size must be positive, got {tuple(out_size)}")
     wy = interpolation_matrix(arr.shape[2], out_h, align_corners)
     wx = interpolation_matrix(arr.shape[3], out_w, align_corners)
-    return np.einsum("ph,nchw,qw->ncpq", wy, arr, wx)
+    out: F64 = np.einsum("ph,nchw,qw->ncpq", wy, arr, wx)
+    return out

@@ -38,13 +38,15 @@ def pairwise_distances(desc1: npt.ArrayLike, desc2: npt.ArrayLike, metric: str =
         a = np.asarray(desc1, dtype=np.uint8)
         b = np.asarray(desc2, dtype=np.uint8)
         bits = np.unpackbits(a[:, None, :] ^ b[None, :, :], axis=-1)
-        return bits.sum(axis=-1, dtype=np.int64).astype(np.float64)
+        counts: F64 = bits.sum(axis=-1, dtype=np.int64).astype(np.float64)
+        return counts
     if metric != "l2":
         raise ValueError(f"metric must be 'l2' or 'hamming', got {metric!r}")
     x = np.asarray(desc1, dtype=np.float64)
     y = np.asarray(desc2, dtype=np.float64)
     diff = x[:, None, :] - y[None, :, :]
-    return np.sqrt(np.einsum("nmd,nmd->nm", diff, diff))
+    dist: F64 = np.sqrt(np.einsum("nmd,nmd->nm", diff, diff))
+    return dist
 
 
 def match_brute_force(

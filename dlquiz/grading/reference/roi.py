@@ -98,7 +98,8 @@ def _bin_masks(bins: int, bin_size: float, start: int, size: int) -> npt.NDArray
     lo = np.clip(np.floor(index * bin_size).astype(np.int64) + start, 0, size)
     hi = np.clip(np.ceil((index + 1) * bin_size).astype(np.int64) + start, 0, size)
     cells = np.arange(size)
-    return (cells[None, :] >= lo[:, None]) & (cells[None, :] < hi[:, None])
+    mask: npt.NDArray[np.bool_] = (cells[None, :] >= lo[:, None]) & (cells[None, :] < hi[:, None])
+    return mask
 
 
 def _axis_weights(coords: F64, size: int) -> F64:
