@@ -7,8 +7,8 @@ mode they were started from, so ``escape`` always goes back one screen.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -68,6 +68,36 @@ class DlquizApp(App[None]):
         yield SystemCommand("Stats", "Reviews, forecast and mastery", lambda: self.action_go("stats"))
         yield SystemCommand("Settings", "Daily limits, day start, theme", lambda: self.action_go("settings"))
         yield SystemCommand("Keys", "Every key binding", self.action_help)
+        yield from self._content_commands()
+
+    def _content_commands(self) -> Iterable[SystemCommand]:
+        """Study any deck, practise any exercise (once the decks have been loaded)."""
+        from functools import partial
+
+        from dlquiz.tui.study import StudyPlan
+
+        if self.ctx._catalog is None:
+            return
+        for deck in self.ctx.catalog.decks:
+            yield SystemCommand(f"Study: {deck.title}", f"Due and new cards of {deck.id}",
+                                partial(self._study, StudyPlan(deck_id=deck.id)))
+            yield SystemCommand(f"Cram: {deck.title}", "Practise ahead; schedule untouched",
+                                partial(self._study, StudyPlan(deck_id=deck.id, cram=True)))
+        from dlquiz.tui.screens.exercises import all_exercises
+
+        for exercise in all_exercises(self.ctx).values():
+            yield SystemCommand(f"Exercise: {exercise.title}", f"Practise {exercise.id}",
+                                partial(self._practise, exercise))
+
+    def _study(self, plan: object) -> None:
+        from dlquiz.tui.screens.review import ReviewScreen
+
+        self.push_screen(ReviewScreen(plan))  # type: ignore[arg-type]
+
+    def _practise(self, exercise: object) -> None:
+        from dlquiz.tui.screens.coding import CodingScreen
+
+        self.push_screen(CodingScreen(exercise))  # type: ignore[arg-type]
 
     async def action_quit(self) -> None:
         for screen in self.screen_stack:

@@ -7,7 +7,8 @@ and the review screen only decides *when* to show what.
 from __future__ import annotations
 
 import string
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from dlquiz.model import render_cloze
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 
@@ -19,7 +19,7 @@ from dlquiz.paths import resolve_paths
 from dlquiz.tui.app import DlquizApp
 from dlquiz.tui.context import AppContext
 
-FIXED_NOW = datetime(2025, 3, 14, 12, 0, tzinfo=timezone.utc)
+FIXED_NOW = datetime(2025, 3, 14, 12, 0, tzinfo=UTC)
 
 DECK = """\
 id: tuideck

@@ -58,7 +58,7 @@ async def test_correct_code_passes_and_feeds_the_session(make_app, isolated_home
             await pilot.press("escape" if key.endswith("convsize") else "s")
             if key.endswith("convsize"):
                 await pilot.press("s")
-            await until(pilot, lambda: review.view.item.key != key)
+            await until(pilot, lambda key=key: review.view.item.key != key)
         assert review.view.item.key == "tuideck/addone"
         await pilot.press("enter")
         await until(pilot, lambda: app.screen is not review)

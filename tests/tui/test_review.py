@@ -54,8 +54,8 @@ async def _to_card(app, pilot, screen, key: str) -> None:
         await pilot.press("space")
         await until(pilot, lambda: screen.state == "revealed")
         await pilot.press("3")
-        await until(pilot, lambda: screen.view is not None and screen.view.item.key != current
-                    and screen.state == "front")
+        await until(pilot, lambda current=current: screen.view is not None
+                    and screen.view.item.key != current and screen.state == "front")
 
 
 @pytest.mark.parametrize(("press", "verdict", "quality"), [("b", "correct", 4), ("1", "wrong", 1)])

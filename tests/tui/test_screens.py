@@ -140,3 +140,13 @@ def test_run_app_reports_a_corrupt_database(isolated_home, capsys):
     code = run_app(argparse.Namespace(data_dir=None, deck_paths=[]))
     assert code == 1
     assert "dlquiz db restore" in capsys.readouterr().err
+
+
+async def test_command_palette_offers_decks_exercises_and_actions(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until(pilot, lambda: app.screen.query("#decks") and app.screen.query_one("#decks").row_count)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Study: TUI fixture deck" in titles
+        assert "Exercise: Add one" in titles
+        assert "Stats" in titles and "Settings" in titles

@@ -168,7 +168,7 @@ class ReviewScreen(BaseScreen[None]):
         summary = await self.ctx.db(lambda store, s: s.summary(), self.session)
         self.view = None
         self.state = "done"
-        minutes, seconds = divmod(int(round(summary.time_s)), 60)
+        minutes, seconds = divmod(round(summary.time_s), 60)
         text = (
             "## Session complete\n\n"
             f"| | |\n|---|---|\n| Cards | {summary.cards} |\n| Answers | {summary.answers} |\n"

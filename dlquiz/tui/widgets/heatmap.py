@@ -6,8 +6,8 @@ chart still reads under ``NO_COLOR`` and in monochrome terminals.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import Mapping
 
 from rich.text import Text
 from textual.widget import Widget

@@ -36,10 +36,9 @@ def report_text(report: Any) -> str:
     """Rich markup for a report (pure, so tests can read it without a screen)."""
     verdict = str(report.verdict)
     style = "green" if verdict == "pass" else "red"
-    lines = [
-        f"[b {style}]{VERDICT_TEXT.get(verdict, verdict.upper())}[/]   "
-        f"{report.passed}/{report.total} cases passed"
-    ]
+    headline = (f"[b {style}]{VERDICT_TEXT.get(verdict, verdict.upper())}[/]   "
+                f"{report.passed}/{report.total} cases passed")
+    lines = [headline]
     message = getattr(report, "message", "")
     if message:
         lines.append(escape(_cap(str(message))))
