@@ -17,6 +17,44 @@ from dlquiz.model import Exercise
 
 _DYNAMIC_LOOKUPS = {"getattr", "__import__", "import_module", "hasattr", "attrgetter"}
 
+#: A pseudo-name for ``forbidden``: refuses ``x ** 0.5``, ``x ** (1/3)`` and the
+#: like (a constant, non-integer exponent), which no name check can see.
+FRACTIONAL_POWER = "fractional-power"
+
+
+def _constant_value(node: ast.AST) -> float | None:
+    """The value of an exponent made only of numeric literals and arithmetic, else None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+        return float(node.value)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        inner = _constant_value(node.operand)
+        return None if inner is None else (-inner if isinstance(node.op, ast.USub) else inner)
+    ops = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ops):
+        left, right = _constant_value(node.left), _constant_value(node.right)
+        if left is None or right is None:
+            return None
+        if isinstance(node.op, ast.Pow):  # small literals only: no huge numbers at check time
+            ok = abs(right) <= 64 and abs(left) <= 1e6 and (left > 0 or right.is_integer())
+            return left ** right if ok and left != 0 else None
+        if isinstance(node.op, ast.Div):
+            return None if right == 0 else left / right
+        if isinstance(node.op, ast.Add):
+            return left + right
+        return left - right if isinstance(node.op, ast.Sub) else left * right
+    return None
+
+
+def _fractional_power(node: ast.AST) -> bool:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+        exponent = node.right
+    elif isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Pow):
+        exponent = node.value
+    else:
+        return False
+    value = _constant_value(exponent)
+    return value is not None and not value.is_integer()
+
 
 def _parts(dotted: str) -> list[str]:
     return [p for p in dotted.split(".") if p]
@@ -39,6 +77,9 @@ def find_invalid(exercise: Exercise, source: str) -> str:
 def _forbidden_use(tree: ast.AST, forbidden: set[str]) -> str:
     for node in ast.walk(tree):
         line = getattr(node, "lineno", "?")
+        if FRACTIONAL_POWER in forbidden and _fractional_power(node):
+            return (f"line {line}: a fractional power such as `** 0.5` is not allowed in this "
+                    "exercise: the point is to compute it yourself")
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if _parts(alias.name)[0] == "dlquiz":

@@ -1,0 +1,36 @@
+"""Static checks that need no sandbox: fractional powers in the square-root exercises."""
+
+from __future__ import annotations
+
+import pytest
+
+from dlquiz.grading.registry import bundled_exercises
+from dlquiz.grading.static_checks import find_invalid
+
+BODY = "def sqrt_newton(a):\n    return {expr}\n"
+
+
+@pytest.mark.parametrize("expr", ["a ** 0.5", "a ** (1/2)", "a ** -0.5 * a", "(a) ** .25 ** 2",
+                                  "a ** (3 / 2) / a"])
+def test_fractional_powers_are_refused(expr: str) -> None:
+    exercise = bundled_exercises()["sqrt-newton"]
+    message = find_invalid(exercise, BODY.format(expr=expr))
+    assert "fractional power" in message and message.startswith("line 2")
+
+
+@pytest.mark.parametrize("expr", ["a ** 2", "a ** (4 / 2)", "(a * 0.5) ** 3", "0.5 * (a + 1)"])
+def test_integer_powers_and_plain_arithmetic_are_fine(expr: str) -> None:
+    exercise = bundled_exercises()["sqrt-newton"]
+    assert find_invalid(exercise, BODY.format(expr=expr)) == ""
+
+
+def test_augmented_fractional_power_is_refused() -> None:
+    exercise = bundled_exercises()["sqrt-gradient-descent"]
+    source = "def sqrt_gradient_descent(a):\n    x = a\n    x **= 0.5\n    return x\n"
+    assert "line 3" in find_invalid(exercise, source)
+
+
+def test_other_exercises_allow_fractional_powers() -> None:
+    exercise = bundled_exercises()["gelu-tanh"]
+    source = "def gelu_tanh(x):\n    return x ** 0.5\n"
+    assert "fractional power" not in find_invalid(exercise, source)
