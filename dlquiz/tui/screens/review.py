@@ -77,7 +77,7 @@ class ReviewScreen(BaseScreen[None]):
             yield CardText("Loading…", id="front")
             yield CardText("", id="back")
         yield Static("", id="verdict")
-        yield Input(placeholder="type your answer, then enter (units optional)", id="numeric")
+        yield Input(id="numeric")
         yield GradeBar()
         yield Static("", id="keys-hint", classes="hint")
         yield Footer()
