@@ -132,11 +132,14 @@ def _validate(args: argparse.Namespace) -> int:
     if args.paths:
         # Bundled decks are loaded too, so a clashing deck id is caught, but only
         # the named files are reported.
+        # Compare resolved paths: `decks/ml.yaml` names the same file as the bundled
+        # deck found at its absolute path, which is the copy discover() keeps.
         named = discover(paths, args.paths, include_bundled=False, include_user=False)
-        wanted = {str(f.path) for f in named}
+        wanted = {f.path.resolve() for f in named}
         results = [r for r in load_files(discover(paths, args.paths, include_user=False),
                                          ctx, cache)
-                   if (r.path if isinstance(r, BrokenDeck) else r.source.path) in wanted]
+                   if Path(r.path if isinstance(r, BrokenDeck) else r.source.path).resolve()
+                   in wanted]
     else:
         catalog = load_catalog(paths, args.deck_paths, context=ctx, use_cache=not args.no_cache)
         results = [*catalog.decks, *catalog.broken]
