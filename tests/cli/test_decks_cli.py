@@ -297,14 +297,3 @@ def test_published_schema_knows_generators_and_their_params(
     del card["generator"], card["params"]
     assert validator.is_valid(deck)
 
-
-def test_validate_bundled_decks_by_relative_path(repo_root, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    """`dlquiz decks validate decks/*.yaml` from the repo root checks every bundled deck."""
-    from dlquiz.cli import main as cli_main
-
-    monkeypatch.chdir(repo_root)
-    files = sorted(str(p.relative_to(repo_root)) for p in (repo_root / "decks").glob("*.yaml"))
-    assert len(files) >= 9
-    assert cli_main(["decks", "validate", *files]) == 0
-    out = capsys.readouterr().out
-    assert f"{len(files)} deck file(s): {len(files)} valid, 0 broken, 0 error(s)" in out
