@@ -1,5 +1,5 @@
-"""The "smooth L1" custom exercise from docs/readme/grader.md, copied verbatim into
-a temp decks dir and graded end to end through the CLI."""
+"""The "smooth L1" custom exercise from README.md ("Write your own exercise"), copied
+verbatim into a temp decks dir and graded end to end through the CLI."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from dlquiz.cli import main
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "readme" / "grader.md"
+DOC = Path(__file__).resolve().parents[2] / "README.md"
 BLOCK = re.compile(r"<!-- example-file: (\S+) -->\n```\w*\n(.*?)```", re.DOTALL)
 
 CORRECT = """import numpy as np
@@ -32,7 +32,9 @@ def smooth_l1_loss(pred, target, beta=1.0):
 
 @pytest.fixture
 def deck_dir(tmp_path: Path) -> Path:
-    files = dict(BLOCK.findall(DOC.read_text(encoding="utf-8")))
+    found = dict(BLOCK.findall(DOC.read_text(encoding="utf-8")))
+    files = {Path(name).name: text for name, text in found.items()
+             if name.startswith("my-decks/")}
     assert set(files) == {"my_losses.yaml", "my_losses_refs.py"}
     decks = tmp_path / "decks"
     decks.mkdir()
