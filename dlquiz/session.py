@@ -25,10 +25,12 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any, Literal
 
 from dlquiz.clock import DEFAULT_DAY_START_HOUR, now_utc, study_day
 from dlquiz.model import Item, Review
+from dlquiz.newcards import Run, first_new, make_runs
 from dlquiz.store import Store
 
 AGAIN, HARD, GOOD, EASY = 1, 3, 4, 5
@@ -120,6 +122,11 @@ class ItemIndex:
 
     def __len__(self) -> int:
         return len(self.keys)
+
+    @cached_property
+    def runs(self) -> tuple[Run, ...]:
+        """The keys cut into per-deck runs for :func:`dlquiz.newcards.first_new` (made once)."""
+        return make_runs(self.keys)
 
 
 def as_index(items: Sequence[Item] | ItemIndex) -> ItemIndex:
@@ -345,14 +352,8 @@ def _review_queue(
     by_key = index.by_key
     entries = [_Entry(by_key[k], "due") for k in _due_keys(store, index, day, reviews_left, rng)]
     if new_left:
-        known = store.known_keys()
-        hidden = store.hidden_keys(day)
-        for key in index.keys:
-            if key not in known and key not in hidden:
-                entries.append(_Entry(by_key[key], "new"))
-                new_left -= 1
-                if not new_left:
-                    break
+        new_keys = first_new(store, index.runs, new_left, store.hidden_keys(day))
+        entries += [_Entry(by_key[k], "new") for k in new_keys]
     return entries
 
 

@@ -64,6 +64,8 @@ class Store:
         self.connection = connection
         self._known: set[str] | None = None
         self._known_version = -1
+        self._reviewed_runs: set[str] = set()
+        self._reviewed_runs_version = -1
 
     # -- opening ---------------------------------------------------------------------
 
@@ -210,6 +212,44 @@ class Store:
             self._known_version = version
         return self._known
 
+    def state_keys_between(self, low: str, high: str | None) -> str:
+        """Keys with a state row and ``low <= key < high`` (no upper bound when None).
+
+        Newline-joined in the order SQLite walks the primary-key index (key
+        order), ``""`` when there are none. Only the index is read, never a
+        table row, and no Python object is made per key: this is the cheap way
+        to learn that a whole deck of items has been seen (see
+        :mod:`dlquiz.newcards`).
+        """
+        sql = "SELECT group_concat(item_key, char(10)) FROM card_state WHERE item_key >= ?"
+        params: tuple[str, ...] = (low,)
+        if high is not None:
+            sql, params = sql + " AND item_key < ?", (low, high)
+        return self.query(sql, params)[0][0] or ""
+
+    def unreviewed_keys(self) -> set[str]:
+        """Keys with a state row but no scheduled review (suspended or buried while new, undone).
+
+        Together with :meth:`state_keys_between` this says which items are
+        reviewed: a row that is not listed here. Few rows, read through the
+        partial index ``card_state_unreviewed``.
+        """
+        rows = self.query("SELECT item_key FROM card_state WHERE last_reviewed IS NULL")
+        return {key for (key,) in rows}
+
+    def reviewed_runs(self) -> set[str]:
+        """Memo for :mod:`dlquiz.newcards`: runs of keys found all reviewed, per data version.
+
+        Answering only ever adds reviewed items, so an entry stays true across
+        this connection's answers; undo, rebuild and import clear the memo, and
+        a commit by another connection (``PRAGMA data_version``) drops it.
+        """
+        version = self.query("PRAGMA data_version")[0][0]
+        if version != self._reviewed_runs_version:
+            self._reviewed_runs = set()
+            self._reviewed_runs_version = version
+        return self._reviewed_runs
+
     def introduced_on(self, day: str) -> int:
         """How many items had their first scheduled review on study day ``day``."""
         return int(self.query("SELECT count(*) FROM card_state WHERE introduced_on = ?", (day,))[0][0])
@@ -313,6 +353,7 @@ class Store:
             if review.scheduled:
                 self._replay_item(review.item_key)
         self._known = None
+        self._reviewed_runs = set()
         return review
 
     def _replay_item(self, item_key: str) -> None:
@@ -354,6 +395,7 @@ class Store:
             for state in states.values():
                 self._write_state(state)
         self._known = None
+        self._reviewed_runs = set()
         return len(states)
 
     # -- log access, import ----------------------------------------------------------

@@ -188,6 +188,8 @@ def test_old_database_is_migrated_forward(tmp_path: Path) -> None:
     con.commit()
     con.close()
     with Store.open(path) as s:
-        assert s.query("PRAGMA user_version")[0][0] == len(MIGRATIONS) == 2
-        assert s.query("SELECT name FROM sqlite_master WHERE name = 'card_state_hidden'")
+        assert s.query("PRAGMA user_version")[0][0] == len(MIGRATIONS) == 3
+        for index in ("card_state_hidden", "card_state_unreviewed"):
+            assert s.query("SELECT name FROM sqlite_master WHERE name = ?", (index,))
         assert s.hidden_keys("2024-01-01") == {"d/a"}
+        assert s.unreviewed_keys() == {"d/a"}
