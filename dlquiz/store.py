@@ -46,6 +46,16 @@ REVIEW_COLUMNS = (
     "duration_s", "graded_by", "scheduled", "drawn",
 )  # fmt: skip
 _SELECT_REVIEWS = f"SELECT {', '.join(REVIEW_COLUMNS)} FROM reviews"
+#: ``(item_key, due)`` of visible items due on or before ``?`` (twice), by due date.
+#: Answered from the index ``card_state_due_visible`` alone (a test checks the plan).
+DUE_QUERY = (
+    "SELECT item_key, due FROM card_state WHERE due <= ? AND suspended = 0"
+    " AND (buried_until IS NULL OR buried_until <= ?) ORDER BY due"
+)
+#: Keys with a state row in ``[?, ?)``, newline-joined; the primary-key index alone.
+KEYS_BETWEEN_QUERY = (
+    "SELECT group_concat(item_key, char(10)) FROM card_state WHERE item_key >= ? AND item_key < ?"
+)
 
 
 def _review_from_row(row: tuple[Any, ...]) -> Review:
@@ -168,11 +178,7 @@ class Store:
     def iter_due(self, today: str) -> Iterator[tuple[str, str]]:
         """Like :meth:`due_keys` but streamed, so a caller can stop after what it needs."""
         try:
-            cursor = self.connection.execute(
-                "SELECT item_key, due FROM card_state WHERE due <= ? AND suspended = 0"
-                " AND (buried_until IS NULL OR buried_until <= ?) ORDER BY due",
-                (today, today),
-            )
+            cursor = self.connection.execute(DUE_QUERY, (today, today))
             while rows := cursor.fetchmany(256):
                 yield from rows
         except sqlite3.DatabaseError as exc:
@@ -180,11 +186,7 @@ class Store:
 
     def due_keys(self, today: str) -> list[tuple[str, str]]:
         """``(item_key, due)`` of reviewed, visible items due on or before ``today``."""
-        return self.query(
-            "SELECT item_key, due FROM card_state WHERE due <= ? AND suspended = 0"
-            " AND (buried_until IS NULL OR buried_until <= ?) ORDER BY due",
-            (today, today),
-        )
+        return self.query(DUE_QUERY, (today, today))
 
     def hidden_keys(self, today: str) -> set[str]:
         """Items suspended or buried as of ``today`` (new ones included)."""
@@ -221,10 +223,10 @@ class Store:
         to learn that a whole deck of items has been seen (see
         :mod:`dlquiz.newcards`).
         """
-        sql = "SELECT group_concat(item_key, char(10)) FROM card_state WHERE item_key >= ?"
-        params: tuple[str, ...] = (low,)
-        if high is not None:
-            sql, params = sql + " AND item_key < ?", (low, high)
+        if high is None:
+            sql, params = KEYS_BETWEEN_QUERY.replace(" AND item_key < ?", ""), (low,)
+        else:
+            sql, params = KEYS_BETWEEN_QUERY, (low, high)
         return self.query(sql, params)[0][0] or ""
 
     def unreviewed_keys(self) -> set[str]:

@@ -188,8 +188,37 @@ def test_old_database_is_migrated_forward(tmp_path: Path) -> None:
     con.commit()
     con.close()
     with Store.open(path) as s:
-        assert s.query("PRAGMA user_version")[0][0] == len(MIGRATIONS) == 3
-        for index in ("card_state_hidden", "card_state_unreviewed"):
+        assert s.query("PRAGMA user_version")[0][0] == len(MIGRATIONS) == 4
+        for index in ("card_state_hidden", "card_state_unreviewed", "card_state_due_visible"):
             assert s.query("SELECT name FROM sqlite_master WHERE name = ?", (index,))
+        assert not s.query("SELECT name FROM sqlite_master WHERE name = 'card_state_due'")
         assert s.hidden_keys("2024-01-01") == {"d/a"}
         assert s.unreviewed_keys() == {"d/a"}
+
+
+def test_queue_queries_read_indexes_only(store: Store) -> None:
+    """The due list and the per-deck key runs never touch table rows (why the queue is fast)."""
+    from dlquiz.store import DUE_QUERY, KEYS_BETWEEN_QUERY
+
+    plans = {
+        DUE_QUERY: "COVERING INDEX card_state_due_visible",
+        KEYS_BETWEEN_QUERY: "COVERING INDEX sqlite_autoindex_card_state_1",
+        "SELECT item_key FROM card_state WHERE last_reviewed IS NULL": "INDEX card_state_unreviewed",
+    }
+    for sql, expected in plans.items():
+        params = ("2024-01-01",) * sql.count("?")
+        detail = " ".join(row[3] for row in store.query(f"EXPLAIN QUERY PLAN {sql}", params))
+        assert expected in detail, (sql, detail)
+
+
+def test_state_keys_between_and_unreviewed_keys(store: Store) -> None:
+    answer(store, "d/b", 4)
+    answer(store, "d/a", 4)
+    answer(store, "e/a", 4)
+    answer(store, "d/c", 4)
+    store.undo_last()  # d/c keeps a row, never reviewed
+    store.set_suspended("d/z", True)
+    assert store.state_keys_between("d/", "d0") == "d/a\nd/b\nd/c\nd/z"
+    assert store.state_keys_between("e/", None) == "e/a"
+    assert store.state_keys_between("f/", "f0") == ""
+    assert store.unreviewed_keys() == {"d/c", "d/z"}
