@@ -53,8 +53,10 @@ DUE_QUERY = (
     " AND (buried_until IS NULL OR buried_until <= ?) ORDER BY due"
 )
 #: Keys with a state row in ``[?, ?)``, newline-joined; the primary-key index alone.
+#: The separator is a literal newline: ``char(10)`` would be called once per row
+#: (a third of the query's time over 60,000 keys).
 KEYS_BETWEEN_QUERY = (
-    "SELECT group_concat(item_key, char(10)) FROM card_state WHERE item_key >= ? AND item_key < ?"
+    "SELECT group_concat(item_key, '\n') FROM card_state WHERE item_key >= ? AND item_key < ?"
 )
 
 
@@ -207,7 +209,7 @@ class Store:
         version = self.query("PRAGMA data_version")[0][0]
         if self._known is None or version != self._known_version:
             text = self.query(
-                "SELECT group_concat(item_key, char(10)) FROM card_state"
+                "SELECT group_concat(item_key, '\n') FROM card_state"
                 " WHERE last_reviewed IS NOT NULL"
             )[0][0]
             self._known = set(text.split("\n")) if text else set()
