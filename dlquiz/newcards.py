@@ -30,6 +30,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from itertools import groupby, repeat
 
 from dlquiz.store import Store
 
@@ -76,18 +77,34 @@ def _successor(prefix: str) -> str | None:
     return None
 
 
-def make_runs(keys: Sequence[str]) -> tuple[Run, ...]:
-    """Cut ``keys`` (study order) into runs of one prefix each; duplicates stay in ``keys``."""
-    runs: list[Run] = []
-    start = 0
-    while start < len(keys):
-        prefix = _prefix(keys[start])
-        end = start + 1
-        while end < len(keys) and _prefix(keys[end]) == prefix:
-            end += 1
+def make_runs(keys: Sequence[str], *, unique: bool = False) -> tuple[Run, ...]:
+    """Cut ``keys`` (study order) into runs of one prefix each; duplicates stay in ``keys``.
+
+    ``unique`` says the caller knows there are no duplicate keys (saves a set
+    per run). Made once per item index: the usual case (every key has a
+    ``/``) groups with C-level helpers, about 0.2 µs per key.
+    """
+    spans: list[tuple[str, int, int]] = []
+    if keys and -1 not in map(str.find, keys, repeat("/")):
+        start = 0
+        for deck, group in groupby(key.partition("/")[0] for key in keys):
+            end = start + sum(1 for _ in group)
+            spans.append((deck + "/", start, end))
+            start = end
+    else:
+        start = 0
+        while start < len(keys):
+            prefix = _prefix(keys[start])
+            end = start + 1
+            while end < len(keys) and _prefix(keys[end]) == prefix:
+                end += 1
+            spans.append((prefix, start, end))
+            start = end
+    runs = []
+    for prefix, start, end in spans:
         chunk = tuple(keys[start:end])
-        runs.append(Run(prefix, _successor(prefix), chunk, "\n".join(sorted(set(chunk)))))
-        start = end
+        text = "\n".join(sorted(chunk if unique else set(chunk)))
+        runs.append(Run(prefix, _successor(prefix), chunk, text))
     return tuple(runs)
 
 

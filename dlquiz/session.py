@@ -126,7 +126,7 @@ class ItemIndex:
     @cached_property
     def runs(self) -> tuple[Run, ...]:
         """The keys cut into per-deck runs for :func:`dlquiz.newcards.first_new` (made once)."""
-        return make_runs(self.keys)
+        return make_runs(self.keys, unique=len(self.by_key) == len(self.keys))
 
 
 def as_index(items: Sequence[Item] | ItemIndex) -> ItemIndex:

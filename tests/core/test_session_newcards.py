@@ -22,6 +22,16 @@ def test_runs_follow_study_order_and_split_on_deck_changes() -> None:
     assert (runs[0].low, runs[0].high) == ("b/", "b0")
 
 
+def test_fast_grouping_equals_the_general_one() -> None:
+    """Without slash-less keys runs are grouped by deck with C helpers; same runs as the general path."""
+    keys = ["b/x", "b/a#c1", "a/z", "a/y", "b/q", "b/q", "ab/c", "a/w"]
+    fast = make_runs(keys)
+    general = make_runs([*keys, "loose"])[:-1]
+    assert fast == general
+    assert [r.prefix for r in fast] == ["b/", "a/", "b/", "ab/", "a/"]
+    assert make_runs(["d/b", "d/a"], unique=True) == make_runs(["d/b", "d/a"])
+
+
 def test_duplicates_stay_in_keys_but_not_in_sorted_text() -> None:
     (run,) = make_runs(["d/b", "d/a", "d/b"])
     assert run.keys == ("d/b", "d/a", "d/b") and run.sorted_text == "d/a\nd/b"
