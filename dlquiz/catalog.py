@@ -17,6 +17,11 @@ The catalog is immutable; :meth:`Catalog.changed` tells the TUI which files
 changed on disk since loading (a stat per file, no parsing) and
 :meth:`Catalog.reload` builds a fresh one (cheap: unchanged files come from the
 parsed-deck cache).
+
+A warm start (no deck or exercise file changed) reads only JSON: the
+validation context from ``<cache_dir>/context.json`` (:mod:`dlquiz.deckcontext`)
+and each deck from the parsed-deck cache (:mod:`dlquiz.deckcache`); the YAML
+parser, jsonschema and NumPy are imported only when something changed.
 """
 
 from __future__ import annotations
@@ -30,8 +35,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from dlquiz.deckcache import DeckCache
-from dlquiz.decks import LoadResult, ValidationContext, default_context, load_deck_bytes
+from dlquiz.deckcache import DeckCache, LoadResult
+from dlquiz.deckcontext import ValidationContext, context_cache_dir, default_context
 from dlquiz.model import BrokenDeck, Card, Deck, DeckError, Exercise, Item
 from dlquiz.paths import ENV_DECKS, Paths, bundled_decks_dir
 
@@ -111,6 +116,8 @@ def _load_one(f: DeckFile, ctx: ValidationContext, cache: DeckCache | None) -> L
         hit = cache.get(path, f.bundled, st, sha)
         if hit is not None:
             return hit
+    from dlquiz.decks import load_deck_bytes  # YAML + jsonschema: only on a cache miss
+
     result = load_deck_bytes(data, path, ctx, bundled=f.bundled)
     if cache is not None:
         cache.put(path, f.bundled, st, sha, result)
@@ -262,7 +269,10 @@ def load_catalog(paths: Paths, extra_deck_paths: Iterable[str | os.PathLike[str]
                  use_cache: bool = True) -> Catalog:
     """Load every deck from every source (see the module docstring); never raises for bad decks."""
     extra = tuple(str(p) for p in extra_deck_paths)
-    ctx = context if context is not None else default_context()
+    if context is None:
+        with context_cache_dir(paths.cache_dir if use_cache else None):
+            context = default_context()
+    ctx = context
     cache = DeckCache(paths.cache_dir, ctx.fingerprint()) if use_cache else None
     files = discover(paths, extra)
     stamps = tuple((str(f.path), _stamp(f.path)) for f in files)

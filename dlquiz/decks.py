@@ -16,22 +16,26 @@ stopping at the first:
 A deck with any error is a ``BrokenDeck`` carrying all of them; nothing here
 raises for bad input, so one broken deck never stops the others. What counts
 as "known" (topics, generators, exercises) comes in a
-:class:`ValidationContext`, so tests can supply their own and the parsed-deck
-cache can key on its fingerprint.
+:class:`ValidationContext` (:mod:`dlquiz.deckcontext`, re-exported here), so
+tests can supply their own and the parsed-deck cache can key on its
+fingerprint. This module imports PyYAML and jsonschema; the catalog imports it
+only when a deck file is not in the parsed-deck cache.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dlquiz.deckcontext import (
+    TOPICS_FILE,
+    USER_TOPIC_PREFIX,
+    ValidationContext,
+    default_context,
+    load_topic_ids,
+)
 from dlquiz.deckexercises import build_exercise, exercise_rule_errors
 from dlquiz.deckschema import did_you_mean, params_errors, schema_errors
-from dlquiz.errors import DlquizError
 from dlquiz.model import (
     CLOZE_RE,
     BrokenDeck,
@@ -45,82 +49,12 @@ from dlquiz.model import (
 from dlquiz.yamlpos import DocPath, Located, YamlFatal, YamlProblem, format_path, load_located
 
 LoadResult = Deck | BrokenDeck
-TOPICS_FILE = Path(__file__).resolve().parent / "topics.yaml"
-#: Topic namespace free for user decks (bundled topics come from topics.yaml).
-USER_TOPIC_PREFIX = "user."
 
-
-@dataclass(frozen=True)
-class ValidationContext:
-    """What a deck may refer to: topic ids, numeric generators, exercise ids.
-
-    ``exercise_ids`` is ``None`` when the exercise registry is not available
-    (then ``code`` cards are not checked against it); ``generators`` maps each
-    generator name to its ``params_schema``.
-    """
-
-    topics: frozenset[str]
-    generators: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    exercise_ids: frozenset[str] | None = None
-
-    def fingerprint(self) -> str:
-        """A hash of everything that can change a deck's verdict (the cache keys on it)."""
-        blob = json.dumps(
-            {
-                "topics": sorted(self.topics),
-                "generators": {k: self.generators[k] for k in sorted(self.generators)},
-                "exercises": None if self.exercise_ids is None else sorted(self.exercise_ids),
-            },
-            sort_keys=True,
-            default=str,
-        )
-        return hashlib.sha256(blob.encode()).hexdigest()
-
-    def topic_known(self, topic: str) -> bool:
-        """``detection.nms`` is known, and so is any finer id under it (``detection.nms.soft``).
-
-        Learners' own material has its own subjects: any id under the reserved
-        ``user.`` namespace (``user.anki``, ``user.leetcode.graphs``) is accepted.
-        """
-        if topic.startswith(USER_TOPIC_PREFIX) and len(topic) > len(USER_TOPIC_PREFIX):
-            return True
-        if topic in self.topics:
-            return True
-        parts = topic.split(".")
-        return any(".".join(parts[:n]) in self.topics for n in range(1, len(parts)))
-
-
-def load_topic_ids(path: Path = TOPICS_FILE) -> frozenset[str]:
-    """The topic ids of ``dlquiz/topics.yaml``."""
-    from yaml import safe_load
-
-    data = safe_load(path.read_text(encoding="utf-8")) or {}
-    return frozenset(str(t["id"]) for t in data.get("topics", []) if isinstance(t, dict))
-
-
-def _generator_schemas() -> dict[str, Mapping[str, Any]]:
-    from dlquiz import numeric
-
-    try:
-        names = numeric.generator_names()
-    except ImportError:
-        # The generator modules are missing or broken; the registry then holds
-        # whatever registered itself (and will not retry the import).
-        names = numeric.generator_names()
-    return {name: dict(numeric.get_generator(name).params_schema) for name in names}
-
-
-def _exercise_ids() -> frozenset[str] | None:
-    try:
-        from dlquiz.grading import registry
-    except ImportError:
-        return None
-    try:
-        return frozenset(registry.exercise_ids())
-    except DlquizError:
-        # Broken bundled exercises are reported by the exercise commands; decks
-        # then load with code cards unchecked rather than not at all.
-        return None
+__all__ = [
+    "TOPICS_FILE", "USER_TOPIC_PREFIX", "LoadResult", "ValidationContext", "build_deck",
+    "decode_deck_bytes", "default_context", "load_deck_bytes", "load_deck_file",
+    "load_topic_ids", "rule_errors",
+]
 
 
 def _parse_exercises(located: Located, path: str,
@@ -140,15 +74,6 @@ def _parse_exercises(located: Located, path: str,
         return [], []
     return parse_exercises({"exercises": items}, source_path=path, base_dir=str(deck_dir),
                            locate=lambda doc_path: located.pos(tuple(doc_path)))
-
-
-def default_context() -> ValidationContext:
-    """The context of this installation: real topics, generators and bundled exercises."""
-    return ValidationContext(
-        topics=load_topic_ids(),
-        generators=_generator_schemas(),
-        exercise_ids=_exercise_ids(),
-    )
 
 
 def decode_deck_bytes(data: bytes) -> tuple[str | None, YamlProblem | None]:

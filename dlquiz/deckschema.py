@@ -9,7 +9,8 @@ schemas", while ``if``/``then`` reports the actual missing or unknown key.
 
 :func:`schema_errors` turns ``jsonschema`` errors into people's messages
 ("expected a list of strings, got a number", "unknown key 'fornt' (did you
-mean 'front'?)") located through the :class:`~dlquiz.yamlpos.Located` marks.
+mean 'front'?)") located through the :class:`~dlquiz.yamlpos.Located` marks. jsonschema is
+imported on first validation only (publishing the schema does not need it).
 Rules a schema cannot express (unique ids, known topics/generators/exercises,
 cloze markers, answer ranges) live in :mod:`dlquiz.decks`.
 """
@@ -20,13 +21,14 @@ import difflib
 import json
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from dlquiz.model import CARD_TYPES
 from dlquiz.yamlpos import DocPath, Located, YamlProblem
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_ID = "https://dlquiz.invalid/schema/deck-v1.json"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
@@ -184,6 +186,8 @@ def published_schema(generators: Mapping[str, Mapping[str, Any]],
 @lru_cache(maxsize=1)
 def _shell_validator() -> Draft202012Validator:
     """The deck schema with each card only required to be a mapping (cards go one by one)."""
+    from jsonschema import Draft202012Validator
+
     schema = json.loads(json.dumps(deck_schema()))
     schema["$defs"]["card"] = {"type": "object"}
     return Draft202012Validator(schema)
@@ -192,6 +196,8 @@ def _shell_validator() -> Draft202012Validator:
 @lru_cache(maxsize=1)
 def _card_shape_validator() -> Draft202012Validator:
     """For a card whose ``type`` is missing or unknown: only that is reported."""
+    from jsonschema import Draft202012Validator
+
     card = deck_schema()["$defs"]["card"]
     return Draft202012Validator({k: v for k, v in card.items() if k != "allOf"})
 
@@ -199,6 +205,8 @@ def _card_shape_validator() -> Draft202012Validator:
 @lru_cache(maxsize=1)
 def _card_validators() -> dict[str, Draft202012Validator]:
     """One validator per card type: the ``then`` branch the published schema selects."""
+    from jsonschema import Draft202012Validator
+
     card = deck_schema()["$defs"]["card"]
     return {rule["if"]["properties"]["type"]["const"]: Draft202012Validator(rule["then"])
             for rule in card["allOf"]}
@@ -360,5 +368,7 @@ def schema_errors(located: Located) -> list[YamlProblem]:
 def params_errors(schema: Mapping[str, Any], params: Any, located: Located,
                   base: DocPath) -> list[YamlProblem]:
     """Violations of a numeric generator's ``params_schema`` by ``params`` (found at ``base``)."""
+    from jsonschema import Draft202012Validator
+
     validator = Draft202012Validator(dict(schema))
     return map_errors(validator.iter_errors(params), located, base)

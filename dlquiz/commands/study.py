@@ -1,4 +1,7 @@
-"""``dlquiz study``: today's session; ``--plain`` runs it as a line-based prompt.
+"""``dlquiz study``: today's session in the app; ``--plain`` runs it as a line-based prompt.
+
+Without ``--plain`` the Textual app opens straight into the session
+(``--only``, ``--topic`` and ``--cram`` apply), over the decks screen.
 
 The plain mode is for dumb terminals, pipes and screen readers: one question
 per block of lines, answers typed on stdin, no colours, no cursor movement. It
@@ -143,17 +146,18 @@ def run_plain(session: StudySession, ui: PlainUI, catalog: Any = None, seed: int
 
 
 def _run(args: argparse.Namespace) -> int:
-    if not args.plain:
-        try:
-            from dlquiz.commands.app import run_app
-        except ModuleNotFoundError:
-            pass
-        else:
-            return int(run_app(args) or 0)
     catalog = load_catalog_for(args)
     items = select_items(catalog.items(), args.only, args.topic)
     if (args.only or args.topic) and not items:
         raise UsageError("no cards match --only/--topic")
+    if not args.plain:
+        try:
+            from dlquiz.commands.app import run_app, study_plan
+        except ModuleNotFoundError:
+            pass  # installed without the TUI: the plain session below still works
+        else:
+            # The app opens straight into this session; escape goes to the decks.
+            return int(run_app(args, plan=study_plan(args)) or 0)
     settings = settings_of(args)
     with open_store(paths_of(args)) as store:
         session = StudySession.build(

@@ -3,23 +3,45 @@
 Modes are the top-level places (decks, exercises, stats, settings), each with
 its own screen stack; study sessions and exercises are pushed on top of the
 mode they were started from, so ``escape`` always goes back one screen.
+
+Only the home screen is imported up front: every other screen module (and
+what it pulls in, such as Textual's Markdown widget) is imported the first
+time it is opened, which keeps the cold start close to a bare Textual app.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from dlquiz.tui.context import AppContext
-from dlquiz.tui.screens.exercises import ExercisesScreen
-from dlquiz.tui.screens.help import HelpScreen
 from dlquiz.tui.screens.home import HomeScreen
-from dlquiz.tui.screens.settings import SettingsScreen
-from dlquiz.tui.screens.stats import StatsScreen
+
+if TYPE_CHECKING:
+    from dlquiz.tui.study import StudyPlan
+
+def _exercises_screen() -> Screen[None]:
+    from dlquiz.tui.screens.exercises import ExercisesScreen
+
+    return ExercisesScreen()
+
+
+def _stats_screen() -> Screen[None]:
+    from dlquiz.tui.screens.stats import StatsScreen
+
+    return StatsScreen()
+
+
+def _settings_screen() -> Screen[None]:
+    from dlquiz.tui.screens.settings import SettingsScreen
+
+    return SettingsScreen()
+
 
 #: Themes offered in Settings (any Textual theme name works in config.toml).
 THEMES = ("textual-dark", "textual-light", "nord", "gruvbox", "solarized-light")
@@ -32,9 +54,9 @@ class DlquizApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     MODES = {
         "home": HomeScreen,
-        "exercises": ExercisesScreen,
-        "stats": StatsScreen,
-        "settings": SettingsScreen,
+        "exercises": _exercises_screen,
+        "stats": _stats_screen,
+        "settings": _settings_screen,
     }
     DEFAULT_MODE = "home"
     BINDINGS = [
@@ -42,16 +64,23 @@ class DlquizApp(App[None]):
         Binding("question_mark", "help", "Keys", key_display="?"),
     ]
 
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self, ctx: AppContext, *, plan: StudyPlan | None = None) -> None:
+        """``plan``: open straight into that study session (``dlquiz study``), over home."""
         super().__init__()
         self.ctx = ctx
+        self.start_plan = plan
 
     def on_mount(self) -> None:
         theme = getattr(self.ctx.config, "theme", "")
         if theme in self.available_themes:
             self.theme = theme
+        if self.start_plan is not None:
+            # Pushed over the decks screen so escape lands on home, as for any session.
+            self.call_later(self._study, self.start_plan)
 
     def action_help(self) -> None:
+        from dlquiz.tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
@@ -80,19 +109,19 @@ class DlquizApp(App[None]):
             return
         for deck in self.ctx.catalog.decks:
             yield SystemCommand(f"Study: {deck.title}", f"Due and new cards of {deck.id}",
-                                partial(self._study, StudyPlan(deck_id=deck.id)))
+                                partial(self._study, StudyPlan(decks=(deck.id,))))
             yield SystemCommand(f"Cram: {deck.title}", "Practise ahead; schedule untouched",
-                                partial(self._study, StudyPlan(deck_id=deck.id, cram=True)))
+                                partial(self._study, StudyPlan(decks=(deck.id,), cram=True)))
         from dlquiz.tui.screens.exercises import all_exercises
 
         for exercise in all_exercises(self.ctx).values():
             yield SystemCommand(f"Exercise: {exercise.title}", f"Practise {exercise.id}",
                                 partial(self._practise, exercise))
 
-    def _study(self, plan: object) -> None:
+    def _study(self, plan: StudyPlan) -> None:
         from dlquiz.tui.screens.review import ReviewScreen
 
-        self.push_screen(ReviewScreen(plan))  # type: ignore[arg-type]
+        self.push_screen(ReviewScreen(plan))
 
     def _practise(self, exercise: object) -> None:
         from dlquiz.tui.screens.coding import CodingScreen

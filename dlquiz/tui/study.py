@@ -1,7 +1,7 @@
 """What a study sitting is made of, and the core calls that run on the database thread.
 
-A :class:`StudyPlan` says *what* to study (one deck, one topic, or everything
-due; review or cram). The functions taking ``store`` first are meant for
+A :class:`StudyPlan` says *what* to study (some decks, some topics, or
+everything due; review or cram). The functions taking ``store`` first are meant for
 :meth:`AppContext.db`: they call :mod:`dlquiz.session` and return plain data
 for the screens.
 """
@@ -22,14 +22,20 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class StudyPlan:
-    """One deck (``deck_id``), one topic (``topic``, prefix match), or all decks (neither)."""
+    """Which items a sitting covers: some decks, some topics (prefix match), or everything.
 
-    deck_id: str | None = None
-    topic: str | None = None
+    ``decks`` and ``topics`` combine like ``dlquiz study --only/--topic``: an
+    item must be in one of the decks (when any are given) and have one of the
+    topics or a finer one (when any are given).
+    """
+
+    decks: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
     cram: bool = False
 
     def describe(self) -> str:
-        what = self.deck_id or (f"topic {self.topic}" if self.topic else "all decks")
+        parts = list(self.decks) + [f"topic {t}" for t in self.topics]
+        what = ", ".join(parts) or "all decks"
         return f"{'cram · ' if self.cram else ''}{what}"
 
 
@@ -40,12 +46,17 @@ def topic_matches(topic: str, wanted: str) -> bool:
 
 def plan_items(catalog: Catalog, plan: StudyPlan) -> list[Item]:
     """The items a plan covers, in catalog order."""
-    if plan.deck_id:
-        return list(catalog.deck(plan.deck_id).items())
-    items = list(catalog.items())
-    if plan.topic:
-        wanted = plan.topic
-        items = [i for i in items if any(topic_matches(t, wanted) for t in i.card.topics)]
+    items: list[Item] = []
+    if plan.decks:
+        for deck_id in plan.decks:
+            deck = catalog.deck(deck_id)
+            if deck is not None:
+                items.extend(deck.items())
+    else:
+        items = list(catalog.items())
+    if plan.topics:
+        items = [i for i in items
+                 if any(topic_matches(t, w) for t in i.card.topics for w in plan.topics)]
     return items
 
 

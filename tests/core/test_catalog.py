@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from dlquiz import catalog as catalog_mod
+from dlquiz import decks as decks_mod
 from dlquiz.catalog import load_catalog
 from dlquiz.deckcache import DeckCache, from_json, to_json
 from dlquiz.decks import ValidationContext, load_deck_file, load_topic_ids
@@ -164,8 +165,8 @@ def test_warm_load_comes_from_the_cache_and_equals_the_cold_load(
     (tmp_path / "bad.yaml").write_text("id: bad\n")
     cold = load(paths, tmp_path)
     calls: list[str] = []
-    real = catalog_mod.load_deck_bytes
-    monkeypatch.setattr(catalog_mod, "load_deck_bytes",
+    real = decks_mod.load_deck_bytes  # the catalog imports it on a cache miss only
+    monkeypatch.setattr(decks_mod, "load_deck_bytes",
                         lambda data, path, *a, **k: calls.append(path) or real(data, path, *a, **k))
     warm = load(paths, tmp_path)
     assert calls == []
@@ -243,3 +244,129 @@ def test_unwritable_cache_dir_does_not_break_loading(
     deck = load_deck_file(core, make_context(), bundled=True)
     cache.put(str(core), True, core.stat(), "sha", deck)
     assert cache.write_failures == 1
+
+
+# -- the validation-context cache (dlquiz.deckcontext) -------------------------------------
+
+EXERCISE_YAML = """\
+exercises:
+{items}"""
+EXERCISE_ITEM = """\
+  - id: {id}
+    title: Exercise {id}
+    topics: [detection.nms]
+    function: f
+    signature: f(x)
+    prompt: Return x.
+    starter: "def f(x):\\n    return None\\n"
+    hints: [Return it.]
+    solution: "def f(x):\\n    return x\\n"
+    reference: some.module:f
+    cases: some.module:f_cases
+"""
+
+
+def code_deck(exercise_id: str) -> str:
+    return ("id: coder\ntitle: Coder\ndescription: d\ncards:\n"
+            f"  - id: k\n    type: code\n    topics: [detection.nms]\n    exercise: {exercise_id}\n")
+
+
+@pytest.fixture
+def exercises_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private bundled-exercises folder, seen by the context and by the grader's registry."""
+    from dlquiz import paths as paths_mod
+    from dlquiz.grading import registry
+
+    folder = tmp_path / "exercises"
+    folder.mkdir()
+    (folder / "ex.yaml").write_text(EXERCISE_YAML.format(items=EXERCISE_ITEM.format(id="alpha")))
+    monkeypatch.setattr(paths_mod, "bundled_exercises_dir", lambda: folder)
+    monkeypatch.setattr(registry, "bundled_exercises_dir", lambda: folder)
+    registry._bundled.cache_clear()
+    yield folder
+    registry._bundled.cache_clear()
+
+
+def test_context_is_cached_and_rebuilt_when_an_exercise_file_changes(
+    bundled: Path, paths: Paths, tmp_path: Path, exercises_dir: Path,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dlquiz import deckcontext
+    from dlquiz.grading import registry
+
+    builds: list[int] = []
+    real_build = deckcontext.build_default_context
+    monkeypatch.setattr(deckcontext, "build_default_context",
+                        lambda: builds.append(1) or real_build())
+    deck = tmp_path / "coder.yaml"
+    deck.write_text(code_deck("beta"))
+
+    first = load_catalog(paths, [deck])
+    assert len(builds) == 1
+    assert first.context is not None and first.context.exercise_ids == frozenset({"alpha"})
+    assert [e.message for e in first.errors()] == ["unknown exercise 'beta'"]
+    assert (paths.cache_dir / deckcontext.CONTEXT_FILE).is_file()
+
+    warm = load_catalog(paths, [deck])
+    assert len(builds) == 1  # read back from context.json
+    assert warm.context == first.context and warm.broken == first.broken
+
+    items = EXERCISE_ITEM.format(id="alpha") + EXERCISE_ITEM.format(id="beta")
+    (exercises_dir / "ex.yaml").write_text(EXERCISE_YAML.format(items=items))
+    registry._bundled.cache_clear()  # the grader parses its files once per process
+    after = load_catalog(paths, [deck])
+    assert len(builds) == 2
+    assert after.context is not None and after.context.exercise_ids == frozenset({"alpha", "beta"})
+    assert after.broken == () and after.deck("coder") is not None  # the deck was re-validated
+
+
+def test_new_exercise_file_and_corrupt_context_json_rebuild(
+    bundled: Path, paths: Paths, exercises_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dlquiz import deckcontext
+    from dlquiz.grading import registry
+
+    builds: list[int] = []
+    real_build = deckcontext.build_default_context
+    monkeypatch.setattr(deckcontext, "build_default_context",
+                        lambda: builds.append(1) or real_build())
+    load_catalog(paths)
+    (exercises_dir / "more.yaml").write_text(
+        EXERCISE_YAML.format(items=EXERCISE_ITEM.format(id="gamma")))
+    registry._bundled.cache_clear()
+    assert load_catalog(paths).context.exercise_ids == frozenset({"alpha", "gamma"})
+    assert len(builds) == 2
+    (paths.cache_dir / deckcontext.CONTEXT_FILE).write_text("{not json")
+    assert load_catalog(paths).context.exercise_ids == frozenset({"alpha", "gamma"})
+    assert len(builds) == 3
+    load_catalog(paths)
+    assert len(builds) == 3
+
+
+def test_context_json_round_trip_keeps_the_fingerprint() -> None:
+    from dlquiz.deckcontext import ValidationContext
+
+    ctx = make_context()
+    back = ValidationContext.from_json(json.loads(json.dumps(ctx.to_json())))
+    assert back == ctx and back.fingerprint() == ctx.fingerprint()
+    unchecked = ValidationContext(topics=frozenset({"a"}))
+    assert ValidationContext.from_json(unchecked.to_json()).exercise_ids is None
+
+
+def test_warm_start_reads_json_only(isolated_home: Path) -> None:
+    """Second process, nothing changed: no YAML parser, jsonschema, NumPy or grader imported."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom dlquiz.catalog import load_catalog\nfrom dlquiz.paths import "
+            "resolve_paths\ncat = load_catalog(resolve_paths())\nassert cat.decks and not "
+            "cat.broken, cat.broken\nheavy = ('yaml', 'jsonschema', 'numpy', "
+            "'dlquiz.grading.registry', 'dlquiz.decks')\n"
+            "print(','.join(m for m in heavy if m in sys.modules))\n")
+    env = {**os.environ, "DLQUIZ_HOME": str(isolated_home)}
+    cold = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, check=True)
+    assert "numpy" in cold.stdout  # the first start builds the caches
+    warm = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, check=True)
+    assert warm.stdout.strip() == ""

@@ -25,11 +25,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Markdown, Static, TextArea
+from textual.widgets import Markdown, Static, TextArea
 from textual.worker import get_current_worker
 
 from dlquiz.drafts import DraftAutosaver, draft_path, load_draft, save_draft
 from dlquiz.tui.screens.base import BaseScreen
+from dlquiz.tui.widgets.key_bar import KeyBar
 from dlquiz.tui.widgets.results_panel import ResultsPanel
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ class CodingScreen(BaseScreen[CodingResult | None]):
             with Vertical(id="editor-pane"):
                 yield TextArea.code_editor("", language="python", id="editor")
                 yield ResultsPanel()
-        yield Footer()
+        yield KeyBar()
 
     def prompt_markdown(self) -> str:
         ex = self.exercise

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from dlquiz.tui.screens.base import BaseScreen
+from dlquiz.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from dlquiz.model import Exercise
@@ -50,7 +51,7 @@ class ExercisesScreen(BaseScreen[None]):
     def compose(self) -> ComposeResult:
         yield Static("dlquiz · exercises", classes="title-bar", id="exercises-title")
         yield DataTable(id="exercise-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

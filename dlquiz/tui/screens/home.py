@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from dlquiz.tui.screens.base import BaseScreen
+from dlquiz.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from dlquiz.tui.study import StudyPlan
@@ -44,7 +45,7 @@ class HomeScreen(BaseScreen[None]):
         yield Static("dlquiz · decks", id="totals", classes="title-bar")
         yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
         yield Static("", id="detail")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -145,7 +146,7 @@ class HomeScreen(BaseScreen[None]):
         if key is None or key.startswith(f"{BROKEN}:"):
             self.notify("That deck is broken: fix the error shown below it.", severity="warning")
             return
-        self.start(StudyPlan(deck_id=key))
+        self.start(StudyPlan(decks=(key,)))
 
     def action_study_all(self) -> None:
         from dlquiz.tui.study import StudyPlan
@@ -160,9 +161,9 @@ class HomeScreen(BaseScreen[None]):
             if value:
                 kind, _, name = value.partition(":")
                 if kind == "deck":
-                    self.start(StudyPlan(deck_id=name, cram=True))
+                    self.start(StudyPlan(decks=(name,), cram=True))
                 else:
-                    self.start(StudyPlan(topic=name, cram=True))
+                    self.start(StudyPlan(topics=(name,), cram=True))
 
         self.app.push_screen(PickerScreen("Cram (schedule untouched): pick a deck or topic",
                                           cram_choices(self.ctx.catalog)), chosen)

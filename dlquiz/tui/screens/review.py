@@ -19,13 +19,14 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.events import Key
 from textual.message import Message
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from dlquiz.tui import cards
 from dlquiz.tui.screens.base import BaseScreen
 from dlquiz.tui.study import CardView, StudyPlan, build_session, current_view
 from dlquiz.tui.widgets.card_text import CardText
 from dlquiz.tui.widgets.grade_bar import GradeBar
+from dlquiz.tui.widgets.key_bar import KeyBar
 from dlquiz.tui.widgets.session_progress import SessionProgress
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ class ReviewScreen(BaseScreen[None]):
         yield Input(id="numeric")
         yield GradeBar()
         yield Static("", id="keys-hint", classes="hint")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#back").display = False

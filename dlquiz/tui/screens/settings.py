@@ -12,10 +12,11 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from dlquiz.errors import ConfigError
 from dlquiz.tui.screens.base import BaseScreen
+from dlquiz.tui.widgets.key_bar import KeyBar
 
 NUMBER_FIELDS = (
     ("new_per_day", "New cards per day"),
@@ -50,7 +51,7 @@ class SettingsScreen(BaseScreen[None]):
             yield Static(f"Saved to {self.ctx.paths.config_file} (also editable by hand).", classes="hint")
             yield Static("", id="settings-error")
             yield Button("Save (ctrl+s)", id="save", variant="primary")
-        yield Footer()
+        yield KeyBar()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.value in self.app.available_themes:

@@ -14,11 +14,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from dlquiz.tui.screens.base import BaseScreen
 from dlquiz.tui.widgets.forecast import ForecastBars
 from dlquiz.tui.widgets.heatmap import Heatmap
+from dlquiz.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from dlquiz.stats import Stats
@@ -60,7 +61,7 @@ class StatsScreen(BaseScreen[None]):
             yield Vertical(id="forecast-slot")
             yield Static("[b]Mastery by topic[/b] (s: sort)", classes="section")
             yield DataTable(id="topics", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#topics", DataTable)
