@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dlquiz.model import CheckerSpec, Exercise, SourceRef, frozen_mapping
-from dlquiz.yamlpos import DocPath, Located, YamlProblem
+
+if TYPE_CHECKING:
+    from dlquiz.yamlpos import DocPath, Located, YamlProblem
 
 DEFAULT_TIME_LIMIT_S = 10.0
 DEFAULT_MEMORY_MB = 1024
@@ -37,6 +39,8 @@ def exercise_rule_errors(
     check_duplicates: bool = True,
 ) -> list[YamlProblem]:
     """Problems of the ``exercises:`` list a schema cannot see."""
+    from dlquiz.yamlpos import YamlProblem
+
     out: list[YamlProblem] = []
     first: dict[str, int] = {}
     for i, spec in enumerate(exercises):

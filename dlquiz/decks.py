@@ -25,7 +25,7 @@ only when a deck file is not in the parsed-deck cache.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dlquiz.deckcontext import (
     TOPICS_FILE,
@@ -46,7 +46,9 @@ from dlquiz.model import (
     SourceRef,
     frozen_mapping,
 )
-from dlquiz.yamlpos import DocPath, Located, YamlFatal, YamlProblem, format_path, load_located
+
+if TYPE_CHECKING:
+    from dlquiz.yamlpos import DocPath, Located, YamlProblem
 
 LoadResult = Deck | BrokenDeck
 
@@ -78,6 +80,8 @@ def _parse_exercises(located: Located, path: str,
 
 def decode_deck_bytes(data: bytes) -> tuple[str | None, YamlProblem | None]:
     """Strict UTF-8 (BOM allowed); a problem names the first bad byte's offset and line."""
+    from dlquiz.yamlpos import YamlProblem
+
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -95,6 +99,8 @@ def decode_deck_bytes(data: bytes) -> tuple[str | None, YamlProblem | None]:
 
 def _card_rule_errors(card: dict[str, Any], base: DocPath, located: Located,
                       ctx: ValidationContext, local_exercises: set[str]) -> list[YamlProblem]:
+    from dlquiz.yamlpos import YamlProblem
+
     out: list[YamlProblem] = []
 
     def add(where: DocPath, message: str) -> None:
@@ -147,6 +153,8 @@ def rule_errors(located: Located, ctx: ValidationContext, deck_dir: Path, *,
 
     ``own_duplicates=False`` leaves duplicate exercise ids to the grader's parser.
     """
+    from dlquiz.yamlpos import YamlProblem
+
     data = located.data
     out: list[YamlProblem] = []
     exercises = data.get("exercises") if isinstance(data.get("exercises"), list) else []
@@ -233,6 +241,8 @@ def build_deck(located: Located, path: str, *, bundled: bool,
 
 def _broken(path: str, problems: list[YamlProblem], deck_id: str = "",
             extra: list[DeckError] | None = None) -> BrokenDeck:
+    from dlquiz.yamlpos import format_path
+
     found = {DeckError(path, p.line, p.column, format_path(p.doc_path), p.message)
              for p in problems}
     errors = sorted(found | set(extra or ()),
@@ -243,6 +253,8 @@ def _broken(path: str, problems: list[YamlProblem], deck_id: str = "",
 def load_deck_bytes(data: bytes, path: str, ctx: ValidationContext, *,
                     bundled: bool = False) -> LoadResult:
     """Parse and validate one deck file's content; never raises for bad content."""
+    from dlquiz.yamlpos import YamlFatal, YamlProblem, load_located
+
     text, problem = decode_deck_bytes(data)
     if text is None:
         return _broken(path, [problem] if problem else [])
@@ -282,6 +294,8 @@ def load_deck_bytes(data: bytes, path: str, ctx: ValidationContext, *,
 def load_deck_file(path: str | Path, ctx: ValidationContext, *,
                    bundled: bool = False) -> LoadResult:
     """Read and load one deck file (an unreadable file is a broken deck too)."""
+    from dlquiz.yamlpos import YamlProblem
+
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
