@@ -113,6 +113,19 @@ def _any_between(ordered: Sequence[str], low: str, high: str | None) -> bool:
     return at < len(ordered) and (high is None or ordered[at] < high)
 
 
+def _rows_unless_reviewed(
+    store: Store, run: Run, memo: set[str], unreviewed_sorted: Sequence[str]
+) -> set[str] | None:
+    """None when every key of ``run`` is reviewed; otherwise the keys with a row in its range."""
+    if run.sorted_text in memo:
+        return None
+    present = store.state_keys_between(run.low, run.high)
+    if present == run.sorted_text and not _any_between(unreviewed_sorted, run.low, run.high):
+        memo.add(run.sorted_text)
+        return None
+    return set(present.split("\n")) if present else set()
+
+
 def first_new(store: Store, runs: Sequence[Run], limit: int, hidden: Collection[str]) -> list[str]:
     """The first ``limit`` keys of ``runs`` (study order) never reviewed and not in ``hidden``."""
     if limit <= 0:
@@ -122,16 +135,37 @@ def first_new(store: Store, runs: Sequence[Run], limit: int, hidden: Collection[
     unreviewed_sorted = sorted(unreviewed)
     found: list[str] = []
     for run in runs:
-        if run.sorted_text in memo:
+        rows = _rows_unless_reviewed(store, run, memo, unreviewed_sorted)
+        if rows is None:
             continue
-        present = store.state_keys_between(run.low, run.high)
-        if present == run.sorted_text and not _any_between(unreviewed_sorted, run.low, run.high):
-            memo.add(run.sorted_text)
-            continue
-        rows = set(present.split("\n")) if present else set()
         for key in run.keys:
             if (key not in rows or key in unreviewed) and key not in hidden:
                 found.append(key)
                 if len(found) >= limit:
                     return found
     return found
+
+
+def new_counts(store: Store, runs: Sequence[Run], hidden: Collection[str]) -> list[int]:
+    """Per run: how many of its keys (duplicates counted) are never reviewed and not ``hidden``.
+
+    ``hidden`` are keys with a state row (suspended or buried). Decks never
+    started cost one empty range query (no row, so nothing hidden either);
+    decks all reviewed cost one query (none once remembered); only partly
+    started decks are walked key by key.
+    """
+    memo = store.reviewed_runs()
+    unreviewed = store.unreviewed_keys()
+    unreviewed_sorted = sorted(unreviewed)
+    counts: list[int] = []
+    for run in runs:
+        rows = _rows_unless_reviewed(store, run, memo, unreviewed_sorted)
+        if rows is None:
+            counts.append(0)
+        elif not rows:
+            counts.append(len(run.keys))
+        else:
+            counts.append(
+                sum(1 for key in run.keys if (key not in rows or key in unreviewed) and key not in hidden)
+            )
+    return counts

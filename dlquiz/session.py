@@ -22,6 +22,7 @@ with ``scheduled=0`` and leaves ``card_state`` untouched.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -30,7 +31,7 @@ from typing import Any, Literal
 
 from dlquiz.clock import DEFAULT_DAY_START_HOUR, now_utc, study_day
 from dlquiz.model import Item, Review
-from dlquiz.newcards import Run, first_new, make_runs
+from dlquiz.newcards import Run, first_new, make_runs, new_counts
 from dlquiz.store import Store
 
 AGAIN, HARD, GOOD, EASY = 1, 3, 4, 5
@@ -360,18 +361,29 @@ def _review_queue(
 def queue_counts(
     store: Store, items: Sequence[Item] | ItemIndex, today: date, config: SchedulingConfig
 ) -> dict[str, tuple[int, int]]:
-    """Per deck: (due today, new available today), each capped by the day's limits."""
+    """Per deck: (due today, new available today), each capped by the day's limits.
+
+    A deck is the part of a key before its first ``/``; items listed twice
+    count twice. Due items are counted from today's due rows (a few thousand
+    at most), new ones per deck run (see :func:`dlquiz.newcards.new_counts`),
+    so no step reads every reviewed key or walks every item in Python.
+    """
     index = as_index(items)
     day = today.isoformat()
     reviews_left, new_left = limits_left(store, day, config)
-    known, hidden = store.known_keys(), store.hidden_keys(day)
-    due_keys = {k for k, _ in store.due_keys(day)}
     counts: dict[str, list[int]] = {}
-    for key in index.keys:
-        deck = key.split("/", 1)[0]
-        pair = counts.setdefault(deck, [0, 0])
-        if key in due_keys:
-            pair[0] += 1
-        elif key not in known and key not in hidden:
-            pair[1] += 1
+    runs = index.runs
+    for run, new in zip(runs, new_counts(store, runs, store.hidden_keys(day))):
+        deck = run.prefix[:-1] if run.prefix.endswith("/") else run.prefix
+        counts.setdefault(deck, [0, 0])[1] += new
+    repeats = None if len(index.by_key) == len(index.keys) else Counter(index.keys)
+    unreviewed = store.unreviewed_keys()
+    by_key = index.by_key
+    for key in store.due_key_list(day):
+        if key in by_key:
+            times = repeats[key] if repeats else 1
+            pair = counts[key.partition("/")[0]]
+            pair[0] += times
+            if key in unreviewed:  # a due date without a review (edited outside dlquiz): due only
+                pair[1] -= times
     return {deck: (min(d, reviews_left), min(n, new_left)) for deck, (d, n) in counts.items()}

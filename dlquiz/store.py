@@ -52,6 +52,11 @@ DUE_QUERY = (
     "SELECT item_key, due FROM card_state WHERE due <= ? AND suspended = 0"
     " AND (buried_until IS NULL OR buried_until <= ?) ORDER BY due"
 )
+#: The same items' keys as one newline-joined string (no order), for counting.
+DUE_JOINED_QUERY = (
+    "SELECT group_concat(item_key, '\n') FROM card_state WHERE due <= ? AND suspended = 0"
+    " AND (buried_until IS NULL OR buried_until <= ?)"
+)
 #: Keys with a state row in ``[?, ?)``, newline-joined; the primary-key index alone.
 #: The separator is a literal newline: ``char(10)`` would be called once per row
 #: (a third of the query's time over 60,000 keys).
@@ -189,6 +194,15 @@ class Store:
     def due_keys(self, today: str) -> list[tuple[str, str]]:
         """``(item_key, due)`` of reviewed, visible items due on or before ``today``."""
         return self.query(DUE_QUERY, (today, today))
+
+    def due_key_list(self, today: str) -> list[str]:
+        """The keys of :meth:`due_keys` in no particular order, for counting.
+
+        SQLite joins them into one string (from the covering due index), so a
+        backlog of 20,000 due items costs one split rather than 20,000 rows.
+        """
+        text = self.query(DUE_JOINED_QUERY, (today, today))[0][0]
+        return text.split("\n") if text else []
 
     def hidden_keys(self, today: str) -> set[str]:
         """Items suspended or buried as of ``today`` (new ones included)."""

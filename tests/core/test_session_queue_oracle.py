@@ -1,4 +1,4 @@
-"""The review queue equals a naive oracle (the original whole-table algorithm) on random stores.
+"""Queue and queue counts equal naive oracles (the original whole-table algorithms) on random stores.
 
 The oracle reads every ``card_state`` and ``reviews`` row into Python and
 applies the documented rules literally; the session finds new cards by
@@ -20,7 +20,7 @@ import pytest
 
 from dlquiz.clock import study_day
 from dlquiz.model import Card, Item
-from dlquiz.session import ItemIndex, SchedulingConfig, StudySession, record_answer
+from dlquiz.session import ItemIndex, SchedulingConfig, StudySession, limits_left, queue_counts, record_answer
 from dlquiz.store import Store
 
 NOW = datetime(2024, 6, 10, 12, 0, tzinfo=UTC)
@@ -122,7 +122,8 @@ def fill_store(store: Store, items: list[Item], rng: random.Random) -> None:
         if rng.random() < 0.35:
             continue
         reviewed = rng.random() < 0.8
-        due = (TODAY + timedelta(days=rng.randint(-4, 3))).isoformat() if reviewed else None
+        odd = not reviewed and rng.random() < 0.2  # a due date but no review: only outside edits do this
+        due = (TODAY + timedelta(days=rng.randint(-4, 3))).isoformat() if reviewed or odd else None
         last = "2024-06-01T10:00:00.000000+00:00" if reviewed else None
         suspended = int(rng.random() < 0.1)
         buried = rng.choice([None, None, None, iso, "2024-06-09", "2024-06-11"])
@@ -151,6 +152,43 @@ def test_queue_matches_oracle_on_random_stores(tmp_path: Path, seed: int) -> Non
             config = SchedulingConfig(new_per_day=rng.choice([0, 1, 5, 20, 200]), reviews_per_day=rng.choice([0, 3, 200]))
             queue_seed = rng.randrange(1000)
             assert session_queue(store, index, config, queue_seed) == oracle(store, items, TODAY, config, queue_seed)
+
+
+def counts_oracle(store: Store, items: list[Item], day: date, config: SchedulingConfig) -> dict[str, tuple[int, int]]:
+    """queue_counts as first written: every reviewed key, every due key, every item walked."""
+    iso = day.isoformat()
+    reviews_left, new_left = limits_left(store, iso, config)
+    rows = store.query("SELECT item_key, due, last_reviewed, suspended, buried_until FROM card_state")
+    known = {key for key, _, last, _, _ in rows if last is not None}
+    hidden = {key for key, _, _, susp, buried in rows if susp or (buried is not None and buried > iso)}
+    due = {
+        key for key, when, _, susp, buried in rows
+        if when is not None and when <= iso and not susp and (buried is None or buried <= iso)
+    }  # fmt: skip
+    counts: dict[str, list[int]] = {}
+    for item in items:
+        pair = counts.setdefault(item.key.split("/", 1)[0], [0, 0])
+        if item.key in due:
+            pair[0] += 1
+        elif item.key not in known and item.key not in hidden:
+            pair[1] += 1
+    return {deck: (min(d, reviews_left), min(n, new_left)) for deck, (d, n) in counts.items()}
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_queue_counts_match_oracle_on_random_stores(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(1000 + seed)
+    items = random_items(rng)
+    if seed % 5 == 0:
+        items = [_OddItem("loose"), *items, _OddItem("d0")]  # type: ignore[list-item]
+    with Store.open(tmp_path / "db.sqlite3") as store:
+        fill_store(store, items, rng)
+        index = ItemIndex(items)
+        for _ in range(2):  # the second call runs with the memo filled
+            config = SchedulingConfig(new_per_day=rng.choice([0, 3, 200]), reviews_per_day=rng.choice([0, 2, 200]))
+            expected = counts_oracle(store, items, TODAY, config)
+            assert queue_counts(store, index, TODAY, config) == expected
+            assert list(queue_counts(store, items, TODAY, config)) == list(expected)  # deck order too
 
 
 def test_memo_follows_answers_undo_and_other_connections(tmp_path: Path) -> None:

@@ -198,10 +198,11 @@ def test_old_database_is_migrated_forward(tmp_path: Path) -> None:
 
 def test_queue_queries_read_indexes_only(store: Store) -> None:
     """The due list and the per-deck key runs never touch table rows (why the queue is fast)."""
-    from dlquiz.store import DUE_QUERY, KEYS_BETWEEN_QUERY
+    from dlquiz.store import DUE_JOINED_QUERY, DUE_QUERY, KEYS_BETWEEN_QUERY
 
     plans = {
         DUE_QUERY: "COVERING INDEX card_state_due_visible",
+        DUE_JOINED_QUERY: "COVERING INDEX card_state_due_visible",
         KEYS_BETWEEN_QUERY: "COVERING INDEX sqlite_autoindex_card_state_1",
         "SELECT item_key FROM card_state WHERE last_reviewed IS NULL": "INDEX card_state_unreviewed",
     }
@@ -222,3 +223,5 @@ def test_state_keys_between_and_unreviewed_keys(store: Store) -> None:
     assert store.state_keys_between("e/", None) == "e/a"
     assert store.state_keys_between("f/", "f0") == ""
     assert store.unreviewed_keys() == {"d/c", "d/z"}
+    assert sorted(store.due_key_list("2024-03-02")) == ["d/a", "d/b", "e/a"]
+    assert store.due_key_list("2024-03-01") == []
