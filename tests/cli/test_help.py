@@ -1,0 +1,56 @@
+"""`dlquiz --version`, `dlquiz --help`, and `--help` on every subcommand at every depth."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from dlquiz import __version__
+from dlquiz.cli import build_parser, main
+
+
+def _command_paths(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()):
+    for action in parser._actions:  # argparse keeps subparsers only here
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield (*prefix, name)
+                yield from _command_paths(sub, (*prefix, name))
+
+
+COMMANDS = sorted(set(_command_paths(build_parser())))
+
+
+def test_every_issue_command_is_there() -> None:
+    wanted = {("study",), ("decks", "list"), ("decks", "validate"), ("decks", "schema"),
+              ("decks", "new"), ("exercises",), ("practice",), ("check",), ("solution",),
+              ("stats",), ("db", "check"), ("db", "restore"), ("db", "rebuild"),
+              ("export", "reviews"), ("import", "reviews"), ("export", "anki"),
+              ("import", "anki-text")}
+    assert wanted <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_help_exits_zero_and_shows_usage(command: tuple[str, ...],
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([*command, "--help"])
+    assert exit_info.value.code == 0
+    assert f"usage: dlquiz {' '.join(command)}" in capsys.readouterr().out
+
+
+def test_version_and_top_level_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"dlquiz {__version__}"
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "open the app" in " ".join(capsys.readouterr().out.split())
+
+
+def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["frobnicate"])
+    assert exit_info.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
