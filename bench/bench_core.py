@@ -32,8 +32,9 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from dlquiz import session as session_module
 from dlquiz.model import Card
@@ -92,7 +93,9 @@ def build(db: Path, n_items: int, n_reviews: int, reviewed_share: float) -> list
     return cards
 
 
-def previous_review_queue(store, index, today, config, rng):  # type: ignore[no-untyped-def]
+def previous_review_queue(
+    store: Store, index: ItemIndex, today: date, config: SchedulingConfig, rng: random.Random
+) -> list[Any]:
     """The review queue as built before dlquiz.newcards: every reviewed key read into a set."""
     day = today.isoformat()
     reviews_left, new_left = session_module.limits_left(store, day, config)
@@ -110,7 +113,9 @@ def previous_review_queue(store, index, today, config, rng):  # type: ignore[no-
     return entries
 
 
-def previous_queue_counts(store, index, today, config):  # type: ignore[no-untyped-def]
+def previous_queue_counts(
+    store: Store, index: ItemIndex, today: date, config: SchedulingConfig
+) -> dict[str, tuple[int, int]]:
     """queue_counts as built before dlquiz.newcards: every reviewed and due key, every item walked."""
     day = today.isoformat()
     reviews_left, new_left = session_module.limits_left(store, day, config)

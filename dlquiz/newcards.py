@@ -166,6 +166,10 @@ def new_counts(store: Store, runs: Sequence[Run], hidden: Collection[str]) -> li
             counts.append(len(run.keys))
         else:
             counts.append(
-                sum(1 for key in run.keys if (key not in rows or key in unreviewed) and key not in hidden)
+                sum(
+                    1
+                    for key in run.keys
+                    if (key not in rows or key in unreviewed) and key not in hidden
+                )
             )
     return counts

@@ -374,8 +374,7 @@ def queue_counts(
     counts: dict[str, list[int]] = {}
     runs = index.runs
     for run, new in zip(runs, new_counts(store, runs, store.hidden_keys(day))):
-        deck = run.prefix[:-1] if run.prefix.endswith("/") else run.prefix
-        counts.setdefault(deck, [0, 0])[1] += new
+        counts.setdefault(run.prefix.removesuffix("/"), [0, 0])[1] += new
     repeats = None if len(index.by_key) == len(index.keys) else Counter(index.keys)
     unreviewed = store.unreviewed_keys()
     by_key = index.by_key

@@ -239,10 +239,8 @@ class Store:
         to learn that a whole deck of items has been seen (see
         :mod:`dlquiz.newcards`).
         """
-        if high is None:
-            sql, params = KEYS_BETWEEN_QUERY.replace(" AND item_key < ?", ""), (low,)
-        else:
-            sql, params = KEYS_BETWEEN_QUERY, (low, high)
+        params: tuple[str, ...] = (low,) if high is None else (low, high)
+        sql = KEYS_BETWEEN_QUERY if high is not None else KEYS_BETWEEN_QUERY.replace(" AND item_key < ?", "")
         return self.query(sql, params)[0][0] or ""
 
     def unreviewed_keys(self) -> set[str]:

@@ -20,7 +20,14 @@ import pytest
 
 from dlquiz.clock import study_day
 from dlquiz.model import Card, Item
-from dlquiz.session import ItemIndex, SchedulingConfig, StudySession, limits_left, queue_counts, record_answer
+from dlquiz.session import (
+    ItemIndex,
+    SchedulingConfig,
+    StudySession,
+    limits_left,
+    queue_counts,
+    record_answer,
+)
 from dlquiz.store import Store
 
 NOW = datetime(2024, 6, 10, 12, 0, tzinfo=UTC)
@@ -36,7 +43,9 @@ def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> None:
     time.tzset()
 
 
-def oracle(store: Store, items: list[Item], day: date, config: SchedulingConfig, seed: int) -> list[tuple[str, str]]:
+def oracle(
+    store: Store, items: list[Item], day: date, config: SchedulingConfig, seed: int
+) -> list[tuple[str, str]]:
     """``(kind, key)`` of today's review queue, computed naively from every row."""
     rng = random.Random(seed)
     iso = day.isoformat()
@@ -49,7 +58,9 @@ def oracle(store: Store, items: list[Item], day: date, config: SchedulingConfig,
     introduced_today = sum(1 for s in states.values() if s[5] == iso)
     reviewed_today = {
         key
-        for key, in store.query("SELECT item_key FROM reviews WHERE study_day = ? AND scheduled = 1", (iso,))
+        for (key,) in store.query(
+            "SELECT item_key FROM reviews WHERE study_day = ? AND scheduled = 1", (iso,)
+        )
         if key in states and states[key][5] != iso
     }
     reviews_left = max(0, config.reviews_per_day - len(reviewed_today))
@@ -82,7 +93,9 @@ def oracle(store: Store, items: list[Item], day: date, config: SchedulingConfig,
     return queue
 
 
-def session_queue(store: Store, index: ItemIndex, config: SchedulingConfig, seed: int, now: datetime = NOW) -> list[tuple[str, str]]:
+def session_queue(
+    store: Store, index: ItemIndex, config: SchedulingConfig, seed: int, now: datetime = NOW
+) -> list[tuple[str, str]]:
     session = StudySession.build(index, store, config=config, seed=seed, now=now)
     return [(entry.kind, entry.item.key) for entry in session.queue]
 
@@ -115,14 +128,18 @@ class _OddItem:
 def fill_store(store: Store, items: list[Item], rng: random.Random) -> None:
     """Random states (reviewed, never reviewed, suspended, buried, unloaded) and today's reviews."""
     keys = sorted({item.key for item in items})
-    foreign = [f"{k.split('/')[0]}/gone{n}" for n, k in enumerate(rng.sample(keys, min(4, len(keys))))]
+    foreign = [
+        f"{k.split('/')[0]}/gone{n}" for n, k in enumerate(rng.sample(keys, min(4, len(keys))))
+    ]
     iso = TODAY.isoformat()
     rows = []
     for key in keys + foreign:
         if rng.random() < 0.35:
             continue
         reviewed = rng.random() < 0.8
-        odd = not reviewed and rng.random() < 0.2  # a due date but no review: only outside edits do this
+        odd = (
+            not reviewed and rng.random() < 0.2
+        )  # a due date but no review: only outside edits do this
         due = (TODAY + timedelta(days=rng.randint(-4, 3))).isoformat() if reviewed or odd else None
         last = "2024-06-01T10:00:00.000000+00:00" if reviewed else None
         suspended = int(rng.random() < 0.1)
@@ -136,7 +153,9 @@ def fill_store(store: Store, items: list[Item], rng: random.Random) -> None:
     ]  # fmt: skip
     with store.transaction():
         store.connection.executemany("INSERT INTO card_state VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
-        store.connection.executemany(f"INSERT INTO reviews VALUES ({','.join('?' * 18)})", today_reviews)
+        store.connection.executemany(
+            f"INSERT INTO reviews VALUES ({','.join('?' * 18)})", today_reviews
+        )
 
 
 @pytest.mark.parametrize("seed", range(60))
@@ -149,18 +168,28 @@ def test_queue_matches_oracle_on_random_stores(tmp_path: Path, seed: int) -> Non
         fill_store(store, items, rng)
         index = ItemIndex(items)
         for _ in range(3):
-            config = SchedulingConfig(new_per_day=rng.choice([0, 1, 5, 20, 200]), reviews_per_day=rng.choice([0, 3, 200]))
+            config = SchedulingConfig(
+                new_per_day=rng.choice([0, 1, 5, 20, 200]), reviews_per_day=rng.choice([0, 3, 200])
+            )
             queue_seed = rng.randrange(1000)
-            assert session_queue(store, index, config, queue_seed) == oracle(store, items, TODAY, config, queue_seed)
+            assert session_queue(store, index, config, queue_seed) == oracle(
+                store, items, TODAY, config, queue_seed
+            )
 
 
-def counts_oracle(store: Store, items: list[Item], day: date, config: SchedulingConfig) -> dict[str, tuple[int, int]]:
+def counts_oracle(
+    store: Store, items: list[Item], day: date, config: SchedulingConfig
+) -> dict[str, tuple[int, int]]:
     """queue_counts as first written: every reviewed key, every due key, every item walked."""
     iso = day.isoformat()
     reviews_left, new_left = limits_left(store, iso, config)
-    rows = store.query("SELECT item_key, due, last_reviewed, suspended, buried_until FROM card_state")
+    rows = store.query(
+        "SELECT item_key, due, last_reviewed, suspended, buried_until FROM card_state"
+    )
     known = {key for key, _, last, _, _ in rows if last is not None}
-    hidden = {key for key, _, _, susp, buried in rows if susp or (buried is not None and buried > iso)}
+    hidden = {
+        key for key, _, _, susp, buried in rows if susp or (buried is not None and buried > iso)
+    }
     due = {
         key for key, when, _, susp, buried in rows
         if when is not None and when <= iso and not susp and (buried is None or buried <= iso)
@@ -185,22 +214,30 @@ def test_queue_counts_match_oracle_on_random_stores(tmp_path: Path, seed: int) -
         fill_store(store, items, rng)
         index = ItemIndex(items)
         for _ in range(2):  # the second call runs with the memo filled
-            config = SchedulingConfig(new_per_day=rng.choice([0, 3, 200]), reviews_per_day=rng.choice([0, 2, 200]))
+            config = SchedulingConfig(
+                new_per_day=rng.choice([0, 3, 200]), reviews_per_day=rng.choice([0, 2, 200])
+            )
             expected = counts_oracle(store, items, TODAY, config)
             assert queue_counts(store, index, TODAY, config) == expected
-            assert list(queue_counts(store, items, TODAY, config)) == list(expected)  # deck order too
+            assert list(queue_counts(store, items, TODAY, config)) == list(
+                expected
+            )  # deck order too
 
 
 def test_memo_follows_answers_undo_and_other_connections(tmp_path: Path) -> None:
     """A second build in the same process reuses per-deck results; undo and other writers invalidate them."""
-    items = [Card(deck, f"c{i}", "basic", ("x",)).items()[0] for deck in ("a", "b") for i in range(4)]
+    items = [
+        Card(deck, f"c{i}", "basic", ("x",)).items()[0] for deck in ("a", "b") for i in range(4)
+    ]
     index = ItemIndex(items)
     config = SchedulingConfig(new_per_day=2)
     path = tmp_path / "db.sqlite3"
     with Store.open(path) as store, Store.open(path) as other:
         yesterday = NOW - timedelta(days=1)
         for item in items[:4]:  # deck a all reviewed yesterday (due today)
-            record_answer(store, item.key, 4, grade="good", graded_by="self", duration_s=1, now=yesterday)
+            record_answer(
+                store, item.key, 4, grade="good", graded_by="self", duration_s=1, now=yesterday
+            )
 
         def check() -> list[tuple[str, str]]:
             got = session_queue(store, index, config, 0)
@@ -235,16 +272,26 @@ def test_rebuild_that_forgets_states_clears_the_memo(tmp_path: Path) -> None:
                 " 0, 0, NULL, '2024-06-01')",
                 [(item.key,) for item in items],
             )
-        assert session_queue(store, index, config, 0) == oracle(store, items, TODAY, config, 0) == []
+        assert (
+            session_queue(store, index, config, 0) == oracle(store, items, TODAY, config, 0) == []
+        )
         store.rebuild()
         expected = [("new", item.key) for item in items]
-        assert session_queue(store, index, config, 0) == oracle(store, items, TODAY, config, 0) == expected
+        assert (
+            session_queue(store, index, config, 0)
+            == oracle(store, items, TODAY, config, 0)
+            == expected
+        )
 
 
 def test_answering_new_cards_in_one_process_matches_oracle(tmp_path: Path) -> None:
     """Many sessions in one process over several days, each answered through: always the oracle's queue."""
     rng = random.Random(5)
-    items = [Card(deck, f"c{i:02d}", "basic", ("x",)).items()[0] for deck in ("p", "q", "r") for i in range(12)]
+    items = [
+        Card(deck, f"c{i:02d}", "basic", ("x",)).items()[0]
+        for deck in ("p", "q", "r")
+        for i in range(12)
+    ]
     index = ItemIndex(items)
     config = SchedulingConfig(new_per_day=7, reviews_per_day=9)
     with Store.open(tmp_path / "db.sqlite3") as store:
@@ -260,6 +307,8 @@ def test_answering_new_cards_in_one_process_matches_oracle(tmp_path: Path) -> No
                 elif action < 0.15:
                     session.suspend()
                 else:
-                    session.answer(rng.choice([1, 3, 4, 5]), grade="g", graded_by="self", duration_s=1, now=now)
+                    session.answer(
+                        rng.choice([1, 3, 4, 5]), grade="g", graded_by="self", duration_s=1, now=now
+                    )
                     if rng.random() < 0.15:
                         session.undo()
