@@ -265,7 +265,6 @@ exercises:
 def test_validate_grades_user_exercises_starter_and_solution(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], factor: str, code: int
 ) -> None:
-    pytest.importorskip("dlquiz.grading.grader")
     (tmp_path / "mine_refs.py").write_text(REFS)
     deck = write(tmp_path, "mine.yaml", EXERCISE_DECK.replace("SOLUTION_FACTOR", factor))
     assert main(["decks", "validate", str(deck)]) == code

@@ -132,7 +132,7 @@ def test_coco_ap_thresholds() -> None:
 
 
 def test_deepsort_chi_square_gate() -> None:
-    stats = pytest.importorskip("scipy.stats")
+    from scipy import stats
     gate = stats.chi2.ppf(0.95, df=4)
     for deck, cid in (("tracking", "kf-innovation-gating"), ("tracking", "deepsort-cost-gating")):
         assert f"{gate:.4f}" in text_of(card(deck, cid))
@@ -156,7 +156,7 @@ def test_one_euro_alpha_formula_matches_low_pass() -> None:
 
 
 def test_pinhole_formula_matches_opencv_projection() -> None:
-    cv2 = pytest.importorskip("cv2")
+    import cv2
     k = np.array([[800.0, 0, 320], [0, 780, 240], [0, 0, 1]])
     rvec, tvec = np.array([0.1, -0.2, 0.05]), np.array([0.3, -0.1, 4.0])
     point = np.array([[0.5, 0.2, 1.0]])

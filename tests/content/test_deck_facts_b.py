@@ -46,7 +46,7 @@ def text_of(c: dict[str, Any]) -> str:
 
 
 def test_dropout_example_value_matches_torch() -> None:
-    torch = pytest.importorskip("torch")
+    import torch
     torch.manual_seed(0)
     layer = torch.nn.Dropout(p=0.2).train()
     out = layer(torch.full((10_000,), 0.5912))
@@ -84,7 +84,7 @@ def test_efficientnet_constants_satisfy_constraint() -> None:
 
 
 def test_dsc_cost_ratio_for_3x3() -> None:
-    torch = pytest.importorskip("torch")
+    import torch
     cin, cout, k = 64, 256, 3
     std = torch.nn.Conv2d(cin, cout, k, bias=False)
     dw = torch.nn.Conv2d(cin, cin, k, groups=cin, bias=False)
@@ -95,7 +95,7 @@ def test_dsc_cost_ratio_for_3x3() -> None:
 
 
 def test_notes_conv_size_bug_numbers() -> None:
-    torch = pytest.importorskip("torch")
+    import torch
     x = torch.zeros(1, 1, 101, 101)
     padded = torch.nn.functional.conv2d(x, torch.zeros(1, 1, 3, 3), stride=2, padding=1)
     unpadded = torch.nn.functional.conv2d(x, torch.zeros(1, 1, 3, 3), stride=2)
@@ -166,7 +166,7 @@ def test_selection_sort_instability_example() -> None:
 
 
 def test_bn_fold_formula_matches_torch() -> None:
-    torch = pytest.importorskip("torch")
+    import torch
     torch.manual_seed(1)
     conv = torch.nn.Conv2d(3, 4, 3, padding=1, bias=True)
     bn = torch.nn.BatchNorm2d(4).eval()
@@ -184,7 +184,7 @@ def test_bn_fold_formula_matches_torch() -> None:
 
 
 def test_conv_avgpool_merge_rule() -> None:
-    torch = pytest.importorskip("torch")
+    import torch
     torch.manual_seed(2)
     k, s, p = 3, 2, 2  # overlapping copies: k > s
     conv = torch.nn.Conv2d(2, 3, k, stride=s, bias=False)

@@ -311,7 +311,6 @@ exercises:
 
 
 def test_user_exercise_with_yaml_described_cases(tmp_path: Path) -> None:
-    pytest.importorskip("dlquiz.grading.registry")
     (tmp_path / "refs.py").write_text("def smooth_l1(x, beta):\n    return x\n")
     deck_file = tmp_path / "spec.yaml"
     deck_file.write_text(SPEC_DECK)
@@ -322,7 +321,6 @@ def test_user_exercise_with_yaml_described_cases(tmp_path: Path) -> None:
 
 
 def test_exercise_problems_found_by_the_grader_parser_are_located(tmp_path: Path) -> None:
-    pytest.importorskip("dlquiz.grading.registry")
     (tmp_path / "refs.py").write_text("def smooth_l1(x, beta):\n    return x\n")
     deck_file = tmp_path / "spec.yaml"
     deck_file.write_text(SPEC_DECK.replace("signature: smooth_l1(x, beta)",

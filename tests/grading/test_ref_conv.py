@@ -10,7 +10,7 @@ import pytest
 
 from dlquiz.grading.reference.conv import conv2d
 
-torch = pytest.importorskip("torch")
+import torch
 F = torch.nn.functional
 
 STRIDES = [1, 2, 3]
