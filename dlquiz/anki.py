@@ -52,7 +52,8 @@ def markdown_to_html(text: str) -> str:
     """CommonMark + tables to HTML; code blocks become ``<pre><code>``."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark").enable("table").render(text).strip()
+    rendered: str = MarkdownIt("commonmark").enable("table").render(text)
+    return rendered.strip()
 
 
 def stable_int(text: str, bits: int = 31) -> int:
@@ -323,7 +324,7 @@ def read_anki_text(path: Path, deck_id: str, *, title: str | None = None,
 def dump_deck_yaml(deck: dict[str, Any]) -> str:
     """YAML text for a deck mapping, block style, Unicode kept, key order kept."""
 
-    class _Dumper(yaml.SafeDumper):
+    class _Dumper(yaml.SafeDumper):  # type: ignore[misc]  # PyYAML ships no type hints
         pass
 
     def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
@@ -331,4 +332,5 @@ def dump_deck_yaml(deck: dict[str, Any]) -> str:
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
     _Dumper.add_representer(str, _str)
-    return yaml.dump(deck, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+    text: str = yaml.dump(deck, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+    return text

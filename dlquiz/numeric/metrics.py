@@ -6,7 +6,7 @@ scikit-learn; AUC and distances come from the exercises' references.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
@@ -17,7 +17,9 @@ def _signed(value: float) -> str:
     return f"({value:g})" if value < 0 else f"{value:g}"
 
 
-_METRICS = {
+Counts = Callable[[int, int, int, int], tuple[int, int]]
+
+_METRICS: dict[str, tuple[str, str, Counts]] = {
     "precision": ("precision", "TP / (TP + FP)", lambda tp, fp, fn, tn: (tp, tp + fp)),
     "recall": ("recall (= TPR, sensitivity)", "TP / (TP + FN)", lambda tp, fp, fn, tn: (tp, tp + fn)),
     "tpr": ("true-positive rate", "TP / (TP + FN)", lambda tp, fp, fn, tn: (tp, tp + fn)),

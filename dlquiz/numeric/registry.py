@@ -56,10 +56,16 @@ class NumericProblem:
 class NumericGenerator(Protocol):
     """What a generator provides. ``params`` are the card's (validated) parameters."""
 
-    name: str
-    title: str
-    #: JSON Schema for the card's ``params`` (an object schema).
-    params_schema: Mapping[str, Any]
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def params_schema(self) -> Mapping[str, Any]:
+        """JSON Schema for the card's ``params`` (an object schema)."""
+        ...
 
     def draw(self, rng: np.random.Generator, params: Mapping[str, Any]) -> dict[str, Any]:
         """Fresh JSON-serialisable numbers for one review."""

@@ -39,7 +39,8 @@ def _iou_one_to_many(box: FloatArray, area: float, others: FloatArray, areas: Fl
     ih = np.minimum(box[3], others[:, 3]) - np.maximum(box[1], others[:, 1])
     inter = np.clip(iw, 0.0, None) * np.clip(ih, 0.0, None)
     union = area + areas - inter
-    return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+    result: FloatArray = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+    return result
 
 
 def iou(boxes1: ArrayLike, boxes2: ArrayLike) -> FloatArray:
@@ -55,7 +56,8 @@ def iou(boxes1: ArrayLike, boxes2: ArrayLike) -> FloatArray:
     ih = np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1])
     inter = np.clip(iw, 0.0, None) * np.clip(ih, 0.0, None)
     union = _areas(a)[:, None] + _areas(b)[None, :] - inter
-    return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+    result: FloatArray = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+    return result
 
 
 def nms(boxes: ArrayLike, scores: ArrayLike, iou_threshold: float) -> IndexArray:
