@@ -22,10 +22,11 @@ import csv
 import hashlib
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, ClassVar
 
 import numpy as np
 import yaml
@@ -147,7 +148,7 @@ def export_apkg(decks: Sequence[Deck], out: Path) -> int:
 class _HtmlToMarkdown(HTMLParser):
     """Just enough HTML → Markdown for Anki fields: breaks, emphasis, code, lists."""
 
-    _INLINE = {"b": "**", "strong": "**", "i": "*", "em": "*", "code": "`"}
+    _INLINE: ClassVar[dict[str, str]] = {"b": "**", "strong": "**", "i": "*", "em": "*", "code": "`"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -227,6 +228,11 @@ def _parse_header(lines: list[str], path: str) -> tuple[_Header, int]:
     return _Header(**values), start
 
 
+def _column(row: list[str], number: int | None) -> str | None:
+    """The 1-based column ``number`` of ``row``, or None when absent."""
+    return row[number - 1] if number and number <= len(row) else None
+
+
 def _sniff_separator(lines: list[str]) -> str:
     """Without a ``#separator:`` header: tab if the first note has one, else comma."""
     first = next((line for line in lines if line.strip()), "")
@@ -291,14 +297,11 @@ def read_anki_text(path: Path, deck_id: str, *, title: str | None = None,
             raise AnkiImportError(f"{path}:{lineno}: no field columns left after the header's "
                                   "tags/guid/notetype/deck columns")
 
-        def col(n: int | None) -> str | None:
-            return row[n - 1] if n and n <= len(row) else None
-
         fields = [c for i, c in enumerate(row, start=1) if i not in meta_columns]
         convert = html_to_markdown if header.html else (lambda s: s.strip())
         fields = [convert(f) for f in fields]
-        guid = col(header.guid_column)
-        tags = (col(header.tags_column) or "").split()
+        guid = _column(row, header.guid_column)
+        tags = (_column(row, header.tags_column) or "").split()
         card: dict[str, Any] = {"id": _note_id(guid, "\x1f".join(fields), taken)}
         if CLOZE_RE.search(fields[0]):
             card.update(type="cloze", topics=[topic], text=fields[0])

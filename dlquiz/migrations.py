@@ -79,8 +79,10 @@ _V1 = (
 _V2 = (
     # Suspended/buried items are few; this keeps "which items are hidden today"
     # from scanning every state when a queue is built.
-    "CREATE INDEX card_state_hidden ON card_state (item_key)"
-    " WHERE suspended = 1 OR buried_until IS NOT NULL",
+    (
+        "CREATE INDEX card_state_hidden ON card_state (item_key)"
+        " WHERE suspended = 1 OR buried_until IS NOT NULL"
+    ),
 )
 
 _V3 = (

@@ -13,9 +13,10 @@ deck and comes back with the same id gets its schedule back too.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 CardType = Literal["basic", "choice", "cloze", "numeric", "code"]
 CARD_TYPES: tuple[str, ...] = ("basic", "choice", "cloze", "numeric", "code")

@@ -8,7 +8,8 @@ ShuffleNet papers; each question says so, because "FLOPs" is ambiguous by 2×.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 

@@ -9,7 +9,8 @@ no +1 in areas; NMS suppresses when IoU > threshold).
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 

@@ -6,11 +6,13 @@ scikit-learn; AUC and distances come from the exercises' references.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 
 from dlquiz.numeric.registry import NumericProblem, SimpleGenerator, register
+
 
 def _signed(value: float) -> str:
     """A number ready to follow a minus sign: negatives in parentheses."""

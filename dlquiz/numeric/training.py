@@ -8,7 +8,8 @@ factor); camera projection is the pinhole model x ~ K(RX + t).
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 

@@ -5,13 +5,67 @@ costs ~20 ms per card, more than a whole frame. Rich's Markdown renderable
 draws the same text (headings, lists, tables, fenced code highlighted with
 Pygments) inside a single ``Static``, so the next card appears within a frame.
 ``source`` keeps the Markdown that is shown (tests and the help screen read it).
+
+Line breaks: deck authors put formulas on lines of their own, one under the
+other, and expect to see them that way; plain Markdown would join them into
+one paragraph ("x̂⁻ = F·x̂ + B·u P⁻ = …"). Here every single newline inside a
+paragraph is a hard line break (a blank line still starts a new paragraph);
+fenced code is untouched, it keeps its lines anyway.
+
+One ``MarkdownIt`` parser is built per process and shared: Rich builds a new
+one for each text, which is about a millisecond of every card.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
 from rich.markdown import Markdown as RichMarkdown
 from textual._context import NoActiveAppError
 from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
+
+
+def hard_line_breaks(state: StateCore) -> None:
+    """markdown-it core rule: a newline inside a paragraph breaks the line."""
+    for token in state.tokens:
+        if token.type == "inline" and token.children:
+            for child in token.children:
+                if child.type == "softbreak":
+                    child.type = "hardbreak"
+                    child.tag = "br"
+
+
+@lru_cache(maxsize=1)
+def card_parser() -> MarkdownIt:
+    """Rich's Markdown dialect (CommonMark + strikethrough + tables) plus hard line breaks."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt().enable("strikethrough").enable("table")
+    parser.core.ruler.push("hard_line_breaks", hard_line_breaks)
+    return parser
+
+
+class CardMarkdown(RichMarkdown):
+    """Rich's Markdown renderable, parsed with :func:`card_parser`.
+
+    Sets the same attributes as ``rich.markdown.Markdown.__init__`` (which
+    would build its own parser), so rendering is Rich's own.
+    """
+
+    def __init__(self, markup: str, *, code_theme: str) -> None:  # noqa: D107
+        self.markup = markup
+        self.parsed = card_parser().parse(markup)
+        self.code_theme = code_theme
+        self.justify = None
+        self.style = "none"
+        self.hyperlinks = False
+        self.inline_code_lexer = None
+        self.inline_code_theme = code_theme
 
 
 class CardText(Static):
@@ -27,13 +81,18 @@ class CardText(Static):
     def __init__(self, markdown: str = "", *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.source = ""
+        self._shown: tuple[str, str] | None = None
         self.show_markdown(markdown)
 
     def show_markdown(self, markdown: str) -> None:
-        self.source = markdown
+        """Show ``markdown`` (not re-parsed when it is already shown in the same theme)."""
         try:
             dark = self.app.current_theme.dark
         except NoActiveAppError:  # built outside a running app: assume a dark theme
             dark = True
         theme = "monokai" if dark else "friendly"
-        self.update(RichMarkdown(markdown, code_theme=theme, hyperlinks=False))
+        self.source = markdown
+        if self._shown == (markdown, theme):
+            return
+        self._shown = (markdown, theme)
+        self.update(CardMarkdown(markdown, code_theme=theme))

@@ -1,11 +1,16 @@
-"""The Again / Hard / Good / Easy buttons under a revealed self-graded card."""
+"""The Again / Hard / Good / Easy buttons under a revealed self-graded card.
+
+Drawn as one line by one widget (four coloured labels, clickable), not four
+``Button`` widgets: the bar is shown and hidden on every card, and a single
+widget keeps that re-layout cheap.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal
+from rich.text import Text
+from textual import events
 from textual.message import Message
-from textual.widgets import Button
+from textual.widget import Widget
 
 #: (label, grade name) in key order: key ``1`` is Again ... ``4`` is Easy.
 GRADE_BUTTONS: tuple[tuple[str, str], ...] = (
@@ -14,20 +19,23 @@ GRADE_BUTTONS: tuple[tuple[str, str], ...] = (
     ("3 Good", "good"),
     ("4 Easy", "easy"),
 )
+#: Gap between two labels, in cells.
+GAP = 3
 
 
-class GradeBar(Horizontal):
-    """Four buttons that post :class:`GradeBar.Graded`; keys 1-4 are bound by the screen."""
+class GradeBar(Widget):
+    """Four labels that post :class:`GradeBar.Graded` when clicked; keys 1-4 are the screen's."""
 
+    COMPONENT_CLASSES = {"grade-bar--again", "grade-bar--hard", "grade-bar--good",
+                         "grade-bar--easy"}
     DEFAULT_CSS = """
     GradeBar {
-        height: auto;
+        height: 1;
         width: 100%;
-        align-horizontal: center;
-    }
-    GradeBar Button {
-        margin: 0 1;
-        min-width: 10;
+        .grade-bar--again { background: $error; color: $text; text-style: bold; }
+        .grade-bar--hard { background: $warning; color: $text; text-style: bold; }
+        .grade-bar--good { background: $success; color: $text; text-style: bold; }
+        .grade-bar--easy { background: $primary; color: $text; text-style: bold; }
     }
     """
 
@@ -38,12 +46,30 @@ class GradeBar(Horizontal):
             super().__init__()
             self.grade = grade
 
-    def compose(self) -> ComposeResult:
-        variants = ("error", "warning", "success", "primary")
-        for (label, grade), variant in zip(GRADE_BUTTONS, variants):
-            yield Button(label, id=f"grade-{grade}", variant=variant, compact=True)
+    def _layout(self) -> tuple[int, list[tuple[int, int, str]]]:
+        """Left margin and (start, end, grade) of each label, centred in the width."""
+        widths = [len(label) + 2 for label, _ in GRADE_BUTTONS]
+        total = sum(widths) + GAP * (len(widths) - 1)
+        left = max(0, (self.size.width - total) // 2)
+        spans, x = [], left
+        for width, (_, grade) in zip(widths, GRADE_BUTTONS):
+            spans.append((x, x + width, grade))
+            x += width + GAP
+        return left, spans
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id and event.button.id.startswith("grade-"):
-            self.post_message(self.Graded(event.button.id.removeprefix("grade-")))
+    def render(self) -> Text:
+        left, _ = self._layout()
+        line = Text(" " * left, no_wrap=True, overflow="crop", end="")
+        for n, (label, grade) in enumerate(GRADE_BUTTONS):
+            if n:
+                line.append(" " * GAP)
+            line.append(f" {label} ", self.get_component_rich_style(f"grade-bar--{grade}"))
+        return line
+
+    def on_click(self, event: events.Click) -> None:
+        _, spans = self._layout()
+        for start, end, grade in spans:
+            if start <= event.x < end:
+                event.stop()
+                self.post_message(self.Graded(grade))
+                return
