@@ -57,7 +57,7 @@ class CardMarkdown(RichMarkdown):
     would build its own parser), so rendering is Rich's own.
     """
 
-    def __init__(self, markup: str, *, code_theme: str) -> None:  # noqa: D107
+    def __init__(self, markup: str, *, code_theme: str) -> None:
         self.markup = markup
         self.parsed = card_parser().parse(markup)
         self.code_theme = code_theme
