@@ -6,6 +6,7 @@ and the review screen only decides *when* to show what.
 
 from __future__ import annotations
 
+import random
 import string
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -40,10 +41,32 @@ def choice_index(key: str, count: int) -> int | None:
     return index if 0 <= index < count else None
 
 
-def choice_lines(card: Card, selected: Sequence[int], *, revealed: bool) -> str:
-    """The choices as a Markdown list; after grading, ✓ marks right ones and ✗ wrong picks."""
+def display_order(card: Card, order: Sequence[int] = ()) -> list[int]:
+    """The choice indices in the order shown: ``order`` when it is a permutation, else file order."""
+    n = len(card.choices)
+    return list(order) if sorted(order) == list(range(n)) and n else list(range(n))
+
+
+def shuffled_order(count: int, seed: str | None) -> tuple[int, ...]:
+    """A random display order for ``count`` choices (``seed`` None: fresh entropy).
+
+    Authors tend to put the right answer in the same place; shuffling per review
+    keeps "it's usually B" from being learnt instead of the material.
+    """
+    order = list(range(count))
+    random.Random(seed).shuffle(order)
+    return tuple(order)
+
+
+def choice_lines(card: Card, selected: Sequence[int], *, revealed: bool,
+                 order: Sequence[int] = ()) -> str:
+    """The choices as a Markdown list, in display ``order`` (labels follow the display).
+
+    ``selected`` holds *card* indices (``card.choices[i]``); after grading, ✓ marks
+    the right ones and ✗ the wrong picks.
+    """
     lines = []
-    for i, text in enumerate(card.choices):
+    for position, i in enumerate(display_order(card, order)):
         mark = "  "
         if revealed and i in card.answer:
             mark = "✓ "
@@ -51,19 +74,20 @@ def choice_lines(card: Card, selected: Sequence[int], *, revealed: bool) -> str:
             mark = "✗ "
         elif i in selected:
             mark = "● "
-        lines.append(f"- {mark}**{CHOICE_LABELS[i]}** ({i + 1}) {text}")
+        lines.append(f"- {mark}**{CHOICE_LABELS[position]}** ({position + 1}) {card.choices[i]}")
     return "\n".join(lines)
 
 
 def front(item: Item, *, problem: NumericProblem | None = None,
-          exercise: Exercise | None = None, selected: Sequence[int] = ()) -> str:
+          exercise: Exercise | None = None, selected: Sequence[int] = (),
+          order: Sequence[int] = ()) -> str:
     """What the learner sees before answering."""
     card = item.card
     if card.type == "cloze":
         return render_cloze(card.text, item.cloze, reveal=False)
     if card.type == "choice":
         many = " *(select all that apply, then enter)*" if len(card.answer) > 1 else ""
-        return f"{card.front}{many}\n\n{choice_lines(card, selected, revealed=False)}"
+        return f"{card.front}{many}\n\n{choice_lines(card, selected, revealed=False, order=order)}"
     if card.type == "numeric":
         lead = f"{card.front}\n\n" if card.front else ""
         question = problem.question if problem is not None else "(problem unavailable)"
@@ -78,14 +102,14 @@ def front(item: Item, *, problem: NumericProblem | None = None,
 
 
 def back(item: Item, *, problem: NumericProblem | None = None,
-         selected: Sequence[int] = ()) -> str:
+         selected: Sequence[int] = (), order: Sequence[int] = ()) -> str:
     """What is shown after reveal or grading: the answer and the *why*."""
     card = item.card
     parts: list[str] = []
     if card.type == "cloze":
         parts.append(render_cloze(card.text, item.cloze, reveal=True))
     elif card.type == "choice":
-        parts.append(choice_lines(card, selected, revealed=True))
+        parts.append(choice_lines(card, selected, revealed=True, order=order))
     elif card.type == "numeric" and problem is not None:
         parts.append(f"**Answer:** {format_answer(problem)}")
         parts.append(problem.explanation)

@@ -96,6 +96,10 @@ def build_session(store: Store, ctx: AppContext, plan: StudyPlan) -> StudySessio
     )
 
 
+#: Key of the choice permutation in a review's ``drawn`` mapping.
+CHOICE_ORDER_KEY = "choice_order"
+
+
 @dataclass(frozen=True)
 class CardView:
     """Everything the review screen needs to show the current card (built off the UI thread)."""
@@ -108,6 +112,16 @@ class CardView:
     problem: NumericProblem | None = None
     exercise: Exercise | None = None
     error: str = ""
+    #: Choice cards: card indices in the order shown (stored with the review).
+    choice_order: tuple[int, ...] = ()
+
+    def drawn(self) -> dict[str, object] | None:
+        """What to store with the review so it can be shown again exactly as it was."""
+        if self.problem is not None:
+            return dict(self.problem.drawn)
+        if self.choice_order:
+            return {CHOICE_ORDER_KEY: list(self.choice_order)}
+        return None
 
 
 def current_view(store: Store, ctx: AppContext, session: StudySession) -> CardView | None:
@@ -125,7 +139,15 @@ def current_view(store: Store, ctx: AppContext, session: StudySession) -> CardVi
     item = card or item
     problem = exercise = None
     error = ""
-    if item.card.type == "numeric":
+    order: tuple[int, ...] = ()
+    if item.card.type == "choice":
+        from dlquiz.tui.cards import shuffled_order
+
+        # Seeded per (run seed, item, answers so far) when the context has a seed, so a
+        # re-drill gets a new order and tests are reproducible; otherwise fresh entropy.
+        seed = None if ctx.seed is None else f"{ctx.seed}:{item.key}:{progress.done}"
+        order = shuffled_order(len(item.card.choices), seed)
+    elif item.card.type == "numeric":
         try:
             problem = draw_problem(ctx, item)
         except Exception as exc:  # a generator bug must not end the session
@@ -135,7 +157,7 @@ def current_view(store: Store, ctx: AppContext, session: StudySession) -> CardVi
         if exercise is None:
             error = f"exercise {item.card.exercise!r} is not available"
     return CardView(item, session.current_kind() or "", progress.done, progress.remaining,
-                    redrills, problem, exercise, error)
+                    redrills, problem, exercise, error, order)
 
 
 def draw_problem(ctx: AppContext, item: Item) -> NumericProblem:

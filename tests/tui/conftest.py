@@ -180,3 +180,11 @@ def seed_for_snapshots(home: Path) -> None:
                 record_answer(store, key, 4 if (day + n) % 3 else 3, grade="good", graded_by="self",
                               duration_s=1.0, now=FIXED_NOW - timedelta(days=day))
         store.record_attempt("add-one", "pass", 2, 2, 0, 0.5, at="2025-03-13T10:00:00.000000+00:00")
+
+
+def choice_key(screen: object, card_index: int) -> str:
+    """The letter that picks the card's choice ``card_index`` where it is shown now (shuffled)."""
+    from dlquiz.tui.cards import CHOICE_LABELS
+
+    order = list(screen.view.choice_order)  # type: ignore[attr-defined]
+    return CHOICE_LABELS[order.index(card_index)].lower()

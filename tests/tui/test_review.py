@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tui.conftest import open_store, start_deck, until
+from tests.tui.conftest import choice_key, open_store, start_deck, until
 
 # The documented mapping (README / ARCHITECTURE): Again=1, Hard=3, Good=4, Easy=5.
 SELF_GRADE_KEYS = [("1", "again", 1), ("2", "hard", 3), ("3", "good", 4), ("4", "easy", 5)]
@@ -58,13 +58,14 @@ async def _to_card(app, pilot, screen, key: str) -> None:
                     and screen.view.item.key != current and screen.state == "front")
 
 
-@pytest.mark.parametrize(("press", "verdict", "quality"), [("b", "correct", 4), ("1", "wrong", 1)])
-async def test_choice_is_auto_graded(make_app, isolated_home, press, verdict, quality):
+@pytest.mark.parametrize(("right", "verdict", "quality"), [(True, "correct", 4), (False, "wrong", 1)])
+async def test_choice_is_auto_graded(make_app, isolated_home, right, verdict, quality):
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await start_deck(app, pilot)
         await _to_card(app, pilot, screen, "tuideck/pick")
-        await pilot.press(press)
+        # The fixture's answer is choice 1 (Precision); 0 (Accuracy) is wrong.
+        await pilot.press(choice_key(screen, 1 if right else 0))
         await until(pilot, lambda: screen.state == "graded")
         shown = str(screen.query_one("#verdict").render())
         assert ("Correct" in shown) == (verdict == "correct")
@@ -76,12 +77,36 @@ async def test_choice_is_auto_graded(make_app, isolated_home, press, verdict, qu
         await until(pilot, lambda: screen.view.item.key == "tuideck/iou#c1")
 
 
+async def test_choices_are_shuffled_and_the_order_is_stored(make_app, isolated_home):
+    from dlquiz.tui.cards import CHOICE_LABELS
+
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await start_deck(app, pilot)
+        await _to_card(app, pilot, screen, "tuideck/pick")
+        order = list(screen.view.choice_order)
+        assert sorted(order) == [0, 1, 2]
+        choices = ["Accuracy", "Precision", "Specificity"]
+        front = screen.query_one("#front").source
+        # Each label sits next to the choice the order puts there, in that order on screen.
+        for position, index in enumerate(order):
+            assert f"**{CHOICE_LABELS[position]}** ({position + 1}) {choices[index]}" in front
+        assert [front.index(choices[i]) for i in order] == sorted(front.index(c) for c in choices)
+        # Press the *number* shown beside Precision: graded right through the permutation.
+        await pilot.press(str(order.index(1) + 1))
+        await until(pilot, lambda: screen.state == "graded")
+        last = reviews(isolated_home)[-1]
+        assert last.grade == "correct"
+        assert dict(last.drawn) == {"choice_order": order}
+        assert f"✓ **{CHOICE_LABELS[order.index(1)]}**" in screen.query_one("#back").source
+
+
 async def test_cloze_hides_the_span_until_revealed(make_app):
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await start_deck(app, pilot)
         await _to_card(app, pilot, screen, "tuideck/pick")
-        await pilot.press("b")
+        await pilot.press(choice_key(screen, 1))
         await until(pilot, lambda: screen.state == "graded")
         await pilot.press("enter")
         await until(pilot, lambda: screen.view.item.key == "tuideck/iou#c1" and screen.state == "front")
@@ -100,7 +125,7 @@ async def test_numeric_answer_is_checked_and_drawn_numbers_stored(make_app, isol
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await start_deck(app, pilot)
         await _to_card(app, pilot, screen, "tuideck/pick")
-        await pilot.press("b")
+        await pilot.press(choice_key(screen, 1))
         await until(pilot, lambda: screen.state == "graded")
         await pilot.press("space")
         await until(pilot, lambda: screen.state == "front")
@@ -159,7 +184,7 @@ async def test_session_summary_after_last_card(make_app):
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await start_deck(app, pilot)
         await _to_card(app, pilot, screen, "tuideck/pick")
-        await pilot.press("b")
+        await pilot.press(choice_key(screen, 1))
         await until(pilot, lambda: screen.state == "graded")
         await pilot.press("space")
         await until(pilot, lambda: screen.state == "front")

@@ -5,6 +5,11 @@ States of the current card: ``front`` (question shown), ``revealed``
 card's verdict and explanation are shown: space/enter moves on). Every answer
 goes through :meth:`StudySession.answer` on the database thread and is
 committed before the next card is drawn; the screen only renders.
+
+Choice cards are shown in a shuffled order drawn for each review
+(:attr:`CardView.choice_order`); the letter pressed names a position on
+screen, mapped back to the card's own index before grading, and the order is
+stored with the review (``drawn``) so it can be shown again as it was.
 """
 
 from __future__ import annotations
@@ -116,7 +121,8 @@ class ReviewScreen(BaseScreen[None]):
             + (" · cram" if self.plan.cram else "")
         )
         self.query_one(SessionProgress).update_progress(view.done, view.remaining, view.redrills)
-        front = cards.front(item, problem=view.problem, exercise=view.exercise)
+        front = cards.front(item, problem=view.problem, exercise=view.exercise,
+                            order=view.choice_order)
         if view.error:
             front += f"\n\n> **Cannot show this card:** {view.error}. Press `b` to bury it."
         back = self.query_one("#back", CardText)
@@ -155,7 +161,8 @@ class ReviewScreen(BaseScreen[None]):
     async def show_back(self, verdict: str | None = None) -> None:
         assert self.view is not None
         back = self.query_one("#back", CardText)
-        back.show_markdown(cards.back(self.view.item, problem=self.view.problem, selected=self.selected))
+        back.show_markdown(cards.back(self.view.item, problem=self.view.problem,
+                                      selected=self.selected, order=self.view.choice_order))
         back.display = True
         if self.view.item.card.type == "choice":
             self.query_one("#front", CardText).show_markdown(self.view.item.card.front)
@@ -223,18 +230,21 @@ class ReviewScreen(BaseScreen[None]):
         """Choice cards take letters and numbers before the grade bindings see them."""
         if self.state != "front" or self.card_type() != "choice" or self.view is None:
             return
-        index = cards.choice_index(event.character or "", len(self.view.item.card.choices))
-        if index is None:
+        position = cards.choice_index(event.character or "", len(self.view.item.card.choices))
+        if position is None:
             return
         event.stop()
         event.prevent_default()
         card = self.view.item.card
+        # The letter names a position on screen; grading works on the card's own indices.
+        index = cards.display_order(card, self.view.choice_order)[position]
         if len(card.answer) > 1:
             if index in self.selected:
                 self.selected.remove(index)
             else:
                 self.selected.append(index)
-            self.query_one("#front", CardText).show_markdown(cards.front(self.view.item, selected=self.selected))
+            self.query_one("#front", CardText).show_markdown(
+                cards.front(self.view.item, selected=self.selected, order=self.view.choice_order))
             return
         self.selected = [index]
         await self.grade_choice()
@@ -245,7 +255,8 @@ class ReviewScreen(BaseScreen[None]):
 
         correct = sorted(self.selected) == sorted(self.view.item.card.answer)
         verdict = "correct" if correct else "wrong"
-        await self.commit(AUTO_GRADES[verdict], grade=verdict, graded_by="auto", then_show=verdict)
+        await self.commit(AUTO_GRADES[verdict], grade=verdict, graded_by="auto",
+                          drawn=self.view.drawn(), then_show=verdict)
 
     @on(GradeBar.Graded)
     async def graded_by_click(self, event: GradeBar.Graded) -> None:
@@ -264,7 +275,7 @@ class ReviewScreen(BaseScreen[None]):
         verdict = "correct" if check_answer(self.view.problem, event.value) else "wrong"
         event.input.disabled = True
         await self.commit(AUTO_GRADES[verdict], grade=verdict, graded_by="auto",
-                          drawn=self.view.problem.drawn, then_show=verdict)
+                          drawn=self.view.drawn(), then_show=verdict)
         self.query_one("#card").focus()
 
     async def commit(self, quality: int, *, grade: str, graded_by: str,

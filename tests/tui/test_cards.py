@@ -1,0 +1,42 @@
+"""Pure card rendering (dlquiz.tui.cards): choice order and labels."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from dlquiz.model import Card, Item, SourceRef
+from dlquiz.tui import cards
+
+
+def choice_item(answer: tuple[int, ...] = (1,)) -> Item:
+    card = Card(deck_id="d", id="c", type="choice", topics=("ml.metrics",), front="Pick one",
+                choices=("zero", "one", "two", "three"), answer=answer, explanation="why",
+                source=SourceRef("d.yaml", 1, 1))
+    return Item(card)
+
+
+def test_shuffled_order_is_a_seeded_permutation_that_moves_the_answer() -> None:
+    orders = [cards.shuffled_order(4, f"7:d/c:{n}") for n in range(200)]
+    assert all(sorted(o) == [0, 1, 2, 3] for o in orders)
+    assert cards.shuffled_order(4, "7:d/c:3") == orders[3]  # same seed, same order
+    where_answer_lands = Counter(o.index(1) for o in orders)
+    assert set(where_answer_lands) == {0, 1, 2, 3}
+
+
+def test_labels_follow_the_display_order_and_marks_the_card_indices() -> None:
+    item = choice_item()
+    lines = cards.choice_lines(item.card, selected=[2], revealed=True, order=(3, 1, 0, 2)).splitlines()
+    assert lines == [
+        "-   **A** (1) three",
+        "- ✓ **B** (2) one",
+        "-   **C** (3) zero",
+        "- ✗ **D** (4) two",
+    ]
+
+
+def test_an_order_that_is_not_a_permutation_falls_back_to_file_order() -> None:
+    item = choice_item()
+    assert cards.display_order(item.card, (0, 0, 1, 2)) == [0, 1, 2, 3]
+    assert cards.display_order(item.card, ()) == [0, 1, 2, 3]
+    front = cards.front(item, order=(1, 0, 2, 3))
+    assert front.index("one") < front.index("zero")
