@@ -133,3 +133,18 @@ async def test_draft_is_restored_after_restarting_the_app(make_app):
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await open_from_exercise_list(app, pilot)
         assert screen.query_one("#editor", TextArea).text == typed
+
+
+async def test_the_editor_highlights_python(make_app):
+    """tree-sitter (textual[syntax]) parses the draft: keywords and names get highlight spans."""
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_from_exercise_list(app, pilot)
+        editor = screen.query_one("#editor", TextArea)
+        assert editor.language == "python" and editor.is_syntax_aware
+        line = editor.text.splitlines().index("def add_one(x):")
+        text = editor.text.splitlines()[line]
+        spans = {text[start:end]: name for start, end, name in editor._highlights[line]
+                 if end is not None}
+        assert spans["def"].startswith("keyword")
+        assert spans["add_one"] == "function"

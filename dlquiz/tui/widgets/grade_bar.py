@@ -19,8 +19,9 @@ GRADE_BUTTONS: tuple[tuple[str, str], ...] = (
     ("3 Good", "good"),
     ("4 Easy", "easy"),
 )
-#: Gap between two labels, in cells.
-GAP = 3
+#: Gap between two labels, and the narrowest label, in cells.
+GAP = 2
+MIN_WIDTH = 10
 
 
 class GradeBar(Widget):
@@ -48,7 +49,7 @@ class GradeBar(Widget):
 
     def _layout(self) -> tuple[int, list[tuple[int, int, str]]]:
         """Left margin and (start, end, grade) of each label, centred in the width."""
-        widths = [len(label) + 2 for label, _ in GRADE_BUTTONS]
+        widths = [max(len(label) + 2, MIN_WIDTH) for label, _ in GRADE_BUTTONS]
         total = sum(widths) + GAP * (len(widths) - 1)
         left = max(0, (self.size.width - total) // 2)
         spans, x = [], left
@@ -58,12 +59,13 @@ class GradeBar(Widget):
         return left, spans
 
     def render(self) -> Text:
-        left, _ = self._layout()
+        left, spans = self._layout()
         line = Text(" " * left, no_wrap=True, overflow="crop", end="")
-        for n, (label, grade) in enumerate(GRADE_BUTTONS):
+        for n, ((label, grade), (start, end, _)) in enumerate(zip(GRADE_BUTTONS, spans)):
             if n:
                 line.append(" " * GAP)
-            line.append(f" {label} ", self.get_component_rich_style(f"grade-bar--{grade}"))
+            line.append(label.center(end - start),
+                        self.get_component_rich_style(f"grade-bar--{grade}"))
         return line
 
     def on_click(self, event: events.Click) -> None:
