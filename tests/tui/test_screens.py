@@ -150,3 +150,26 @@ async def test_command_palette_offers_decks_exercises_and_actions(make_app):
         assert "Study: TUI fixture deck" in titles
         assert "Exercise: Add one" in titles
         assert "Stats" in titles and "Settings" in titles
+
+
+async def test_deck_titles_and_errors_are_shown_as_written(make_app, deck_dir):
+    """Square brackets in a title or an error message are text, not Rich/Textual markup."""
+    deck = (deck_dir / "tuideck.yaml").read_text()
+    (deck_dir / "tuideck.yaml").write_text(deck.replace("title: TUI fixture deck",
+                                                        "title: \"[b] brackets [red]\""))
+    (deck_dir / "broken.yaml").write_text(
+        "id: tuideck-broken\ntitle: B\ndescription: d\ncards:\n  - id: q\n    type: choice\n"
+        "    topics: [ml.metrics]\n    front: F\n    choices: [x, y]\n    answer: '[a] y'\n"
+        "    explanation: E\n")
+    app = make_app()
+    app.ctx.only_decks = ("tuideck", "tuideck-broken")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until(pilot, lambda: app.screen.query("#decks") and app.screen.query_one("#decks").row_count)
+        table = app.screen.query_one("#decks", DataTable)
+        assert str(table.get_cell("tuideck", "deck")) == "[b] brackets [red]"
+        assert "[b] brackets [red]" in str(app.screen.query_one("#detail").render())
+        table.move_cursor(row=1)
+        await pilot.pause()
+        detail = str(app.screen.query_one("#detail").render())
+        assert "Broken deck" in detail and "cards[0].answer" in detail
+        assert "('[a] y')" in detail

@@ -3,6 +3,8 @@
 Counting due cards reads the store, so it runs on the database thread
 (:meth:`AppContext.db`) and fills the table when it returns; the table is
 drawn at once with the deck list so the first frame never waits on SQLite.
+Cells are ``Text``, not strings: a deck title is shown as written (a ``[`` in it
+is not Rich markup), and no markup parser runs on the first frame.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,6 +26,9 @@ if TYPE_CHECKING:
 
 BROKEN = "broken"
 ALL_DUE = "all"
+COLUMNS = ("Deck", "Due", "New", "Cards", "Status")
+PENDING = Text("…")
+NONE = Text("-")
 
 
 class HomeScreen(BaseScreen[None]):
@@ -49,11 +55,8 @@ class HomeScreen(BaseScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Deck", key="deck")
-        table.add_column("Due", key="due")
-        table.add_column("New", key="new")
-        table.add_column("Cards", key="cards")
-        table.add_column("Status", key="status")
+        for label in COLUMNS:
+            table.add_column(Text(label), key=label.lower())
         self.load_decks()
 
     @work(exclusive=True, group="home-load")
@@ -75,10 +78,12 @@ class HomeScreen(BaseScreen[None]):
         table.clear()
         catalog = self.ctx.catalog
         for deck in sorted(catalog.decks, key=lambda d: d.title.lower()):
-            table.add_row(deck.title, "…", "…", str(len(deck.items())), "", key=deck.id)
+            table.add_row(Text(deck.title), PENDING, PENDING, Text(str(len(deck.items()))), Text(),
+                          key=deck.id)
         for broken in catalog.broken:
             name = broken.deck_id or Path(broken.path).name
-            table.add_row(name, "-", "-", "-", f"✗ {BROKEN}", key=f"{BROKEN}:{broken.path}")
+            table.add_row(Text(name), NONE, NONE, NONE, Text(f"✗ {BROKEN}"),
+                          key=f"{BROKEN}:{broken.path}")
         self.refresh_counts()
         self.show_detail()
 
@@ -91,8 +96,8 @@ class HomeScreen(BaseScreen[None]):
         due_total = new_total = 0
         for deck_id, (due, new) in counts.items():
             if deck_id in table.rows:
-                table.update_cell(deck_id, "due", str(due))
-                table.update_cell(deck_id, "new", str(new))
+                table.update_cell(deck_id, "due", Text(str(due)))
+                table.update_cell(deck_id, "new", Text(str(new)))
                 due_total += due
                 new_total += new
         totals = self.query_one("#totals", Static)
@@ -110,12 +115,12 @@ class HomeScreen(BaseScreen[None]):
             path = key.removeprefix(f"{BROKEN}:")
             broken = next(b for b in self.ctx.catalog.broken if b.path == path)
             errors = "\n".join(str(e) for e in broken.errors[:4]) or "could not be loaded"
-            detail.update(f"[b]Broken deck[/b] {path}\n{errors}")
+            detail.update(Text.assemble(("Broken deck", "bold"), f" {path}\n{errors}"))
             detail.add_class("broken")
             return
         detail.remove_class("broken")
         deck = self.ctx.catalog.deck(key)
-        detail.update(f"[b]{deck.title}[/b] — {deck.description}".strip())
+        detail.update(Text.assemble((deck.title, "bold"), f" — {deck.description}".rstrip(" —")))
 
     def _highlighted_key(self) -> str | None:
         table = self.query_one(DataTable)
