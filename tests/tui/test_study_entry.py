@@ -48,7 +48,7 @@ def test_plan_items_combine_decks_and_topics(isolated_home, deck_dir):
     from dlquiz.catalog import load_catalog
 
     catalog = load_catalog(resolve_paths(isolated_home), [deck_dir])
-    keys = lambda plan: [i.key for i in plan_items(catalog, plan)]  # noqa: E731
+    keys = lambda plan: [i.key for i in plan_items(catalog, plan)]
     assert keys(StudyPlan(decks=("tuideck",), topics=("arch",))) == [
         "tuideck/relu", "tuideck/convsize", "tuideck/addone"]
     assert keys(StudyPlan(decks=("nope",))) == []
