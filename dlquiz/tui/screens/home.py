@@ -120,6 +120,9 @@ class HomeScreen(BaseScreen[None]):
             return
         detail.remove_class("broken")
         deck = self.ctx.catalog.deck(key)
+        if deck is None:  # reloaded from disk since the table was filled
+            detail.update("")
+            return
         detail.update(Text.assemble((deck.title, "bold"), f" — {deck.description}".rstrip(" —")))
 
     def _highlighted_key(self) -> str | None:

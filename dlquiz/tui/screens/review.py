@@ -36,6 +36,7 @@ from dlquiz.tui.widgets.session_progress import SessionProgress
 
 if TYPE_CHECKING:
     from dlquiz.session import StudySession
+    from dlquiz.store import Store
     from dlquiz.tui.screens.coding import CodingResult
 
 SELF_GRADED = ("basic", "cloze")
@@ -288,7 +289,7 @@ class ReviewScreen(BaseScreen[None]):
             duration = round(time.monotonic() - self.shown_at, 3)
             now = self.ctx.now()
 
-            def answer(store: object, session: StudySession) -> CardView | None:
+            def answer(store: Store, session: StudySession) -> CardView | None:
                 session.answer(quality, grade=grade, graded_by=graded_by, duration_s=duration,
                                drawn=drawn, now=now)  # type: ignore[arg-type]
                 # the next card is prepared in the same trip to the database thread
