@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from textual.widgets import DataTable, Input
@@ -173,3 +174,24 @@ async def test_deck_titles_and_errors_are_shown_as_written(make_app, deck_dir):
         detail = str(app.screen.query_one("#detail").render())
         assert "Broken deck" in detail and "cards[0].answer" in detail
         assert "('[a] y')" in detail
+
+
+async def test_home_reloads_a_deck_when_its_file_changes(make_app, deck_dir, monkeypatch):
+    from dlquiz.tui.screens import home as home_module
+
+    monkeypatch.setattr(home_module, "WATCH_INTERVAL_S", 0.1)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        table_ready = lambda: app.screen.query("#decks") and app.screen.query_one("#decks").row_count == 1  # noqa: E731
+        await until(pilot, table_ready)
+        table = app.screen.query_one("#decks", DataTable)
+        assert str(table.get_cell("tuideck", "cards")) == "5"
+        deck = deck_dir / "tuideck.yaml"
+        extra = ("  - id: added-later\n    type: basic\n    topics: [arch.conv]\n"
+                 "    front: Added while the app was open?\n    back: Yes.\n")
+        text = deck.read_text(encoding="utf-8").replace("exercises:\n", extra + "exercises:\n")
+        deck.write_text(text, encoding="utf-8")
+        stamp = deck.stat().st_mtime + 5
+        os.utime(deck, (stamp, stamp))
+        await until(pilot, lambda: str(app.screen.query_one("#decks", DataTable)
+                                       .get_cell("tuideck", "cards")) == "6")

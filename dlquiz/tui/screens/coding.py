@@ -240,7 +240,7 @@ class CodingScreen(BaseScreen[CodingResult | None]):
         verdict = "gave_up" if self.gave_up else ("pass" if self.passed else self.last_verdict)
         return CodingResult(verdict, quality, self.passed, self.hints_shown, self.gave_up)
 
-    async def action_back(self) -> None:
+    async def action_back(self) -> None:  # type: ignore[override]  # Textual awaits async actions
         self.flush_draft()
         result = self.result()
         if not self.in_session and result is not None and result.quality is not None:

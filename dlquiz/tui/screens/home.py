@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 BROKEN = "broken"
 ALL_DUE = "all"
 COLUMNS = ("Deck", "Due", "New", "Cards", "Status")
+#: How often the deck files are checked for edits (one stat per file).
+WATCH_INTERVAL_S = 2.0
 PENDING = Text("…")
 NONE = Text("-")
 
@@ -58,6 +60,7 @@ class HomeScreen(BaseScreen[None]):
         for label in COLUMNS:
             table.add_column(Text(label), key=label.lower())
         self.load_decks()
+        self.set_interval(WATCH_INTERVAL_S, self.watch_deck_files)
 
     @work(exclusive=True, group="home-load")
     async def load_decks(self) -> None:
@@ -65,6 +68,24 @@ class HomeScreen(BaseScreen[None]):
         self.query_one("#detail", Static).update("Loading decks…")
         await self.ctx.db(lambda store: self.ctx.catalog)
         self.fill_table()
+
+    @work(exclusive=True, group="home-watch")
+    async def watch_deck_files(self) -> None:
+        """Reload the decks when a deck file was edited, added or removed on disk.
+
+        The check is a stat per file (``Catalog.changed``); it and the reload run
+        on the database thread, and only while this screen is showing.
+        """
+        if not self.is_current or self.query_one(DataTable).row_count == 0:
+            return
+        changed = await self.ctx.db(lambda store: self.ctx.catalog.changed())
+        if not changed:
+            return
+        await self.ctx.db(lambda store: self.ctx.reload_catalog())
+        self.fill_table()
+        names = ", ".join(Path(p).name for p in changed[:3])
+        more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+        self.notify(f"Reloaded decks: {names}{more}")
 
     def on_screen_resume(self) -> None:
         if self.is_mounted and self.query_one(DataTable).row_count:
