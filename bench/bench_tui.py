@@ -50,7 +50,7 @@ Bare().run(headless=True)
 
 DLQUIZ_CHILD = """
 import sys
-from dlquiz.cli import build_parser
+from dlquiz.cli import build_parser, opens_app
 from dlquiz.commands.app import run_app
 
 def configure(app):
@@ -62,7 +62,7 @@ def configure(app):
     app.call_later(lambda: app.set_interval(0.002, check))
 
 # exactly what `dlquiz` with no arguments does (dlquiz.cli.main -> run_app)
-run_app(build_parser().parse_args([]), configure=configure)
+run_app(build_parser(with_commands=not opens_app([])).parse_args([]), configure=configure)
 heavy = [m for m in HEAVY if m in sys.modules]
 print("heavy-modules:", ",".join(heavy) or "none", file=sys.stderr)
 """

@@ -42,7 +42,7 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="dlquiz",
         description="Spaced-repetition interview prep for deep learning and computer vision. "
@@ -63,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="also load decks from this file or folder (repeatable; see also $DLQUIZ_DECKS)",
     )
+    if not with_commands:
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         try:
@@ -75,9 +77,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_GLOBAL_VALUE_OPTIONS = ("--data-dir", "--deck")
+
+
+def opens_app(argv: Sequence[str]) -> bool:
+    """True when ``argv`` holds only global options, i.e. ``dlquiz`` opens the app.
+
+    Then no command module is imported: start-up time is the app's budget.
+    """
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token in _GLOBAL_VALUE_OPTIONS:
+            i += 2
+        elif token.startswith(tuple(f"{o}=" for o in _GLOBAL_VALUE_OPTIONS)):
+            i += 1
+        else:
+            return False
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    tokens = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(with_commands=not opens_app(tokens))
+    args = parser.parse_args(tokens)
     handler = getattr(args, "handler", None)
     try:
         if handler is None:

@@ -54,3 +54,14 @@ def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
         main(["frobnicate"])
     assert exit_info.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("argv", "app"), [
+    ([], True), (["--data-dir", "x"], True), (["--deck", "a", "--deck=b"], True),
+    (["--data-dir=x", "--deck", "d"], True), (["stats"], False), (["--help"], False),
+    (["--deck", "a", "decks", "list"], False), (["--version"], False),
+])
+def test_only_global_options_open_the_app(argv: list[str], app: bool) -> None:
+    from dlquiz.cli import opens_app
+
+    assert opens_app(argv) is app
