@@ -83,6 +83,7 @@ def run_app(args: argparse.Namespace, *, plan: StudyPlan | None = None,
             ctx.close()
             print(f"dlquiz: {exc.title}: {exc.message}", file=sys.stderr)
             return EXIT_FAILURE
+        ctx.start_daily_backup()
         app = DlquizApp(ctx, plan=plan)
         if configure is not None:
             configure(app)

@@ -55,6 +55,8 @@ class AppContext:
     _executor: ThreadPoolExecutor | None = field(default=None, repr=False)
     _index: ItemIndex | None = field(default=None, repr=False)
     _index_of: object = field(default=None, repr=False)
+    #: Why the start-up backup failed, if it did (shown by the home screen).
+    backup_error: str = ""
 
     # -- catalog and config ------------------------------------------------------------
 
@@ -137,6 +139,26 @@ class AppContext:
         return await loop.run_in_executor(
             self._executor, lambda: fn(self._store_on_db_thread(), *args, **kwargs)
         )
+
+    def start_daily_backup(self) -> None:
+        """Queue the rolling backup on the database thread when one is due; never waits.
+
+        Runs after the store opened cleanly (a damaged database raises first, so it
+        is never copied over good backups). A failure is kept in ``backup_error``
+        for the UI to mention; it never stops the app.
+        """
+        from dlquiz.backup import backup_if_due
+        from dlquiz.errors import StoreError
+
+        def take(store: Store) -> None:
+            try:
+                backup_if_due(store, self.paths.backups_dir, now=self.now())
+            except (StoreError, OSError) as exc:
+                self.backup_error = str(exc)
+
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dlquiz-db")
+        self._executor.submit(lambda: take(self._store_on_db_thread()))
 
     def db_sync(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Like :meth:`db` but blocking: only for worker threads and shutdown."""

@@ -195,3 +195,18 @@ async def test_home_reloads_a_deck_when_its_file_changes(make_app, deck_dir, mon
         os.utime(deck, (stamp, stamp))
         await until(pilot, lambda: str(app.screen.query_one("#decks", DataTable)
                                        .get_cell("tuideck", "cards")) == "6")
+
+
+def test_starting_the_app_takes_the_daily_backup(isolated_home):
+    from dlquiz.backup import list_backups
+    from dlquiz.commands.app import run_app
+
+    def quit_when_shown(app):
+        app.call_later(app.exit)
+
+    args = argparse.Namespace(data_dir=None, deck_paths=[])
+    assert run_app(args, configure=quit_when_shown) == 0
+    backups = list_backups(resolve_paths(isolated_home).backups_dir)
+    assert len(backups) == 1
+    assert run_app(args, configure=quit_when_shown) == 0  # a second start the same day: none
+    assert list_backups(resolve_paths(isolated_home).backups_dir) == backups

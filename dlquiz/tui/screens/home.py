@@ -68,6 +68,9 @@ class HomeScreen(BaseScreen[None]):
         self.query_one("#detail", Static).update("Loading decks…")
         await self.ctx.db(lambda store: self.ctx.catalog)
         self.fill_table()
+        if self.ctx.backup_error:  # the start-up backup ran before this on the db thread
+            self.notify(f"Daily backup failed: {self.ctx.backup_error}", severity="warning")
+            self.ctx.backup_error = ""
 
     @work(exclusive=True, group="home-watch")
     async def watch_deck_files(self) -> None:
