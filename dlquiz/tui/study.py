@@ -72,14 +72,18 @@ def cram_choices(catalog: Catalog) -> list[tuple[str, str]]:
     return rows
 
 
-def deck_counts(store: Store, ctx: AppContext) -> tuple[dict[str, tuple[int, int]], int]:
-    """Per-deck (due, new) for today, and how many reviews were logged today."""
+def deck_counts(store: Store, ctx: AppContext) -> tuple[dict[str, tuple[int, int]], int, int]:
+    """Per-deck (due, new) for today, how many reviews were logged today, and how many
+    new cards are left today across all decks (the daily new-card limit is global, so
+    the per-deck "new" numbers overlap and must not simply be added up)."""
     from dlquiz.session import queue_counts
 
     today = ctx.today()
-    counts = queue_counts(store, ctx.item_index(), today, ctx.scheduling())
+    config = ctx.scheduling()
+    counts = queue_counts(store, ctx.item_index(), today, config)
     done = store.reviewed_on(today.isoformat()) + store.introduced_on(today.isoformat())
-    return counts, done
+    new_left = max(0, config.new_per_day - store.introduced_on(today.isoformat()))
+    return counts, done, new_left
 
 
 def build_session(store: Store, ctx: AppContext, plan: StudyPlan) -> StudySession:

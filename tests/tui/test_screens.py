@@ -210,3 +210,23 @@ def test_starting_the_app_takes_the_daily_backup(isolated_home):
     assert len(backups) == 1
     assert run_app(args, configure=quit_when_shown) == 0  # a second start the same day: none
     assert list_backups(resolve_paths(isolated_home).backups_dir) == backups
+
+
+async def test_home_total_new_respects_the_global_daily_limit(deck_dir, isolated_home):
+    from dlquiz.tui.app import DlquizApp
+    from dlquiz.tui.context import AppContext
+
+    (deck_dir / "second.yaml").write_text(
+        "id: second\ntitle: Second deck\ndescription: Two more new cards.\ncards:\n"
+        "  - {id: a, type: basic, topics: [ml.terms], front: A?, back: A.}\n"
+        "  - {id: b, type: basic, topics: [ml.terms], front: B?, back: B.}\n", encoding="utf-8")
+    (isolated_home / "config.toml").write_text("new_per_day = 3\n", encoding="utf-8")
+    ctx = AppContext(paths=resolve_paths(isolated_home), deck_paths=(str(deck_dir),),
+                     now=lambda: FIXED_NOW, seed=7, only_decks=("tuideck", "second"))
+    app = DlquizApp(ctx)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until(pilot, lambda: "today:" in str(app.screen.query_one("#totals").render()))
+        table = app.screen.query_one("#decks", DataTable)
+        assert str(table.get_cell("tuideck", "new")) == "3"
+        assert str(table.get_cell("second", "new")) == "2"
+        assert "3 new" in str(app.screen.query_one("#totals").render())  # not 3 + 2

@@ -115,7 +115,7 @@ class HomeScreen(BaseScreen[None]):
     async def refresh_counts(self) -> None:
         from dlquiz.tui import study
 
-        counts, today_done = await self.ctx.db(study.deck_counts, self.ctx)
+        counts, today_done, new_left = await self.ctx.db(study.deck_counts, self.ctx)
         table = self.query_one(DataTable)
         due_total = new_total = 0
         for deck_id, (due, new) in counts.items():
@@ -124,6 +124,7 @@ class HomeScreen(BaseScreen[None]):
                 table.update_cell(deck_id, "new", Text(str(new)))
                 due_total += due
                 new_total += new
+        new_total = min(new_total, new_left)
         totals = self.query_one("#totals", Static)
         totals.update(
             f"dlquiz · today: {due_total} due · {new_total} new · {today_done} reviewed"
