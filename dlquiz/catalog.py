@@ -240,7 +240,7 @@ class Catalog:
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Pause the cyclic GC while building many long-lived objects.
 
     Loading 100,000 cards allocates millions of small objects that all stay
@@ -260,7 +260,7 @@ def _gc_paused() -> Iterator[None]:
 def load_files(files: Sequence[DeckFile], ctx: ValidationContext,
                cache: DeckCache | None) -> list[LoadResult]:
     """Load each file (cache first), then break deck/exercise id clashes."""
-    with _gc_paused():
+    with gc_paused():
         return _resolve_clashes([_load_one(f, ctx, cache) for f in files])
 
 

@@ -21,8 +21,7 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from dlquiz.errors import ConfigError, CorruptDatabaseError, StoreError
@@ -33,18 +32,6 @@ if TYPE_CHECKING:
     from dlquiz.tui.study import StudyPlan
 
 EXIT_FAILURE = 1
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic GC for the block (the caller freezes what must survive)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def study_plan(args: argparse.Namespace) -> StudyPlan:
@@ -65,7 +52,9 @@ def run_app(args: argparse.Namespace, *, plan: StudyPlan | None = None,
     the app just before it runs (the start-up benchmark uses it to stop the
     app once the home screen shows its counts).
     """
-    with _collector_paused():
+    from dlquiz.catalog import gc_paused  # the catalog is loaded first thing anyway
+
+    with gc_paused():
         from dlquiz.tui.app import DlquizApp
         from dlquiz.tui.context import AppContext
 

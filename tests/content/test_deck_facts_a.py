@@ -11,36 +11,15 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
-import yaml
 
-DECKS = Path(__file__).resolve().parents[2] / "decks"
+from tests.content.raw_decks import DECKS, _deck, card, text_of
+
 AREA_FILES = ("detection.yaml", "tracking.yaml", "geometry.yaml")
 
 
-@lru_cache(maxsize=None)
-def _deck(name: str) -> dict[str, Any]:
-    return yaml.safe_load((DECKS / name).read_text(encoding="utf-8"))
-
-
-def card(deck: str, card_id: str) -> dict[str, Any]:
-    """The raw card ``card_id`` of ``decks/<deck>.yaml``."""
-    for c in _deck(f"{deck}.yaml")["cards"]:
-        if c["id"] == card_id:
-            return c
-    raise AssertionError(f"{deck}/{card_id} is missing")
-
-
-def text_of(c: dict[str, Any]) -> str:
-    """Every human-readable field of a card, joined (for "the card says X" checks)."""
-    parts = [c.get(k, "") for k in ("front", "back", "text", "explanation")]
-    parts += list(c.get("choices", []))
-    return "\n".join(parts)
 
 
 def iou_xyxy(a: tuple[float, ...], b: tuple[float, ...]) -> float:

@@ -12,37 +12,16 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
-import yaml
 
-DECKS = Path(__file__).resolve().parents[2] / "decks"
+from tests.content.raw_decks import _deck, card, text_of
+
 AREA_FILES = ("systems.yaml", "ml.yaml", "architectures.yaml", "training.yaml",
               "algorithms.yaml", "data-image.yaml", "deployment.yaml")
 
 
-@lru_cache(maxsize=None)
-def _deck(name: str) -> dict[str, Any]:
-    return yaml.safe_load((DECKS / name).read_text(encoding="utf-8"))
-
-
-def card(deck: str, card_id: str) -> dict[str, Any]:
-    """The raw card ``card_id`` of ``decks/<deck>.yaml``."""
-    for c in _deck(f"{deck}.yaml")["cards"]:
-        if c["id"] == card_id:
-            return c
-    raise AssertionError(f"{deck}/{card_id} is missing")
-
-
-def text_of(c: dict[str, Any]) -> str:
-    """Every human-readable field of a card, joined."""
-    parts = [c.get(k, "") for k in ("front", "back", "text", "explanation")]
-    parts += list(c.get("choices", []))
-    return "\n".join(parts)
 
 
 def test_dropout_example_value_matches_torch() -> None:
