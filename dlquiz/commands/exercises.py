@@ -177,7 +177,11 @@ def _solution(args: argparse.Namespace) -> int:
 
     console = Console()
     console.print(f"[bold]{exercise.title}[/] ({exercise.id}): worked solution")
-    console.print(Syntax(exercise.solution, "python", line_numbers=False))
+    if not console.is_terminal:  # piped or redirected: the exact source, never reflowed
+        sys.stdout.write(exercise.solution)
+        return 0
+    # Long lines wrap (Syntax crops at the terminal width by default, hiding code).
+    console.print(Syntax(exercise.solution, "python", line_numbers=False, word_wrap=True))
     return EXIT_PASS
 
 

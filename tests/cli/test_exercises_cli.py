@@ -75,3 +75,13 @@ def test_give_up_shows_solution_and_records(capsys: pytest.CaptureFixture[str]) 
         assert [r.quality for r in store.reviews()] == [1]
         assert EXERCISE not in store.solved_exercises()
     assert main(["solution", EXERCISE]) == 0  # a give-up unlocks it from now on
+
+
+def test_piped_solution_is_the_exact_source(capsys: pytest.CaptureFixture[str]) -> None:
+    """Long lines must not be cropped at the terminal width (nms has lines over 80 chars)."""
+    from dlquiz.grading.registry import bundled_exercises
+
+    solution = bundled_exercises()["nms"].solution
+    assert max(len(line) for line in solution.splitlines()) > 80
+    assert main(["solution", "nms", "--give-up"]) == 0
+    assert solution in capsys.readouterr().out

@@ -67,6 +67,12 @@ def focal_loss_cases(rng: np.random.Generator) -> list[Case]:
             "edge",
         ),
         Case(
+            "alpha 0 still weights (alpha >= 0 is on): positives get 0",
+            {"logits": np.array([1.0, -1.0, 2.0]), "targets": np.array([1.0, 0.0, 0.0]),
+             "alpha": 0.0},
+            "edge",
+        ),
+        Case(
             "huge logits ±1e4 (naive log(1 − p) is -inf)",
             {"logits": big, "targets": np.array([1.0, 0.0, 0.0, 1.0, 0.0, 1.0])},
             "edge",

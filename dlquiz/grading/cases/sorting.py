@@ -67,6 +67,20 @@ def nlogn_sort_cases(rng: np.random.Generator) -> list[Case]:
     return [*_comparison_cases(rng), perf]
 
 
+#: Many equal keys: a two-way partition (Lomuto/Hoare with `<=` on one side) recurses
+#: n deep and does n²/2 comparisons here; a three-way partition is linear.
+MANY_EQUAL_N = 3000
+
+
+def quick_sort_cases(rng: np.random.Generator) -> list[Case]:
+    """Merge/heap sort's cases plus many equal keys, quicksort's classic worst case."""
+    cases = nlogn_sort_cases(rng)
+    many = _case(f"{MANY_EQUAL_N:,} equal items (a two-way partition goes quadratic)",
+                 [7] * MANY_EQUAL_N)
+    first_random = next(i for i, c in enumerate(cases) if c.kind != "edge")
+    return [*cases[:first_random], many, *cases[first_random:]]
+
+
 def counting_sort_cases(rng: np.random.Generator) -> list[Case]:
     """Integers only (negatives included), ranges well above and below n."""
     cases = _integer_cases(rng)
