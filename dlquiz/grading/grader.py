@@ -290,6 +290,13 @@ def _case_report(exercise: Exercise, prepared: Prepared, run: SandboxRun, index:
         if run.outcome in ("crashed", "output_limit", "bad_results") and run.running_case == index:
             return CaseReport(case.name, "runtime_error", _run_message(run, exercise), result.output)
         return CaseReport(case.name, "not_run", "", "")
+    if result.mutated:
+        names = ", ".join(f"`{name}`" for name in result.mutated)
+        return CaseReport(case.name, "wrong_answer",
+                          f"your function modified its input {names} in place; leave the inputs "
+                          f"unchanged and return new arrays (copy first, e.g. np.array(x, "
+                          f"dtype=float), or avoid in-place operators such as +=)\n"
+                          f"input: {summarize_args(case.args)}", result.output)
     expected = prepared.expected[index]
     try:
         verdict = check(exercise.checker.name, exercise.checker.options, expected, result.value,

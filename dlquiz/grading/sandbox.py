@@ -29,7 +29,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -77,6 +77,8 @@ class CaseRun:
     traceback: str = ""
     output: str = ""
     elapsed_s: float = 0.0
+    #: Arguments the learner's function changed in place (``result_arg`` excepted).
+    mutated: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -309,6 +311,7 @@ class SandboxProcess:
                 status = msg.get("status")
                 if status == "ok":
                     case.status, case.value = "ok", decode(msg.get("value"))
+                    case.mutated = [str(name) for name in msg.get("mutated") or []]
                 else:
                     case.status = "memory" if status == "memory" else "error"
                     case.traceback = str(msg.get("traceback", ""))

@@ -422,6 +422,11 @@ def _run_job(job: dict[str, Any], channel: Channel, dropped_root: bool) -> None:
     result_arg = job.get("result_arg") or ""
     for index, encoded_args in enumerate(job["cases"]):
         args = decode(encoded_args)
+        # The inputs exactly as sent: the parent refuses a result whose function
+        # changed its inputs in place (except ``result_arg``, the in-place result).
+        sent = encoded_args.get("__map__", {}) if isinstance(encoded_args, dict) else {}
+        watched = {name: json.dumps(encoded, sort_keys=True)
+                   for name, encoded in sent.items() if name != result_arg}
         channel.send({"event": "start", "case": index})
         started = time.perf_counter()
         try:
@@ -433,14 +438,24 @@ def _run_job(job: dict[str, Any], channel: Channel, dropped_root: bool) -> None:
             text = json.dumps(payload, separators=(",", ":"))
             if len(text) > MAX_RESULT_BYTES:
                 raise ValueError(f"result too large to send back ({len(text)} bytes)")
-            channel.send({"event": "result", "case": index, "status": "ok",
-                          "value": payload, "time": elapsed, "output": stream.take()})
+            mutated = sorted(name for name, before in watched.items()
+                             if _encoded_text(args.get(name)) != before)
+            channel.send({"event": "result", "case": index, "status": "ok", "value": payload,
+                          "mutated": mutated, "time": elapsed, "output": stream.take()})
         except BaseException as exc:  # noqa: BLE001
             elapsed = time.perf_counter() - started
             channel.send({"event": "result", "case": index, "status": _classify(exc),
                           "traceback": learner_traceback(exc), "time": elapsed,
                           "output": stream.take()})
     channel.send({"event": "done"})
+
+
+def _encoded_text(value: Any) -> str:
+    """``value`` encoded as canonical JSON text (NaN-safe to compare), or "" if it cannot be."""
+    try:
+        return json.dumps(encode(value), sort_keys=True)
+    except (WireError, TypeError, ValueError):
+        return ""
 
 
 def main(argv: list[str]) -> int:

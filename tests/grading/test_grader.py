@@ -120,3 +120,13 @@ def test_broken_reference_is_an_exercise_error(fx) -> None:  # type: ignore[no-u
     broken = dataclasses.replace(fx["fx-add"], id="fx-broken", reference="fixture_refs.py:nope")
     with pytest.raises(grader.ExerciseError):
         grade(broken, broken.solution)
+
+
+def test_modifying_an_input_in_place_is_a_wrong_answer(fx) -> None:  # type: ignore[no-untyped-def]
+    source = "def add(a, b):\n    a += b\n    return a\n"  # right values, but `a` is clobbered
+    report = grade(fx["fx-add"], source)
+    assert report.verdict == "wrong_answer"
+    first = report.first_failure
+    assert first is not None and "modified its input `a` in place" in first.message
+    assert "`b`" not in first.message.split("in place")[0]
+
