@@ -410,9 +410,29 @@ BUILTIN_CHECKERS: dict[str, Checker] = {
 }
 
 
+def _dtype_problem(wanted: str, got: Any) -> str:
+    """Why ``got`` is not an array of dtype ``wanted`` ("" when it is)."""
+    want = np.dtype(wanted)
+    if isinstance(got, np.ndarray | np.generic):
+        if got.dtype == want:
+            return ""
+        return f"expected an array of dtype {want}, got dtype {got.dtype}"
+    return f"expected a NumPy array of dtype {want}, got {type(got).__name__}"
+
+
 def check(name: str, options: Mapping[str, Any], expected: Any, got: Any, case: Case,
           *, base_dir: str = "") -> CheckResult:
-    """Run the built-in or custom (``module:function`` / ``file.py:function``) checker."""
+    """Run the built-in or custom (``module:function`` / ``file.py:function``) checker.
+
+    Any checker accepts ``dtype`` (e.g. ``int64``): the result must then be a NumPy
+    array of exactly that dtype, as the exercise's prompt promises (``int32`` indices
+    or a plain list are the classic ways to break a caller that indexes with them).
+    """
+    wanted_dtype = options.get("dtype")
+    if wanted_dtype is not None:
+        problem = _dtype_problem(str(wanted_dtype), got)
+        if problem:
+            return CheckResult(False, problem)
     builtin = BUILTIN_CHECKERS.get(name)
     if builtin is not None:
         return builtin(options, expected, got, case)

@@ -170,3 +170,17 @@ def test_custom_checker_from_file(tmp_path) -> None:  # type: ignore[no-untyped-
     assert check("mychecks.py:positive", {}, None, 3.0, NO_CASE, base_dir=str(tmp_path)).ok
     result = check("mychecks.py:positive", {}, None, -1.0, NO_CASE, base_dir=str(tmp_path))
     assert not result.ok and result.message == "expected a positive number"
+
+
+def test_dtype_option_requires_exactly_that_dtype() -> None:
+    from dlquiz.grading.case import Case
+    from dlquiz.grading.checkers import check
+
+    case = Case("c", {})
+    want = np.array([2, 0], dtype=np.int64)
+    assert check("exact", {"dtype": "int64"}, want, want.copy(), case).ok
+    narrow = check("exact", {"dtype": "int64"}, want, want.astype(np.int32), case)
+    assert not narrow.ok and narrow.message == "expected an array of dtype int64, got dtype int32"
+    listed = check("exact", {"dtype": "int64"}, want, [2, 0], case)
+    assert not listed.ok and "got list" in listed.message
+    assert check("exact", {}, want, want.astype(np.int32), case).ok  # without the option: values
