@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from dlquiz.commands._core import load_catalog_for, open_store, paths_of
+from dlquiz.commands._core import load_catalog_for, open_store, paths_of, settings_of
 from dlquiz.errors import UsageError
 from dlquiz.model import Exercise
 
@@ -88,8 +88,11 @@ def _practice(args: argparse.Namespace) -> int:
 
 def _record(args: argparse.Namespace, catalog: Any, exercise: Exercise, verdict: str,
             passed: int, total: int, duration_s: float) -> None:
+    from dlquiz.clock import today
     from dlquiz.session import record_answer
 
+    day_start = settings_of(args).day_start_hour
+    day = today(day_start).isoformat()
     with open_store(paths_of(args)) as store:
         history = store.query("SELECT verdict FROM exercise_attempts WHERE exercise_id = ? "
                               "ORDER BY at, rowid", (exercise.id,))
@@ -105,8 +108,14 @@ def _record(args: argparse.Namespace, catalog: Any, exercise: Exercise, verdict:
             quality, scheduled = 2, False
         keys = [card.key for card in catalog.code_cards_for(exercise.id)] or [f"exercises/{exercise.id}"]
         for key in keys:
+            # SM-2's same-day rule: once a card's schedule moved today, later checks of
+            # the same exercise are logged but do not push it further out.
+            moved_today = bool(store.query(
+                "SELECT 1 FROM reviews WHERE item_key = ? AND study_day = ? AND scheduled = 1"
+                " LIMIT 1", (key, day)))
             record_answer(store, key, quality, grade=verdict, graded_by="exercise",
-                          duration_s=duration_s, scheduled=scheduled)
+                          duration_s=duration_s, scheduled=scheduled and not moved_today,
+                          day_start_hour=day_start)
 
 
 def _check(args: argparse.Namespace) -> int:

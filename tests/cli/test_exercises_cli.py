@@ -85,3 +85,19 @@ def test_piped_solution_is_the_exact_source(capsys: pytest.CaptureFixture[str]) 
     assert max(len(line) for line in solution.splitlines()) > 80
     assert main(["solution", "nms", "--give-up"]) == 0
     assert solution in capsys.readouterr().out
+
+
+def test_passing_again_the_same_day_does_not_push_the_schedule(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from dlquiz.grading.registry import bundled_exercises
+
+    solution = tmp_path / "iou.py"
+    solution.write_text(bundled_exercises()[EXERCISE].solution, encoding="utf-8")
+    for _ in range(3):
+        assert main(["check", EXERCISE, str(solution)]) == 0
+    capsys.readouterr()
+    with Store.open(resolve_paths().database) as store:
+        reviews = list(store.reviews())
+        assert [r.scheduled for r in reviews] == [True, False, False]
+        state = store.state(reviews[0].item_key)
+    assert state.interval == 1  # one success today: 1 day, not 1 → 6 → 16
