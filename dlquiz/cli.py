@@ -119,3 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # a directory given for a file, a full disk, no permission ...
+        where = f": {exc.filename}" if exc.filename else ""
+        reason = exc.strerror or type(exc).__name__
+        print(f"dlquiz: {reason}{where}", file=sys.stderr)
+        return EXIT_FAILURE

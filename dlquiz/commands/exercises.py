@@ -124,6 +124,8 @@ def _check(args: argparse.Namespace) -> int:
     default_pool().prestart()  # the child imports NumPy while we load decks
     catalog, exercise = _catalog_and_exercise(args)
     path = Path(args.file) if args.file else workspace_file(args, exercise.id)
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give the solution file inside it")
     if not path.is_file():
         hint = "" if args.file else f" (run `dlquiz practice {exercise.id}` first)"
         raise UsageError(f"no such file: {path}{hint}")

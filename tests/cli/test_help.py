@@ -65,3 +65,18 @@ def test_only_global_options_open_the_app(argv: list[str], app: bool) -> None:
     from dlquiz.cli import opens_app
 
     assert opens_app(argv) is app
+
+
+@pytest.mark.parametrize("argv", [
+    ["import", "reviews", "{dir}"],
+    ["export", "reviews", "{dir}"],
+    ["import", "anki-text", "{dir}", "--deck-id", "zz"],
+    ["decks", "schema", "--output", "{dir}"],
+])
+def test_a_directory_where_a_file_is_expected_is_one_clear_line(
+        argv: list[str], tmp_path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    code = main([a.format(dir=tmp_path) for a in argv])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith("dlquiz: ") and len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err and str(tmp_path) in err
