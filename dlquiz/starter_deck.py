@@ -62,7 +62,7 @@ cards:
     generator: conv_output_size
     params: {{dilation: true}}
 
-  # code: a graded coding exercise (see `dlquiz exercises list` for the ids).
+  # code: a graded coding exercise (see `dlquiz exercises` for the ids).
   - id: iou-code
     type: code
     topics: [detection.nms]

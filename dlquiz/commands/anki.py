@@ -37,6 +37,9 @@ def _import_anki_text(args: argparse.Namespace) -> int:
     out = Path(args.output) if args.output else paths_of(args).user_decks_dir / f"{args.deck_id}.yaml"
     if out.exists() and not args.force:
         raise UsageError(f"{out} exists; pass --force to overwrite it")
+    from dlquiz.commands.decks import refuse_taken_deck_id
+
+    refuse_taken_deck_id(paths_of(args), args.deck_paths, args.deck_id, out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(dump_deck_yaml(deck), encoding="utf-8")
     print(f"wrote {len(deck['cards'])} cards to {out}")

@@ -164,6 +164,15 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def refuse_taken_deck_id(paths: Paths, deck_paths: Sequence[str], deck_id: str,
+                         target: Path) -> None:
+    """A new deck may not reuse the id of a loaded deck (other than the file it replaces)."""
+    existing = load_catalog(paths, deck_paths).deck(deck_id)
+    if existing is not None and Path(existing.source.path).resolve() != target.resolve():
+        raise UsageError(f"deck id {deck_id!r} is already used by {existing.source.path}; "
+                         "choose another name")
+
+
 def _new(args: argparse.Namespace) -> int:
     name = args.name.removesuffix(".yaml")
     if not ID_RE.match(name):
@@ -174,6 +183,7 @@ def _new(args: argparse.Namespace) -> int:
     target = folder / f"{name}.yaml"
     if target.exists() and not args.force:
         raise UsageError(f"{target} already exists (use --force to overwrite)")
+    refuse_taken_deck_id(paths, args.deck_paths, name, target)
     schema_path = write_schema(paths.data_dir / "schema" / SCHEMA_FILENAME)
     folder.mkdir(parents=True, exist_ok=True)
     target.write_text(starter_deck(name, str(schema_path.resolve()), str(target)),

@@ -32,3 +32,15 @@ def test_decks_list_shows_every_bundled_deck_valid(
     on_disk = {p.stem for p in (repo_root / "decks").glob("*.yaml")}
     assert on_disk <= ids
     assert not [row for row in rows if row.get("broken") or row.get("errors")]
+
+
+def test_new_decks_may_not_take_a_bundled_id(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["decks", "new", "detection", "--dir", str(tmp_path)]) == 2
+    assert "already used by" in capsys.readouterr().err
+    assert not (tmp_path / "detection.yaml").exists()
+    notes = tmp_path / "notes.txt"
+    notes.write_text("front\tback\n", encoding="utf-8")
+    assert main(["import", "anki-text", str(notes), "--deck-id", "ml",
+                 "--output", str(tmp_path / "ml.yaml")]) == 2
+    assert not (tmp_path / "ml.yaml").exists()
