@@ -61,6 +61,19 @@ class PlainUI:
             self.write("Please type 1, 2, 3 or 4.")
 
 
+def _ask_choices(ui: PlainUI, prompt: str, n_choices: int) -> set[int]:
+    """0-based choice indices typed as 1-based numbers; asks again until they make sense."""
+    typed = ui.ask(prompt)
+    while True:
+        try:
+            picked = {int(part) - 1 for part in typed.replace(",", " ").split()}
+        except ValueError:
+            picked = set()
+        if picked and all(0 <= i < n_choices for i in picked):
+            return picked
+        typed = ui.ask(f"Please type a choice number from 1 to {n_choices}: ")
+
+
 def _show_and_grade(ui: PlainUI, item: Item, catalog: Any, rng: random.Random) -> tuple[int, str, str, dict[str, Any] | None]:
     """Present one item; return (quality, grade, graded_by, drawn)."""
     card = item.card
@@ -69,17 +82,14 @@ def _show_and_grade(ui: PlainUI, item: Item, catalog: Any, rng: random.Random) -
         for n, choice in enumerate(card.choices, start=1):
             ui.write(f"  {n}. {choice}")
         several = len(card.answer) > 1
-        typed = ui.ask("Your answer (numbers separated by commas): " if several else "Your answer: ")
-        try:
-            picked = {int(part) - 1 for part in typed.replace(",", " ").split()}
-        except ValueError:
-            picked = set()
+        prompt = "Your answer (numbers separated by commas): " if several else "Your answer: "
+        picked = _ask_choices(ui, prompt, len(card.choices))
         correct = picked == set(card.answer)
         right = ", ".join(str(i + 1) for i in card.answer)
         ui.write(("Correct." if correct else f"Wrong: the answer is {right}.") + f"\n{card.explanation}".rstrip())
         return (AUTO_CORRECT, "correct", "auto", None) if correct else (AUTO_WRONG, "wrong", "auto", None)
     if card.type == "numeric":
-        from dlquiz.numeric.registry import check_answer, get_generator
+        from dlquiz.numeric.registry import check_answer, get_generator, parse_numbers
 
         generator = get_generator(card.generator)
         drawn = generator.draw(__import__("numpy").random.default_rng(rng.randrange(2**32)), card.params)
@@ -87,7 +97,10 @@ def _show_and_grade(ui: PlainUI, item: Item, catalog: Any, rng: random.Random) -
         if card.front:
             ui.write(card.front)
         ui.write(problem.question)
-        correct = check_answer(problem, ui.ask("Your answer: "))
+        typed = ui.ask("Your answer: ")
+        while not parse_numbers(typed):  # empty or a typo is not an answer
+            typed = ui.ask("Please type a number (units are optional): ")
+        correct = check_answer(problem, typed)
         answer = ", ".join(f"{a:g}" for a in problem.answer) + (f" {problem.unit}" if problem.unit else "")
         ui.write(("Correct" if correct else "Wrong") + f": {answer}\n{problem.explanation}".rstrip())
         grade = "correct" if correct else "wrong"

@@ -91,3 +91,36 @@ def test_numeric_card_is_auto_graded_and_keeps_drawn_numbers(tmp_path: Path, rig
     assert review.quality == (4 if right else 1) and review.graded_by == "auto"
     assert review.drawn == drawn
     assert ("Correct" if right else "Wrong") in "\n".join(written)
+
+
+def test_empty_or_out_of_range_choice_is_asked_again(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    deck = write_deck(tmp_path / "decks")
+    # a: Enter, Good | b: "" then "9" then "x" are not answers, then "2" (right)
+    out = study(monkeypatch, deck, ["", "3", "", "9", "x", "2", "q"])
+    assert out.count("Please type a choice number from 1 to") == 3
+    assert reviews()[:2] == [("tdeck/a", 4, "self", True), ("tdeck/b", 4, "auto", True)]
+
+
+def test_a_typo_on_a_numeric_card_is_not_an_answer(tmp_path: Path) -> None:
+    card = Card("ndeck", "size", "numeric", ("arch.conv",), generator="conv_output_size")
+    generator = get_generator("conv_output_size")
+    import random
+
+    drawn = generator.draw(np.random.default_rng(random.Random(5).randrange(2**32)), {})
+    truth = " ".join(str(a) for a in generator.solve(drawn, {}).answer)
+    answers = iter(["abc", "", truth])
+    written: list[str] = []
+
+    def read(prompt: str) -> str:
+        written.append(prompt)
+        try:
+            return next(answers)
+        except StopIteration:
+            raise EOFError from None
+
+    with Store.open(tmp_path / "db.sqlite3") as store:
+        session = StudySession.build(list(card.items()), store, seed=0)
+        run_plain(session, PlainUI(read, written.append), seed=5)
+        assert [r.quality for r in store.reviews()] == [4]
+    assert written.count("Please type a number (units are optional): ") == 2

@@ -197,3 +197,21 @@ async def test_session_summary_after_last_card(make_app):
         assert "Session complete" in text
         assert "| Cards | 3 |" in text and "| Correct | 100% |" in text
         assert "2025-03-15" in text  # every card answered "good" for the first time: due tomorrow
+
+
+async def test_a_typo_on_a_numeric_card_records_nothing(make_app, isolated_home):
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await start_deck(app, pilot)
+        await _to_card(app, pilot, screen, "tuideck/pick")
+        await pilot.press(choice_key(screen, 1))
+        await until(pilot, lambda: screen.state == "graded")
+        await pilot.press("space")
+        await until(pilot, lambda: screen.state == "front")
+        await _to_card(app, pilot, screen, "tuideck/convsize")
+        before = len(reviews(isolated_home))
+        await pilot.click("#numeric")
+        await pilot.press(*"abc", "enter")
+        await pilot.pause(0.2)
+        assert screen.state == "front"
+        assert len(reviews(isolated_home)) == before

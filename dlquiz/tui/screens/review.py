@@ -267,10 +267,11 @@ class ReviewScreen(BaseScreen[None]):
     async def numeric_submitted(self, event: Input.Submitted) -> None:
         if self.state != "front" or self.view is None or self.view.problem is None:
             return
-        if not event.value.strip():
+        from dlquiz.numeric.registry import check_answer, parse_numbers
+
+        if not parse_numbers(event.value):  # empty or a typo: ask again, record nothing
             self.notify("Type a number first (units are optional).", severity="warning")
             return
-        from dlquiz.numeric.registry import check_answer
         from dlquiz.session import AUTO_GRADES
 
         verdict = "correct" if check_answer(self.view.problem, event.value) else "wrong"
