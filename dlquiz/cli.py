@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "decks",
     "exercises",
     "stats",
+    "cards",
     "db",
     "transfer",
 )

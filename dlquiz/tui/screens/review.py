@@ -347,7 +347,7 @@ class ReviewScreen(BaseScreen[None]):
         await self.advance()
 
     async def action_suspend(self) -> None:
-        await self._drop("suspend", "Suspended: it will not come back until you unsuspend it.")
+        await self._drop("suspend", "Suspended: `dlquiz cards unsuspend` brings it back.")
 
     async def action_bury(self) -> None:
         await self._drop("bury", "Buried until tomorrow.")
