@@ -51,3 +51,13 @@ async def test_review_screen_shows_the_authors_lines(make_app, deck_dir) -> None
         console.print(back.content)
         lines = [line.strip() for line in console.export_text().splitlines()]
         assert lines[:2] == ["Zero.", "max(0, x) = 0 for x < 0"]
+
+
+def test_prose_wrapped_in_the_yaml_reflows_to_the_window() -> None:
+    """A newline after a long line is the author's editor wrapping prose, not a break."""
+    prose = ("If the best mapping is close to the identity, it is easier to push the residual\n"
+             "to zero than to fit an identity with a stack of non-linear layers, which is why\n"
+             "residual blocks train.")
+    lines = [line for line in rendered_lines(prose, width=100) if line]
+    assert len(lines) == 2  # ~190 characters at 100 columns: two full lines, not three ragged ones
+    assert " ".join(lines).split() == prose.split()

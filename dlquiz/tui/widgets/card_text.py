@@ -8,9 +8,11 @@ Pygments) inside a single ``Static``, so the next card appears within a frame.
 
 Line breaks: deck authors put formulas on lines of their own, one under the
 other, and expect to see them that way; plain Markdown would join them into
-one paragraph ("x̂⁻ = F·x̂ + B·u P⁻ = …"). Here every single newline inside a
-paragraph is a hard line break (a blank line still starts a new paragraph);
-fenced code is untouched, it keeps its lines anyway.
+one paragraph ("x̂⁻ = F·x̂ + B·u P⁻ = …"). Here a single newline after a short
+line is a hard line break, while a newline after a long line (prose the
+author's editor wrapped) is joined as usual, so paragraphs reflow to the
+window; a blank line still starts a new paragraph and fenced code keeps its
+lines anyway.
 
 One ``MarkdownIt`` parser is built per process and shared: Rich builds a new
 one for each text, which is about a millisecond of every card.
@@ -30,14 +32,28 @@ if TYPE_CHECKING:
     from markdown_it.rules_core import StateCore
 
 
+#: A line at least this long before a newline is prose wrapped by the author's editor
+#: (deck files are filled at ~90 columns): that newline is joined like Markdown does.
+PROSE_LINE = 60
+
+
 def hard_line_breaks(state: StateCore) -> None:
-    """markdown-it core rule: a newline inside a paragraph breaks the line."""
+    """markdown-it core rule: a newline after a short line (a formula, a list of steps)
+    breaks the line; after a long line (wrapped prose) it stays a space, so paragraphs
+    reflow to the window instead of breaking raggedly where the YAML happened to wrap."""
     for token in state.tokens:
         if token.type == "inline" and token.children:
+            line = 0
             for child in token.children:
                 if child.type == "softbreak":
-                    child.type = "hardbreak"
-                    child.tag = "br"
+                    if line < PROSE_LINE:
+                        child.type = "hardbreak"
+                        child.tag = "br"
+                    line = 0
+                elif child.type == "hardbreak":
+                    line = 0
+                else:
+                    line += len(child.content or "")
 
 
 @lru_cache(maxsize=1)
