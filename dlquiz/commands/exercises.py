@@ -166,6 +166,12 @@ def _print_report(report: Any, path: Path) -> None:
                             border_style="red", expand=False))
         if first.output:
             console.print(Panel(escape(first.output), title="your output", expand=False))
+    else:
+        printed = [case for case in report.cases if case.output]
+        if printed:  # a pass still shows what the code printed (the first case that did)
+            more = f" (and {len(printed) - 1} more cases)" if len(printed) > 1 else ""
+            console.print(Panel(escape(printed[0].output), expand=False,
+                                title=f"your output: {escape(printed[0].name)}{more}"))
     if report.output:
         console.print(Panel(escape(report.output), title="output", expand=False))
 

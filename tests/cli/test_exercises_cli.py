@@ -101,3 +101,17 @@ def test_passing_again_the_same_day_does_not_push_the_schedule(
         assert [r.scheduled for r in reviews] == [True, False, False]
         state = store.state(reviews[0].item_key)
     assert state.interval == 1  # one success today: 1 day, not 1 → 6 → 16
+
+
+def test_a_pass_still_shows_what_the_code_printed(capsys: pytest.CaptureFixture[str],
+                                                  tmp_path: Path) -> None:
+    from dlquiz.grading.registry import bundled_exercises
+
+    solution = bundled_exercises()[EXERCISE].solution.replace(
+        "def iou(boxes1, boxes2):\n", "def iou(boxes1, boxes2):\n    print('hello from iou')\n", 1)
+    assert "hello from iou" in solution
+    path = tmp_path / "loud.py"
+    path.write_text(solution, encoding="utf-8")
+    assert main(["check", EXERCISE, str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "pass" in out and "hello from iou" in out and "your output" in out
