@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -102,26 +103,26 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
+_EXERCISE_PREFIX = re.compile(r"^(?:exercise '?[\w.-]+'? \([^)]*\): )+")
+
+
 def _grading_errors(decks: Sequence[Deck]) -> list[DeckError]:
-    """User exercises: the starter must fail its grader and the solution must pass."""
-    try:
-        from dlquiz.grading.grader import grade
-    except ImportError:
-        return []
+    """User exercises: hints, reference vs its checker, starter fails, solution passes.
+
+    Each problem is reported at the exercise's ``file:line:col``, like any deck error.
+    """
+    from dlquiz.grading.validate import validate_exercise
+
     out = []
     for deck in decks:
-        for ex in deck.exercises:
+        for index, ex in enumerate(deck.exercises):
             src = ex.source
-            starter, solution = grade(ex, ex.starter), grade(ex, ex.solution)
-            if starter.verdict == "pass":
-                out.append(DeckError(src.path, src.line, src.column, f"exercise {ex.id}",
-                                     "the starter passes the grader; it must fail"))
-            if solution.verdict != "pass":
-                failure = solution.first_failure
-                detail = f" (case {failure.name!r}: {failure.message})" if failure else ""
-                out.append(DeckError(src.path, src.line, src.column, f"exercise {ex.id}",
-                                     f"the solution does not pass the grader: "
-                                     f"{solution.verdict}{detail}"))
+            for problem in validate_exercise(ex):
+                # The location is already in front: drop "exercise X (file:line:col): ".
+                message = _EXERCISE_PREFIX.sub("", problem)
+                message = "; ".join(line.strip() for line in message.splitlines() if line.strip())
+                out.append(DeckError(src.path, src.line, src.column,
+                                     f"exercises[{index}] ({ex.id})", message))
     return out
 
 
@@ -149,6 +150,8 @@ def _validate(args: argparse.Namespace) -> int:
         errors += _grading_errors([d for d in valid if d.exercises])
     for error in errors:
         print(error, file=sys.stderr)
+    graded_bad = {e.path for e in errors} & {d.source.path for d in valid}
+    valid = [d for d in valid if d.source.path not in graded_bad]
     broken = len(results) - len(valid)
     print(f"{len(results)} deck file(s): {len(valid)} valid, {broken} broken, "
           f"{len(errors)} error(s)")

@@ -347,7 +347,13 @@ def resolve_target(target: str, base_dir: str = "") -> Any:
         module = importlib.import_module(module_part)
     value: Any = module
     for part in attr.split("."):
-        value = getattr(value, part)
+        try:
+            value = getattr(value, part)
+        except AttributeError:
+            known = sorted(n for n in dir(value) if not n.startswith("_"))
+            close = difflib.get_close_matches(part, known, n=1, cutoff=0.65)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise AttributeError(f"{module_part} has no {part!r}{hint}") from None
     return value
 
 

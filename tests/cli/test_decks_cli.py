@@ -270,8 +270,9 @@ def test_validate_grades_user_exercises_starter_and_solution(
     assert main(["decks", "validate", str(deck)]) == code
     err = capsys.readouterr().err
     if code:
-        assert err.startswith(f"{deck}:10:5: exercise my-double: the solution does not pass "
-                              "the grader: wrong_answer")
+        assert err.startswith(f"{deck}:10:5: exercises[0] (my-double): the worked solution "
+                              "does not pass (wrong_answer on case")
+        assert len(err.strip().splitlines()) == 1  # one error, one line
     else:
         assert err == ""
     assert main(["decks", "validate", "--no-grade", str(deck)]) == 0
