@@ -66,7 +66,9 @@ def run_app(args: argparse.Namespace, *, plan: StudyPlan | None = None,
         except CorruptDatabaseError as exc:
             ctx.close()
             print(f"dlquiz: {exc.title}: {exc.message}", file=sys.stderr)
-            print("dlquiz: run `dlquiz db restore` to restore the newest backup.", file=sys.stderr)
+            if "db restore" not in exc.message:
+                print("dlquiz: run `dlquiz db restore` to restore the newest backup.",
+                      file=sys.stderr)
             return EXIT_FAILURE
         except (StoreError, ConfigError) as exc:
             ctx.close()
