@@ -75,7 +75,13 @@ async def test_settings_reject_a_bad_hour(make_app, isolated_home):
         app.screen.query_one("#day_start_hour", Input).value = "31"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert "day_start_hour" in str(app.screen.query_one("#settings-error").render())
+        shown = str(app.screen.query_one("#settings-error").render())
+        assert shown.startswith("day_start_hour: expected an integer 0-23, got 31")
+        await pilot.press("escape")
+        await until(pilot, lambda: not app.screen.query("#day_start_hour"))
+        await pilot.press("o")  # back again: the unsaved edit is gone
+        await until(pilot, lambda: app.screen.query("#day_start_hour"))
+        assert app.screen.query_one("#day_start_hour", Input).value == "4"
     assert not resolve_paths(isolated_home).config_file.exists()
 
 

@@ -6,9 +6,12 @@ comes back as a ``ConfigError`` whose message is shown under the form.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import replace
 from pathlib import Path
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -53,6 +56,13 @@ class SettingsScreen(BaseScreen[None]):
             yield Button("Save (ctrl+s)", id="save", variant="primary")
         yield KeyBar()
 
+    def on_screen_resume(self) -> None:
+        """Coming back shows what is saved: edits left without ctrl+s are dropped."""
+        settings = self.ctx.config
+        for key, _ in NUMBER_FIELDS:
+            self.query_one(f"#{key}", Input).value = str(getattr(settings, key))
+        self.query_one("#settings-error", Static).update("")
+
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.value in self.app.available_themes:
             self.app.theme = str(event.value)
@@ -73,7 +83,9 @@ class SettingsScreen(BaseScreen[None]):
         try:
             self.ctx.save_config(new)
         except (ConfigError, OSError) as exc:
-            error.update(f"[red]{exc}[/red]")
+            # The form's values are checked as a would-be file; name the field, not a line.
+            message = re.sub(r"^<new settings>:\d+: ", "", str(exc))
+            error.update(Text(message, style="red"))
             return
         error.update("")
         self.notify("Settings saved.")
