@@ -215,3 +215,24 @@ async def test_a_typo_on_a_numeric_card_records_nothing(make_app, isolated_home)
         await pilot.pause(0.2)
         assert screen.state == "front"
         assert len(reviews(isolated_home)) == before
+
+
+async def test_key_bar_offers_only_keys_that_do_something(make_app):
+    def shown(screen) -> set[str]:
+        return {b.description for _, b, enabled, _ in screen.active_bindings.values()
+                if b.show and enabled}
+
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await start_deck(app, pilot)
+        await _to_card(app, pilot, screen, "tuideck/pick")
+        assert "Again" not in shown(screen) and "Show answer" not in shown(screen)
+        await pilot.press(choice_key(screen, 1))
+        await until(pilot, lambda: screen.state == "graded")
+        await pilot.press("space")
+        await until(pilot, lambda: screen.state == "front")
+        assert screen.card_type() == "cloze"  # the fixture deck's next card is self-graded
+        assert "Show answer" in shown(screen) and "Again" not in shown(screen)
+        await pilot.press("space")
+        await until(pilot, lambda: screen.state == "revealed")
+        assert {"Again", "Hard", "Good", "Easy"} <= shown(screen)

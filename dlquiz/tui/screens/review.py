@@ -67,7 +67,34 @@ class ReviewScreen(BaseScreen[None]):
         Binding("e", "edit", "Edit card"),
     ]
 
+    #: Actions about the current card: meaningless once the session is over.
+    CARD_ACTIONS = frozenset({"reveal", "grade", "suspend", "bury", "edit"})
+
+    @property
+    def state(self) -> str:
+        """front / revealed / graded / done / loading: which keys mean something now."""
+        return self._state
+
+    @state.setter
+    def state(self, value: str) -> None:
+        self._state = value
+        if self.is_mounted:
+            self.refresh_bindings()  # the key bar shows only keys that do something here
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide keys that would do nothing: 1-4 before a reveal (on a choice card they pick
+        choices), space on auto-graded fronts, card keys after the last card."""
+        if action == "grade":
+            return self.state == "revealed"
+        if action == "reveal":
+            return self.state == "graded" or (
+                self.state == "front" and self.card_type() in SELF_GRADED)
+        if action in self.CARD_ACTIONS:
+            return self.state not in ("done", "loading")
+        return True
+
     def __init__(self, plan: StudyPlan) -> None:
+        self._state = "loading"
         super().__init__()
         self.plan = plan
         self.session: StudySession | None = None
