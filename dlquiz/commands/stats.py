@@ -50,10 +50,14 @@ def _print_tables(stats: Stats) -> None:
         decks.add_row(d.deck_id, d.title, str(d.cards), str(d.new), str(d.due), str(d.mature))
     console.print(decks)
     recent = [(day, n) for day, n in stats.reviews_per_day[-14:]]
+    # One row a day (a column a day does not fit 80 columns); the bar scales to the busiest.
     week = Table(title="Reviews, last 14 days")
-    for day, _ in recent:
-        week.add_column(day[5:], justify="right")
-    week.add_row(*(str(n) for _, n in recent))
+    week.add_column("day")
+    week.add_column("reviews", justify="right")
+    week.add_column("")
+    busiest = max((n for _, n in recent), default=0) or 1
+    for day, n in recent:
+        week.add_row(day, str(n), "█" * round(30 * n / busiest))
     console.print(week)
 
 
