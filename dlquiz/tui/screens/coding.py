@@ -89,8 +89,8 @@ class CodingScreen(BaseScreen[CodingResult | None]):
         yield KeyBar()
 
     def prompt_markdown(self) -> str:
-        ex = self.exercise
-        return f"## {ex.title}\n\n`{ex.signature}`\n\n{ex.prompt}"
+        ex = self.exercise  # the title is in the title bar: the first line is the signature
+        return f"`{ex.signature}`\n\n{ex.prompt}"
 
     def on_mount(self) -> None:
         drafts_dir = self.ctx.paths.drafts_dir
