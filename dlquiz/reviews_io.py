@@ -167,7 +167,29 @@ def read_reviews(path: Path) -> list[tuple[Review, str]]:
         raise ReviewFileError(f"{path}: not UTF-8 (byte {exc.start})") from None
     if text.lstrip().startswith("{"):
         return _read_json(text, path)
+    if text.lstrip().startswith("["):
+        raise ReviewFileError(f"{path}:1: a JSON list is not a dlquiz review export (expected the "
+                              "object `dlquiz export reviews --format json` writes)")
     return _read_csv(text, path)
+
+
+def _row_lines(text: str) -> list[int]:
+    """The line each object of the top-level ``"reviews"`` list starts on (1-based)."""
+    start = text.find('"reviews"')
+    pos = text.find("[", start) + 1 if start >= 0 else 0
+    if pos <= 0:
+        return []
+    decoder, separators, lines = json.JSONDecoder(), re.compile(r"[\s,]*"), []
+    while True:
+        match = separators.match(text, pos)
+        pos = match.end() if match else pos
+        if pos >= len(text) or text[pos] == "]":
+            return lines
+        lines.append(text.count("\n", 0, pos) + 1)
+        try:
+            _, pos = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError:
+            return lines
 
 
 def _read_json(text: str, path: Path) -> list[tuple[Review, str]]:
@@ -183,10 +205,12 @@ def _read_json(text: str, path: Path) -> list[tuple[Review, str]]:
     if not isinstance(rows, list):
         raise ReviewFileError(f"{path}: reviews: expected a list")
     out = []
+    lines = _row_lines(text)
     for i, row in enumerate(rows):
+        where = f"{path}:{lines[i]}: reviews[{i}]" if i < len(lines) else f"{path}: reviews[{i}]"
         if not isinstance(row, dict):
-            raise ReviewFileError(f"{path}: reviews[{i}]: expected an object")
-        out.append(_parse_row(row, f"{path}: reviews[{i}]"))
+            raise ReviewFileError(f"{where}: expected an object")
+        out.append(_parse_row(row, where))
     return out
 
 

@@ -99,6 +99,15 @@ def test_import_bad_rows_names_the_line(tmp_path: Path, capsys: pytest.CaptureFi
     wrong.write_text(json.dumps({"format": "dlquiz-reviews", "version": 1,
                                  "reviews": [{"id": "x"}]}), encoding="utf-8")  # fmt: skip
     assert main(["import", "reviews", str(wrong)]) == 1
-    assert "reviews[0]: missing field(s): item_key" in capsys.readouterr().err
+    assert f"{wrong}:1: reviews[0]: missing field(s): item_key" in capsys.readouterr().err
+    pretty = tmp_path / "pretty.json"  # as `dlquiz export reviews` writes it: one field a line
+    pretty.write_text(json.dumps({"format": "dlquiz-reviews", "version": 1,
+                                  "reviews": [{"id": "x"}]}, indent=1), encoding="utf-8")
+    assert main(["import", "reviews", str(pretty)]) == 1
+    assert f"{pretty}:5: reviews[0]: missing field(s)" in capsys.readouterr().err
+    listed = tmp_path / "list.json"
+    listed.write_text("[]", encoding="utf-8")
+    assert main(["import", "reviews", str(listed)]) == 1
+    assert "a JSON list is not a dlquiz review export" in capsys.readouterr().err
     with Store.open(resolve_paths().database) as store:
         assert store.review_count() == 2  # nothing half-imported
