@@ -179,7 +179,8 @@ def _row_lines(text: str) -> list[int]:
     pos = text.find("[", start) + 1 if start >= 0 else 0
     if pos <= 0:
         return []
-    decoder, separators, lines = json.JSONDecoder(), re.compile(r"[\s,]*"), []
+    decoder, separators = json.JSONDecoder(), re.compile(r"[\s,]*")
+    lines: list[int] = []
     while True:
         match = separators.match(text, pos)
         pos = match.end() if match else pos
