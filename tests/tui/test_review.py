@@ -58,6 +58,16 @@ async def _to_card(app, pilot, screen, key: str) -> None:
                     and screen.view.item.key != current and screen.state == "front")
 
 
+async def _to_numeric_card(app, pilot, screen) -> None:
+    """Past the choice card (any answer) to the fixture deck's numeric card."""
+    await _to_card(app, pilot, screen, "tuideck/pick")
+    await pilot.press(choice_key(screen, 1))
+    await until(pilot, lambda: screen.state == "graded")
+    await pilot.press("space")
+    await until(pilot, lambda: screen.state == "front")
+    await _to_card(app, pilot, screen, "tuideck/convsize")
+
+
 @pytest.mark.parametrize(("right", "verdict", "quality"), [(True, "correct", 4), (False, "wrong", 1)])
 async def test_choice_is_auto_graded(make_app, isolated_home, right, verdict, quality):
     app = make_app()
@@ -124,12 +134,7 @@ async def test_numeric_answer_is_checked_and_drawn_numbers_stored(make_app, isol
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await start_deck(app, pilot)
-        await _to_card(app, pilot, screen, "tuideck/pick")
-        await pilot.press(choice_key(screen, 1))
-        await until(pilot, lambda: screen.state == "graded")
-        await pilot.press("space")
-        await until(pilot, lambda: screen.state == "front")
-        await _to_card(app, pilot, screen, "tuideck/convsize")
+        await _to_numeric_card(app, pilot, screen)
         problem = screen.view.problem
         assert problem is not None and problem.question in screen.query_one("#front").source
         value = problem.answer[0] if right else problem.answer[0] + 1000
@@ -183,12 +188,7 @@ async def test_session_summary_after_last_card(make_app):
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await start_deck(app, pilot)
-        await _to_card(app, pilot, screen, "tuideck/pick")
-        await pilot.press(choice_key(screen, 1))
-        await until(pilot, lambda: screen.state == "graded")
-        await pilot.press("space")
-        await until(pilot, lambda: screen.state == "front")
-        await _to_card(app, pilot, screen, "tuideck/convsize")
+        await _to_numeric_card(app, pilot, screen)
         await pilot.press("escape", "b")  # leave the answer field, then bury
         await until(pilot, lambda: screen.view.item.key == "tuideck/addone")
         await pilot.press("b")
@@ -203,12 +203,7 @@ async def test_a_typo_on_a_numeric_card_records_nothing(make_app, isolated_home)
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await start_deck(app, pilot)
-        await _to_card(app, pilot, screen, "tuideck/pick")
-        await pilot.press(choice_key(screen, 1))
-        await until(pilot, lambda: screen.state == "graded")
-        await pilot.press("space")
-        await until(pilot, lambda: screen.state == "front")
-        await _to_card(app, pilot, screen, "tuideck/convsize")
+        await _to_numeric_card(app, pilot, screen)
         before = len(reviews(isolated_home))
         await pilot.click("#numeric")
         await pilot.press(*"abc", "enter")
