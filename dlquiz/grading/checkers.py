@@ -207,6 +207,34 @@ def check_exact(options: Mapping[str, Any], expected: Any, got: Any, case: Case)
     return _exact_arrays(*pair)
 
 
+def check_pairs(options: Mapping[str, Any], expected: Any, got: Any, case: Case) -> CheckResult:
+    """Exact ``(K, 2)`` index pairs (matches): a mismatch names the missing and extra pairs.
+
+    A shape mismatch alone ("expected (12, 2), got (13, 2)") does not say which match
+    is wrong; the pairs the learner missed or added do, and point at the query to debug.
+    """
+    e, g = as_array(expected), as_array(got)
+    if e is None or g is None or e.ndim != 2 or g.ndim != 2 or g.shape[1:] != e.shape[1:]:
+        return check_exact(options, expected, got, case)
+    want = [tuple(int(v) for v in row) for row in e]
+    have = [tuple(int(v) for v in row) for row in g]
+    if want == have:
+        return CheckResult(True)
+    missing = [p for p in want if p not in set(have)]
+    extra = [p for p in have if p not in set(want)]
+    if not missing and not extra:
+        return CheckResult(False, "the right pairs in the wrong order (rows must be sorted as "
+                                  "the prompt says)")
+    parts = []
+    if missing:
+        more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+        parts.append(f"missing {', '.join(map(str, missing[:3]))}{more}")
+    if extra:
+        more = f" and {len(extra) - 3} more" if len(extra) > 3 else ""
+        parts.append(f"not expected {', '.join(map(str, extra[:3]))}{more}")
+    return CheckResult(False, f"{len(have)} pairs, expected {len(want)}: " + "; ".join(parts))
+
+
 def check_set_equal(options: Mapping[str, Any], expected: Any, got: Any, case: Case) -> CheckResult:
     """The same values as a multiset, in any order (rows count as items for 2-D data)."""
     e, g = as_array(expected), as_array(got)
@@ -402,6 +430,7 @@ def check_tuple(options: Mapping[str, Any], expected: Any, got: Any, case: Case)
 BUILTIN_CHECKERS: dict[str, Checker] = {
     "allclose": check_allclose,
     "exact": check_exact,
+    "pairs": check_pairs,
     "set_equal": check_set_equal,
     "sorted": check_sorted,
     "nms": check_nms,

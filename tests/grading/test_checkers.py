@@ -184,3 +184,19 @@ def test_dtype_option_requires_exactly_that_dtype() -> None:
     listed = check("exact", {"dtype": "int64"}, want, [2, 0], case)
     assert not listed.ok and "got list" in listed.message
     assert check("exact", {}, want, want.astype(np.int32), case).ok  # without the option: values
+
+
+def test_pairs_checker_names_missing_and_extra_pairs() -> None:
+    from dlquiz.grading.case import Case
+    from dlquiz.grading.checkers import check
+
+    case = Case("c", {})
+    want = np.array([[0, 3], [1, 4], [2, 2]], dtype=np.int64)
+    assert check("pairs", {}, want, want.copy(), case).ok
+    off = check("pairs", {}, want, np.array([[0, 3], [1, 5], [2, 2], [3, 0]]), case)
+    assert not off.ok
+    assert off.message == "4 pairs, expected 3: missing (1, 4); not expected (1, 5), (3, 0)"
+    swapped = check("pairs", {}, want, want[::-1].copy(), case)
+    assert not swapped.ok and "wrong order" in swapped.message
+    empty = check("pairs", {}, np.zeros((0, 2), dtype=np.int64), np.array([[1, 1]]), case)
+    assert empty.message == "1 pairs, expected 0: not expected (1, 1)"
