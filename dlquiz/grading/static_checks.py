@@ -12,6 +12,7 @@ or member names, plus string literals passed to ``getattr`` /
 from __future__ import annotations
 
 import ast
+from collections.abc import Set as AbstractSet
 
 from dlquiz.model import Exercise
 
@@ -45,15 +46,41 @@ def _constant_value(node: ast.AST) -> float | None:
     return None
 
 
-def _fractional_power(node: ast.AST) -> bool:
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-        exponent = node.right
-    elif isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Pow):
-        exponent = node.value
-    else:
-        return False
-    value = _constant_value(exponent)
+def _fractional_constants(tree: ast.AST) -> set[str]:
+    """Names ever assigned a constant, non-integer number (``h = 1 / 2``): an exponent
+    held in a variable is as much a fractional power as a literal one."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
+                node.targets[0], ast.Name):
+            target, value_node = node.targets[0].id, node.value
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value:
+            target, value_node = node.target.id, node.value
+        else:
+            continue
+        value = _constant_value(value_node)
+        if value is not None and not value.is_integer():
+            names.add(target)
+    return names
+
+
+def _is_fractional(node: ast.AST, fractional_names: AbstractSet[str]) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id in fractional_names
+    value = _constant_value(node)
     return value is not None and not value.is_integer()
+
+
+def _fractional_power(node: ast.AST, fractional_names: AbstractSet[str] = frozenset()) -> bool:
+    """``x ** 0.5``, ``x **= 1/3``, ``x ** h`` with ``h = 0.5``, ``x.__pow__(0.5)``."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+        return _is_fractional(node.right, fractional_names)
+    if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Pow):
+        return _is_fractional(node.value, fractional_names)
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("__pow__", "__rpow__", "__ipow__") and node.args):
+        return _is_fractional(node.args[0], fractional_names)
+    return False
 
 
 def _parts(dotted: str) -> list[str]:
@@ -75,9 +102,10 @@ def find_invalid(exercise: Exercise, source: str) -> str:
 
 
 def _forbidden_use(tree: ast.AST, forbidden: set[str]) -> str:
+    fractional_names = _fractional_constants(tree) if FRACTIONAL_POWER in forbidden else set()
     for node in ast.walk(tree):
         line = getattr(node, "lineno", "?")
-        if FRACTIONAL_POWER in forbidden and _fractional_power(node):
+        if FRACTIONAL_POWER in forbidden and _fractional_power(node, fractional_names):
             return (f"line {line}: a fractional power such as `** 0.5` is not allowed in this "
                     "exercise: the point is to compute it yourself")
         if isinstance(node, ast.Import):

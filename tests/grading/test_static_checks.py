@@ -18,6 +18,16 @@ def test_fractional_powers_are_refused(expr: str) -> None:
     assert "fractional power" in message and message.startswith("line 2")
 
 
+@pytest.mark.parametrize("body", [
+    "    h = 1 / 2\n    return a ** h\n",
+    "    return float(a).__pow__(0.5)\n",
+    "    third: float = 1 / 3\n    x = a\n    x **= third\n    return x\n",
+])
+def test_fractional_powers_through_a_name_or_dunder_are_refused(body: str) -> None:
+    exercise = bundled_exercises()["sqrt-newton"]
+    assert "fractional power" in find_invalid(exercise, "def sqrt_newton(a):\n" + body)
+
+
 @pytest.mark.parametrize("expr", ["a ** 2", "a ** (4 / 2)", "(a * 0.5) ** 3", "0.5 * (a + 1)"])
 def test_integer_powers_and_plain_arithmetic_are_fine(expr: str) -> None:
     exercise = bundled_exercises()["sqrt-newton"]
