@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from grader_support import solution_function
 
 from dlquiz.grading import checkers
 from dlquiz.grading.registry import bundled_exercises, resolve_target
@@ -32,9 +33,7 @@ def exercises() -> dict[str, Exercise]:
 
 
 def _function(source: str, name: str) -> Callable[..., Any]:
-    namespace: dict[str, Any] = {}
-    exec(compile(source, f"<{name}>", "exec"), namespace)  # noqa: S102 - our own YAML solutions
-    return namespace[name]  # type: ignore[no-any-return]
+    return solution_function(source, name)
 
 
 def _failures(ex: Exercise, fn: Callable[..., Any], seed: int = 0) -> list[str]:

