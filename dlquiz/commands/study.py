@@ -89,7 +89,7 @@ def _show_and_grade(ui: PlainUI, item: Item, catalog: Any, rng: random.Random) -
         ui.write(("Correct." if correct else f"Wrong: the answer is {right}.") + f"\n{card.explanation}".rstrip())
         return (AUTO_CORRECT, "correct", "auto", None) if correct else (AUTO_WRONG, "wrong", "auto", None)
     if card.type == "numeric":
-        from dlquiz.numeric.registry import check_answer, get_generator, parse_numbers
+        from dlquiz.numeric import check_answer, get_generator, parse_numbers
 
         generator = get_generator(card.generator)
         drawn = generator.draw(__import__("numpy").random.default_rng(rng.randrange(2**32)), card.params)

@@ -1,15 +1,13 @@
 """Numeric (parametric) cards: fresh numbers each review, answers from reference code."""
 
-from dlquiz.numeric.registry import (
+from dlquiz.numeric.problem import (
     NumericGenerator,
     NumericProblem,
     SimpleGenerator,
     check_answer,
-    generator_names,
-    get_generator,
     parse_numbers,
-    register,
 )
+from dlquiz.numeric.registry import generator_names, get_generator
 
 __all__ = [
     "NumericGenerator",
@@ -19,5 +17,4 @@ __all__ = [
     "generator_names",
     "get_generator",
     "parse_numbers",
-    "register",
 ]

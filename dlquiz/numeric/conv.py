@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from dlquiz.numeric.registry import NumericProblem, SimpleGenerator, register
+from dlquiz.numeric.problem import NumericProblem, SimpleGenerator
 
 
 def conv_output_length(size: int, kernel: int, stride: int = 1, padding: int = 0,
@@ -182,16 +182,18 @@ def _solve_vit(drawn: Mapping[str, Any], params: Mapping[str, Any]) -> NumericPr
                           abs_tol=0.01)
 
 
-register(SimpleGenerator(
-    "conv_output_size", "Convolution output size", _draw_conv_size, _solve_conv_size,
-    {"type": "object", "additionalProperties": False,
-     "properties": {"dilation": {"type": "boolean"}}}))
-register(SimpleGenerator(
-    "conv_cost", "Parameters / MACs of conv variants", _draw_cost, _solve_cost,
-    {"type": "object", "additionalProperties": False,
-     "properties": {"kind": {"enum": list(_COST_KINDS)},
-                    "quantity": {"enum": ["params", "flops"]}}}))
-register(SimpleGenerator(
-    "dilated_receptive_field", "Receptive field of stacked (dilated) convs", _draw_rf, _solve_rf))
-register(SimpleGenerator("vit_patches", "ViT patch tokens and embedding size", _draw_vit,
-                         _solve_vit))
+GENERATORS: tuple[SimpleGenerator, ...] = (
+    SimpleGenerator(
+        "conv_output_size", "Convolution output size", _draw_conv_size, _solve_conv_size,
+        {"type": "object", "additionalProperties": False,
+         "properties": {"dilation": {"type": "boolean"}}}),
+    SimpleGenerator(
+        "conv_cost", "Parameters / MACs of conv variants", _draw_cost, _solve_cost,
+        {"type": "object", "additionalProperties": False,
+         "properties": {"kind": {"enum": list(_COST_KINDS)},
+                        "quantity": {"enum": ["params", "flops"]}}}),
+    SimpleGenerator(
+        "dilated_receptive_field", "Receptive field of stacked (dilated) convs", _draw_rf, _solve_rf),
+    SimpleGenerator("vit_patches", "ViT patch tokens and embedding size", _draw_vit,
+                             _solve_vit),
+)

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from dlquiz.numeric.registry import NumericProblem, SimpleGenerator, register
+from dlquiz.numeric.problem import NumericProblem, SimpleGenerator
 
 
 def _draw_box(rng: np.random.Generator, low: int = 0, high: int = 12) -> list[int]:
@@ -127,7 +127,9 @@ def _solve_focal(drawn: Mapping[str, Any], params: Mapping[str, Any]) -> Numeric
                           abs_tol=6e-4)
 
 
-register(SimpleGenerator("box_iou", "IoU of two boxes", _draw_iou, _solve_iou))
-register(SimpleGenerator("nms_survivors", "Which boxes survive NMS", _draw_nms, _solve_nms))
-register(SimpleGenerator("focal_loss_value", "Focal loss of one prediction", _draw_focal,
-                         _solve_focal))
+GENERATORS: tuple[SimpleGenerator, ...] = (
+    SimpleGenerator("box_iou", "IoU of two boxes", _draw_iou, _solve_iou),
+    SimpleGenerator("nms_survivors", "Which boxes survive NMS", _draw_nms, _solve_nms),
+    SimpleGenerator("focal_loss_value", "Focal loss of one prediction", _draw_focal,
+                             _solve_focal),
+)

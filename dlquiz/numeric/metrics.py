@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from dlquiz.numeric.registry import NumericProblem, SimpleGenerator, register
+from dlquiz.numeric.problem import NumericProblem, SimpleGenerator
 
 
 def _signed(value: float) -> str:
@@ -130,13 +130,15 @@ def _solve_distance(drawn: Mapping[str, Any], params: Mapping[str, Any]) -> Nume
     return NumericProblem(question, (value,), explanation, dict(drawn), rel_tol=0, abs_tol=0.0015)
 
 
-register(SimpleGenerator(
-    "confusion_metric", "Metric from a confusion matrix", _draw_confusion, _solve_confusion,
-    {"type": "object", "additionalProperties": False,
-     "properties": {"metric": {"enum": sorted(_METRICS)}}}))
-register(SimpleGenerator("small_auc", "AUC of a small scored list", _draw_auc, _solve_auc))
-register(SimpleGenerator(
-    "vector_distance", "Euclidean, cosine and Mahalanobis distance", _draw_distance,
-    _solve_distance,
-    {"type": "object", "additionalProperties": False,
-     "properties": {"metric": {"enum": ["euclidean", "cosine", "mahalanobis"]}}}))
+GENERATORS: tuple[SimpleGenerator, ...] = (
+    SimpleGenerator(
+        "confusion_metric", "Metric from a confusion matrix", _draw_confusion, _solve_confusion,
+        {"type": "object", "additionalProperties": False,
+         "properties": {"metric": {"enum": sorted(_METRICS)}}}),
+    SimpleGenerator("small_auc", "AUC of a small scored list", _draw_auc, _solve_auc),
+    SimpleGenerator(
+        "vector_distance", "Euclidean, cosine and Mahalanobis distance", _draw_distance,
+        _solve_distance,
+        {"type": "object", "additionalProperties": False,
+         "properties": {"metric": {"enum": ["euclidean", "cosine", "mahalanobis"]}}}),
+)

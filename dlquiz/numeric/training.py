@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from dlquiz.numeric.registry import NumericProblem, SimpleGenerator, register
+from dlquiz.numeric.problem import NumericProblem, SimpleGenerator
 
 
 def _draw_dropout(rng: np.random.Generator, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -160,14 +160,16 @@ def _solve_one_euro(drawn: Mapping[str, Any], params: Mapping[str, Any]) -> Nume
     return NumericProblem(question, (alpha,), explanation, dict(drawn), rel_tol=0, abs_tol=2e-4)
 
 
-register(SimpleGenerator("dropout_scale", "Inverted dropout scale", _draw_dropout, _solve_dropout))
-register(SimpleGenerator(
-    "gelu_value", "GELU at a point", _draw_gelu, _solve_gelu,
-    {"type": "object", "additionalProperties": False,
-     "properties": {"approx": {"enum": ["none", "tanh"]}}}))
-register(SimpleGenerator("bn_fold", "Fold BatchNorm into a conv", _draw_bn, _solve_bn))
-register(SimpleGenerator("camera_projection", "Project a 3-D point to pixels", _draw_camera,
-                         _solve_camera))
-register(SimpleGenerator("kalman_gain", "Kalman gain from variances", _draw_kalman, _solve_kalman))
-register(SimpleGenerator("one_euro_alpha", "1€ filter smoothing factor", _draw_one_euro,
-                         _solve_one_euro))
+GENERATORS: tuple[SimpleGenerator, ...] = (
+    SimpleGenerator("dropout_scale", "Inverted dropout scale", _draw_dropout, _solve_dropout),
+    SimpleGenerator(
+        "gelu_value", "GELU at a point", _draw_gelu, _solve_gelu,
+        {"type": "object", "additionalProperties": False,
+         "properties": {"approx": {"enum": ["none", "tanh"]}}}),
+    SimpleGenerator("bn_fold", "Fold BatchNorm into a conv", _draw_bn, _solve_bn),
+    SimpleGenerator("camera_projection", "Project a 3-D point to pixels", _draw_camera,
+                             _solve_camera),
+    SimpleGenerator("kalman_gain", "Kalman gain from variances", _draw_kalman, _solve_kalman),
+    SimpleGenerator("one_euro_alpha", "1€ filter smoothing factor", _draw_one_euro,
+                             _solve_one_euro),
+)

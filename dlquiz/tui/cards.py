@@ -15,7 +15,7 @@ from dlquiz.model import render_cloze
 
 if TYPE_CHECKING:
     from dlquiz.model import Card, Exercise, Item
-    from dlquiz.numeric.registry import NumericProblem
+    from dlquiz.numeric.problem import NumericProblem
 
 #: Labels for choices: ``A``..``Z``; keys ``a``.. or ``1``.. pick them.
 CHOICE_LABELS = string.ascii_uppercase

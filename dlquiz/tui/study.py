@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from dlquiz.catalog import Catalog
     from dlquiz.model import Exercise, Item
-    from dlquiz.numeric.registry import NumericProblem
+    from dlquiz.numeric.problem import NumericProblem
     from dlquiz.session import StudySession
     from dlquiz.store import Store
     from dlquiz.tui.context import AppContext

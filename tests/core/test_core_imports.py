@@ -10,7 +10,7 @@ CORE = (
     "dlquiz.model", "dlquiz.errors", "dlquiz.paths", "dlquiz.decks", "dlquiz.catalog",
     "dlquiz.sm2", "dlquiz.store", "dlquiz.migrations", "dlquiz.clock", "dlquiz.session",
     "dlquiz.config", "dlquiz.stats", "dlquiz.backup", "dlquiz.reviews_io",
-    "dlquiz.numeric", "dlquiz.numeric.registry", "dlquiz.numeric.generators",
+    "dlquiz.numeric", "dlquiz.numeric.registry", "dlquiz.numeric.problem",
     "dlquiz.grading", "dlquiz.grading.case", "dlquiz.grading.checkers",
     "dlquiz.grading.registry", "dlquiz.grading.sandbox", "dlquiz.grading.grader",
 )  # fmt: skip

@@ -294,7 +294,7 @@ class ReviewScreen(BaseScreen[None]):
     async def numeric_submitted(self, event: Input.Submitted) -> None:
         if self.state != "front" or self.view is None or self.view.problem is None:
             return
-        from dlquiz.numeric.registry import check_answer, parse_numbers
+        from dlquiz.numeric.problem import check_answer, parse_numbers
 
         if not parse_numbers(event.value):  # empty or a typo: ask again, record nothing
             self.notify("Type a number first (units are optional).", severity="warning")
