@@ -106,6 +106,7 @@ def build_exercise(spec: Mapping[str, Any], source: SourceRef, base_dir: Path) -
         forbidden=tuple(spec.get("forbidden") or ()),
         perf_multiple=float(perf) if perf is not None else None,
         result_arg=str(spec.get("result_arg") or ""),
+        difficulty=str(spec.get("difficulty") or ""),
         source=source,
         base_dir=str(base_dir),
     )

@@ -218,6 +218,7 @@ def build_deck(located: Located, path: str, *, bundled: bool,
             generator=c.get("generator", ""),
             params=frozen_mapping(c.get("params")),
             exercise=c.get("exercise", ""),
+            difficulty=c.get("difficulty", ""),
             source=SourceRef(path, line, col),
         ))
     if exercises is None:

@@ -24,7 +24,7 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from dlquiz.model import CARD_TYPES
+from dlquiz.model import CARD_TYPES, DIFFICULTIES
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -49,6 +49,8 @@ _COMMON_CARD = {
     "explanation": {"type": "string", "description": "The *why* an interviewer probes for."},
     "refs": _STRINGS,
     "tags": _STRINGS,
+    "difficulty": {"enum": list(DIFFICULTIES),
+                   "description": "easy, medium or hard: how hard an interviewer's follow-up is."},
 }
 
 #: Per card type: (extra properties, required keys beyond id/type/topics).
@@ -87,6 +89,7 @@ _EXERCISE: dict[str, Any] = {
         "id": _SLUG,
         "title": _TEXT,
         "topics": _COMMON_CARD["topics"],
+        "difficulty": _COMMON_CARD["difficulty"],
         "function": {"type": "string", "pattern": r"^[A-Za-z_][A-Za-z0-9_]*$"},
         "signature": _TEXT,
         "prompt": _TEXT,

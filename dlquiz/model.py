@@ -20,6 +20,8 @@ from typing import Any, Literal
 
 CardType = Literal["basic", "choice", "cloze", "numeric", "code"]
 CARD_TYPES: tuple[str, ...] = ("basic", "choice", "cloze", "numeric", "code")
+#: How hard a card or exercise is; shown in lists and used to order ``dlquiz next``.
+DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
 
 GradedBy = Literal["self", "auto", "exercise"]
 
@@ -77,6 +79,7 @@ class Card:
     generator: str = ""
     params: Mapping[str, Any] = field(default_factory=frozen_mapping)
     exercise: str = ""
+    difficulty: str = ""
     source: SourceRef = SourceRef("<memory>")
 
     @property
@@ -224,6 +227,7 @@ class Exercise:
     forbidden: tuple[str, ...] = ()
     perf_multiple: float | None = None
     result_arg: str = ""
+    difficulty: str = ""
     source: SourceRef = SourceRef("<memory>")
     base_dir: str = ""
 

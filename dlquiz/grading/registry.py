@@ -40,7 +40,7 @@ from typing import Any
 import yaml
 
 from dlquiz.errors import DeckLoadError
-from dlquiz.model import ID_RE, CheckerSpec, DeckError, Exercise, SourceRef, frozen_mapping
+from dlquiz.model import DIFFICULTIES, ID_RE, CheckerSpec, DeckError, Exercise, SourceRef, frozen_mapping
 from dlquiz.paths import bundled_exercises_dir
 
 #: ``cases:`` strings with this prefix hold a YAML case spec as JSON.
@@ -51,7 +51,7 @@ MIN_MEMORY_MB = 64
 
 REQUIRED = ("id", "title", "topics", "function", "signature", "prompt", "starter", "hints",
             "solution", "reference", "cases")
-OPTIONAL = ("checker", "limits", "forbidden", "perf_multiple", "result_arg")
+OPTIONAL = ("checker", "limits", "forbidden", "perf_multiple", "result_arg", "difficulty")
 TARGET_RE = re.compile(r"^(?:[A-Za-z_][\w.]*|[\w./-]+\.py):[A-Za-z_][\w.]*$")
 
 Locate = Callable[[Sequence[str | int]], tuple[int, int]]
@@ -219,6 +219,10 @@ def _parse_one(item: Any, path: tuple[str | int, ...], problems: _Problems,
     result_arg = item.get("result_arg", "") or ""
     if not isinstance(result_arg, str) or (result_arg and params is not None and result_arg not in params):
         problems.add((*path, "result_arg"), f"{result_arg!r} is not a parameter of {signature!r}")
+    difficulty = item.get("difficulty", "")
+    if difficulty and difficulty not in DIFFICULTIES:
+        problems.add((*path, "difficulty"), f"expected one of {', '.join(DIFFICULTIES)}, got {difficulty!r}")
+        difficulty = ""
     exercise = Exercise(
         id=ex_id, title=text("title"), topics=str_list("topics", non_empty=True),
         prompt=text("prompt"), function=function, signature=signature,
@@ -228,6 +232,7 @@ def _parse_one(item: Any, path: tuple[str | int, ...], problems: _Problems,
         forbidden=str_list("forbidden", non_empty=False) if "forbidden" in item else (),
         perf_multiple=float(perf) if isinstance(perf, (int, float)) and not isinstance(perf, bool) else None,
         result_arg=result_arg if isinstance(result_arg, str) else "",
+        difficulty=difficulty,
         source=SourceRef(source_path, *problems.position(path)), base_dir=base_dir,
     )
     return exercise if len(problems.errors) == before else None
