@@ -5,7 +5,7 @@ a temp dir. Each figure is printed next to a baseline measured in the same run
 on the same database, so the ratio says what dlquiz adds on this machine:
 
 * queue (cold): a fresh connection builds today's session (limits, due list,
-  new cards by per-deck runs, see dlquiz.newcards) -- baseline: a bare
+  new cards by per-deck runs, see dlquiz.study.newcards) -- baseline: a bare
   ``SELECT item_key FROM card_state``;
 * queue (warm): a second session on the same connection (decks found all
   reviewed are remembered);
@@ -36,10 +36,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from dlquiz import session as session_module
+from dlquiz.study import session as session_module
 from dlquiz.model import Card
-from dlquiz.session import ItemIndex, SchedulingConfig, StudySession, queue_counts, record_answer
-from dlquiz.store import Store
+from dlquiz.study.session import ItemIndex, SchedulingConfig, StudySession, queue_counts, record_answer
+from dlquiz.store.database import Store
 
 TARGET_QUEUE_MS = 20.0
 TARGET_ANSWER_MS = 5.0
@@ -96,7 +96,7 @@ def build(db: Path, n_items: int, n_reviews: int, reviewed_share: float) -> list
 def previous_review_queue(
     store: Store, index: ItemIndex, today: date, config: SchedulingConfig, rng: random.Random
 ) -> list[Any]:
-    """The review queue as built before dlquiz.newcards: every reviewed key read into a set."""
+    """The review queue as built before dlquiz.study.newcards: every reviewed key read into a set."""
     day = today.isoformat()
     reviews_left, new_left = session_module.limits_left(store, day, config)
     by_key = index.by_key
@@ -116,7 +116,7 @@ def previous_review_queue(
 def previous_queue_counts(
     store: Store, index: ItemIndex, today: date, config: SchedulingConfig
 ) -> dict[str, tuple[int, int]]:
-    """queue_counts as built before dlquiz.newcards: every reviewed and due key, every item walked."""
+    """queue_counts as built before dlquiz.study.newcards: every reviewed and due key, every item walked."""
     day = today.isoformat()
     reviews_left, new_left = session_module.limits_left(store, day, config)
     known, hidden = store.known_keys(), store.hidden_keys(day)

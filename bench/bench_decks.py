@@ -24,9 +24,9 @@ from pathlib import Path
 
 import yaml
 
-from dlquiz.catalog import DeckFile, load_files
-from dlquiz.deckcache import DeckCache
-from dlquiz.decks import ValidationContext, load_topic_ids
+from dlquiz.decks.catalog import DeckFile, load_files
+from dlquiz.decks.cache import DeckCache
+from dlquiz.decks.loader import ValidationContext, load_topic_ids
 from dlquiz.model import Deck
 
 try:

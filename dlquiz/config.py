@@ -19,7 +19,7 @@ from typing import Any
 from dlquiz.clock import DEFAULT_DAY_START_HOUR
 from dlquiz.errors import ConfigError
 from dlquiz.paths import Paths
-from dlquiz.session import DEFAULT_NEW_PER_DAY, DEFAULT_REVIEWS_PER_DAY, SchedulingConfig
+from dlquiz.study.session import DEFAULT_NEW_PER_DAY, DEFAULT_REVIEWS_PER_DAY, SchedulingConfig
 
 DEFAULT_THEME = "textual-dark"
 MAX_PER_DAY = 100_000

@@ -11,12 +11,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from dlquiz.backup import backup_if_due
+from dlquiz.store.backup import backup_if_due
 from dlquiz.config import Settings, load_settings
 from dlquiz.errors import StoreError
 from dlquiz.model import Item
 from dlquiz.paths import Paths, resolve_paths
-from dlquiz.store import Store
+from dlquiz.store.database import Store
 
 
 def paths_of(args: argparse.Namespace) -> Paths:
@@ -40,7 +40,7 @@ def open_store(paths: Paths, *, backup: bool = True) -> Store:
 
 def load_catalog_for(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     """The deck catalog for this run (bundled, user, $DLQUIZ_DECKS, --deck)."""
-    from dlquiz.catalog import load_catalog
+    from dlquiz.decks.catalog import load_catalog
 
     return load_catalog(paths_of(args), getattr(args, "deck_paths", ()) or ())
 

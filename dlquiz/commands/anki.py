@@ -12,7 +12,7 @@ from dlquiz.model import ID_RE
 
 
 def _export_anki(args: argparse.Namespace) -> int:
-    from dlquiz.anki import export_apkg
+    from dlquiz.interop.anki import export_apkg
 
     catalog = load_catalog_for(args)
     wanted = list(args.deck_ids or [])
@@ -28,7 +28,7 @@ def _export_anki(args: argparse.Namespace) -> int:
 
 
 def _import_anki_text(args: argparse.Namespace) -> int:
-    from dlquiz.anki import dump_deck_yaml, read_anki_text
+    from dlquiz.interop.anki import dump_deck_yaml, read_anki_text
 
     if not ID_RE.match(args.deck_id):
         raise UsageError(f"--deck-id {args.deck_id!r} must be a lowercase slug "

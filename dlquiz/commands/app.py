@@ -52,7 +52,7 @@ def run_app(args: argparse.Namespace, *, plan: StudyPlan | None = None,
     the app just before it runs (the start-up benchmark uses it to stop the
     app once the home screen shows its counts).
     """
-    from dlquiz.catalog import gc_paused  # the catalog is loaded first thing anyway
+    from dlquiz.decks.catalog import gc_paused  # the catalog is loaded first thing anyway
 
     with gc_paused():
         from dlquiz.tui.app import DlquizApp

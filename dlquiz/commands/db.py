@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dlquiz.backup import create_backup, list_backups, prune_backups, resolve_backup, restore_backup
+from dlquiz.store.backup import create_backup, list_backups, prune_backups, resolve_backup, restore_backup
 from dlquiz.commands._core import open_store, paths_of
-from dlquiz.store import Store
+from dlquiz.store.database import Store
 
 
 def _check(args: argparse.Namespace) -> int:

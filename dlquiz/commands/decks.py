@@ -1,6 +1,6 @@
 """``dlquiz decks``: list, validate, schema, new.
 
-Thin wrappers over :mod:`dlquiz.catalog`: they load, print and choose an exit
+Thin wrappers over :mod:`dlquiz.decks.catalog`: they load, print and choose an exit
 code. ``validate`` prints each error on stderr in the ``path:line:col:
 doc.path: message`` form editors and CI logs understand, and exits 1 when any
 deck (or user exercise) is broken. Output is plain aligned text so it can be
@@ -17,14 +17,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from dlquiz.catalog import Catalog, discover, load_catalog, load_files
-from dlquiz.deckcache import DeckCache
-from dlquiz.decks import default_context
-from dlquiz.deckschema import published_schema
+from dlquiz.decks.catalog import Catalog, discover, load_catalog, load_files
+from dlquiz.decks.cache import DeckCache
+from dlquiz.decks.loader import default_context
+from dlquiz.decks.schema import published_schema
 from dlquiz.errors import UsageError
 from dlquiz.model import ID_RE, BrokenDeck, Deck, DeckError
 from dlquiz.paths import Paths, resolve_paths
-from dlquiz.starter_deck import starter_deck
+from dlquiz.decks.starter import starter_deck
 
 SCHEMA_FILENAME = "deck-v1.schema.json"
 
@@ -55,8 +55,8 @@ def _queue_counts(paths: Paths, catalog: Catalog) -> dict[str, tuple[int, int]]:
     """Due today / new available today per deck, with the user's daily limits."""
     from dlquiz.clock import today
     from dlquiz.config import load_settings
-    from dlquiz.session import queue_counts
-    from dlquiz.store import Store
+    from dlquiz.study.session import queue_counts
+    from dlquiz.store.database import Store
 
     config = load_settings(paths).scheduling
     with Store.open(paths.database) as store:

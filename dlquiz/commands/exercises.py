@@ -89,7 +89,7 @@ def _practice(args: argparse.Namespace) -> int:
 def _record(args: argparse.Namespace, catalog: Any, exercise: Exercise, verdict: str,
             passed: int, total: int, duration_s: float) -> None:
     from dlquiz.clock import today
-    from dlquiz.session import record_answer
+    from dlquiz.study.session import record_answer
 
     day_start = settings_of(args).day_start_hour
     day = today(day_start).isoformat()

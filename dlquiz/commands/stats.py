@@ -8,8 +8,8 @@ from typing import Any
 
 from dlquiz.clock import today
 from dlquiz.commands._core import load_catalog_for, open_store, paths_of, settings_of
-from dlquiz.session import ItemIndex
-from dlquiz.stats import Stats, compute_stats
+from dlquiz.study.session import ItemIndex
+from dlquiz.study.stats import Stats, compute_stats
 
 
 def collect(args: argparse.Namespace) -> Stats:

@@ -5,7 +5,7 @@ Without ``--plain`` the Textual app opens straight into the session
 
 The plain mode is for dumb terminals, pipes and screen readers: one question
 per block of lines, answers typed on stdin, no colours, no cursor movement. It
-drives the same :class:`~dlquiz.session.StudySession` as the TUI. At any
+drives the same :class:`~dlquiz.study.session.StudySession` as the TUI. At any
 prompt: ``u`` undoes, ``s`` suspends, ``b`` buries, ``q`` (or end of input) quits.
 Self-graded cards take ``1`` Again, ``2`` Hard, ``3`` Good, ``4`` Easy (Anki's keys).
 """
@@ -21,7 +21,7 @@ from typing import Any
 from dlquiz.commands._core import load_catalog_for, open_store, paths_of, select_items, settings_of
 from dlquiz.errors import UsageError
 from dlquiz.model import Item, render_cloze
-from dlquiz.session import AUTO_CORRECT, AUTO_WRONG, SELF_GRADES, StudySession
+from dlquiz.study.session import AUTO_CORRECT, AUTO_WRONG, SELF_GRADES, StudySession
 
 #: Plain-mode keys for self grades, in Anki's order.
 GRADE_KEYS = {"1": "again", "2": "hard", "3": "good", "4": "easy"}

@@ -1,7 +1,7 @@
 """``dlquiz export ...`` and ``dlquiz import ...``: move history and decks between tools.
 
 This module owns the ``export`` and ``import`` groups and their ``reviews``
-subcommands (the logic is in :mod:`dlquiz.reviews_io`). Other formats plug in
+subcommands (the logic is in :mod:`dlquiz.interop.reviews`). Other formats plug in
 without editing this file: if :mod:`dlquiz.commands.anki` exists, its
 ``add_subcommands(export_sub, import_sub)`` is called with the two subparser
 collections (it adds ``export anki`` and ``import anki-text``).
@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from dlquiz.commands._core import open_store, paths_of
-from dlquiz.reviews_io import export_reviews, import_reviews
+from dlquiz.interop.reviews import export_reviews, import_reviews
 
 #: Modules that may add subcommands to ``export``/``import`` (optional).
 PLUGIN_MODULES = ("dlquiz.commands.anki",)

@@ -1,6 +1,6 @@
 """The app's handle on the core: paths, catalog, config, clock and the store thread.
 
-Why one database thread: :class:`dlquiz.store.Store` wraps one ``sqlite3``
+Why one database thread: :class:`dlquiz.store.database.Store` wraps one ``sqlite3``
 connection, which may only be used on the thread that opened it. Every store
 and session call therefore runs on a single-worker executor
 (:meth:`AppContext.db`), which also serialises them, while the UI thread only
@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from dlquiz.paths import Paths
 
 if TYPE_CHECKING:
-    from dlquiz.catalog import Catalog
+    from dlquiz.decks.catalog import Catalog
     from dlquiz.config import Settings
-    from dlquiz.session import ItemIndex, SchedulingConfig
-    from dlquiz.store import Store
+    from dlquiz.study.session import ItemIndex, SchedulingConfig
+    from dlquiz.store.database import Store
 
 T = TypeVar("T")
 
@@ -71,7 +71,7 @@ class AppContext:
         """Re-read every deck (after an edit in ``$EDITOR``)."""
         from dataclasses import replace
 
-        from dlquiz.catalog import load_catalog
+        from dlquiz.decks.catalog import load_catalog
 
         catalog = load_catalog(self.paths, tuple(self.deck_paths))
         if self.only_decks:
@@ -88,7 +88,7 @@ class AppContext:
 
     def item_index(self) -> ItemIndex:
         """All items of the loaded decks, keyed once per catalog load."""
-        from dlquiz.session import ItemIndex
+        from dlquiz.study.session import ItemIndex
 
         if self._index is None or self._index_of is not self._catalog:
             self._index = ItemIndex(list(self.catalog.items()))
@@ -125,7 +125,7 @@ class AppContext:
 
     def _store_on_db_thread(self) -> Store:
         """The store, opened lazily on the database thread (its connection lives there)."""
-        from dlquiz.store import Store
+        from dlquiz.store.database import Store
 
         if self._store is None:
             self._store = Store.open(self.paths.database)
@@ -147,7 +147,7 @@ class AppContext:
         is never copied over good backups). A failure is kept in ``backup_error``
         for the UI to mention; it never stops the app.
         """
-        from dlquiz.backup import backup_if_due
+        from dlquiz.store.backup import backup_if_due
         from dlquiz.errors import StoreError
 
         def take(store: Store) -> None:

@@ -2,7 +2,7 @@
 
 A :class:`StudyPlan` says *what* to study (some decks, some topics, or
 everything due; review or cram). The functions taking ``store`` first are meant for
-:meth:`AppContext.db`: they call :mod:`dlquiz.session` and return plain data
+:meth:`AppContext.db`: they call :mod:`dlquiz.study.session` and return plain data
 for the screens.
 """
 
@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from dlquiz.catalog import Catalog
+    from dlquiz.decks.catalog import Catalog
     from dlquiz.model import Exercise, Item
     from dlquiz.numeric.problem import NumericProblem
-    from dlquiz.session import StudySession
-    from dlquiz.store import Store
+    from dlquiz.study.session import StudySession
+    from dlquiz.store.database import Store
     from dlquiz.tui.context import AppContext
 
 
@@ -76,7 +76,7 @@ def deck_counts(store: Store, ctx: AppContext) -> tuple[dict[str, tuple[int, int
     """Per-deck (due, new) for today, how many reviews were logged today, and how many
     new cards are left today across all decks (the daily new-card limit is global, so
     the per-deck "new" numbers overlap and must not simply be added up)."""
-    from dlquiz.session import queue_counts
+    from dlquiz.study.session import queue_counts
 
     today = ctx.today()
     config = ctx.scheduling()
@@ -87,7 +87,7 @@ def deck_counts(store: Store, ctx: AppContext) -> tuple[dict[str, tuple[int, int
 
 
 def build_session(store: Store, ctx: AppContext, plan: StudyPlan) -> StudySession:
-    from dlquiz.session import StudySession
+    from dlquiz.study.session import StudySession
 
     items = plan_items(ctx.catalog, plan)
     return StudySession.build(

@@ -8,7 +8,7 @@ import pytest
 
 from dlquiz.cli import main
 from dlquiz.paths import resolve_paths
-from dlquiz.store import Store
+from dlquiz.store.database import Store
 
 KEY = "detection/stages-two-stage-pipeline"
 

@@ -10,7 +10,7 @@ import pytest
 from dlquiz.cli import main
 from dlquiz.grading.registry import bundled_exercises
 from dlquiz.paths import resolve_paths
-from dlquiz.store import Store
+from dlquiz.store.database import Store
 
 EXERCISE = "iou"
 

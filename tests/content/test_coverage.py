@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dlquiz.catalog import load_catalog
+from dlquiz.decks.catalog import load_catalog
 from dlquiz.grading.registry import bundled_exercises
 from dlquiz.model import Card
 from dlquiz.paths import resolve_paths

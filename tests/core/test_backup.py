@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dlquiz.backup import (
+from dlquiz.store.backup import (
     backup_if_due,
     backup_time,
     create_backup,
@@ -17,8 +17,8 @@ from dlquiz.backup import (
     restore_backup,
 )
 from dlquiz.errors import CorruptDatabaseError, StoreError
-from dlquiz.session import record_answer
-from dlquiz.store import Store
+from dlquiz.study.session import record_answer
+from dlquiz.store.database import Store
 
 NOW = datetime(2024, 6, 30, 9, 0, tzinfo=UTC)  # a Sunday
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from dlquiz import catalog as catalog_mod
-from dlquiz import decks as decks_mod
-from dlquiz.catalog import load_catalog
-from dlquiz.deckcache import DeckCache, from_json, to_json
-from dlquiz.decks import ValidationContext, load_deck_file, load_topic_ids
+from dlquiz.decks import catalog as catalog_mod
+from dlquiz.decks import loader as decks_mod
+from dlquiz.decks.catalog import load_catalog
+from dlquiz.decks.cache import DeckCache, from_json, to_json
+from dlquiz.decks.loader import ValidationContext, load_deck_file, load_topic_ids
 from dlquiz.model import BrokenDeck, Deck
 from dlquiz.paths import Paths, resolve_paths
 
@@ -246,7 +246,7 @@ def test_unwritable_cache_dir_does_not_break_loading(
     assert cache.write_failures == 1
 
 
-# -- the validation-context cache (dlquiz.deckcontext) -------------------------------------
+# -- the validation-context cache (dlquiz.decks.context) -------------------------------------
 
 EXERCISE_YAML = """\
 exercises:
@@ -291,7 +291,7 @@ def test_context_is_cached_and_rebuilt_when_an_exercise_file_changes(
     bundled: Path, paths: Paths, tmp_path: Path, exercises_dir: Path,
     monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dlquiz import deckcontext
+    from dlquiz.decks import context as deckcontext
     from dlquiz.grading import registry
 
     builds: list[int] = []
@@ -323,7 +323,7 @@ def test_context_is_cached_and_rebuilt_when_an_exercise_file_changes(
 def test_new_exercise_file_and_corrupt_context_json_rebuild(
     bundled: Path, paths: Paths, exercises_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dlquiz import deckcontext
+    from dlquiz.decks import context as deckcontext
     from dlquiz.grading import registry
 
     builds: list[int] = []
@@ -344,7 +344,7 @@ def test_new_exercise_file_and_corrupt_context_json_rebuild(
 
 
 def test_context_json_round_trip_keeps_the_fingerprint() -> None:
-    from dlquiz.deckcontext import ValidationContext
+    from dlquiz.decks.context import ValidationContext
 
     ctx = make_context()
     back = ValidationContext.from_json(json.loads(json.dumps(ctx.to_json())))
@@ -358,10 +358,10 @@ def test_warm_start_reads_json_only(isolated_home: Path) -> None:
     import subprocess
     import sys
 
-    code = ("import sys\nfrom dlquiz.catalog import load_catalog\nfrom dlquiz.paths import "
+    code = ("import sys\nfrom dlquiz.decks.catalog import load_catalog\nfrom dlquiz.paths import "
             "resolve_paths\ncat = load_catalog(resolve_paths())\nassert cat.decks and not "
             "cat.broken, cat.broken\nheavy = ('yaml', 'jsonschema', 'numpy', "
-            "'dlquiz.grading.registry', 'dlquiz.decks')\n"
+            "'dlquiz.grading.registry', 'dlquiz.decks.loader')\n"
             "print(','.join(m for m in heavy if m in sys.modules))\n")
     env = {**os.environ, "DLQUIZ_HOME": str(isolated_home)}
     cold = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,

@@ -6,12 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dlquiz.store import Store
+from dlquiz.store.database import Store
 
 WORKER = """
 import sys
-from dlquiz.session import record_answer
-from dlquiz.store import Store
+from dlquiz.study.session import record_answer
+from dlquiz.store.database import Store
 store = Store.open(sys.argv[1])
 tag = sys.argv[2]
 for n in range(150):
@@ -44,7 +44,7 @@ def test_two_writers_lose_nothing(tmp_path: Path) -> None:
 
 def test_two_processes_creating_the_database_at_once(tmp_path: Path) -> None:
     db = tmp_path / "fresh" / "db.sqlite3"
-    code = "import sys; from dlquiz.store import Store; Store.open(sys.argv[1]).close()"
+    code = "import sys; from dlquiz.store.database import Store; Store.open(sys.argv[1]).close()"
     procs = [subprocess.Popen([sys.executable, "-c", code, str(db)], stderr=subprocess.PIPE, text=True)
              for _ in range(3)]  # fmt: skip
     for p in procs:

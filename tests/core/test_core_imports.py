@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 CORE = (
-    "dlquiz.model", "dlquiz.errors", "dlquiz.paths", "dlquiz.decks", "dlquiz.catalog",
-    "dlquiz.sm2", "dlquiz.store", "dlquiz.migrations", "dlquiz.clock", "dlquiz.session",
-    "dlquiz.config", "dlquiz.stats", "dlquiz.backup", "dlquiz.reviews_io",
+    "dlquiz.model", "dlquiz.errors", "dlquiz.paths", "dlquiz.decks.loader", "dlquiz.decks.catalog",
+    "dlquiz.study.sm2", "dlquiz.store.database", "dlquiz.store.migrations", "dlquiz.clock", "dlquiz.study.session",
+    "dlquiz.config", "dlquiz.study.stats", "dlquiz.store.backup", "dlquiz.interop.reviews",
     "dlquiz.numeric", "dlquiz.numeric.registry", "dlquiz.numeric.problem",
     "dlquiz.grading", "dlquiz.grading.case", "dlquiz.grading.checkers",
     "dlquiz.grading.registry", "dlquiz.grading.sandbox", "dlquiz.grading.grader",
@@ -18,7 +18,7 @@ CORE = (
 
 def test_core_modules_do_not_import_ui_toolkits() -> None:
     present = [m for m in CORE if importlib.util.find_spec(m) is not None]
-    assert "dlquiz.session" in present and "dlquiz.store" in present
+    assert "dlquiz.study.session" in present and "dlquiz.store.database" in present
     code = (
         "import importlib, sys\n"
         f"for name in {present!r}:\n"

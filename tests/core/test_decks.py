@@ -10,15 +10,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from dlquiz.decks import (
+from dlquiz.decks.loader import (
     ValidationContext,
     load_deck_bytes,
     load_deck_file,
     load_topic_ids,
 )
-from dlquiz.deckschema import deck_schema
+from dlquiz.decks.schema import deck_schema
 from dlquiz.model import BrokenDeck, Deck
-from dlquiz.yamlpos import ALIAS_BUDGET
+from dlquiz.decks.positions import ALIAS_BUDGET
 
 FULL_DECK = """\
 id: demo
@@ -263,8 +263,8 @@ def test_per_card_validation_agrees_with_the_published_schema() -> None:
     """The loader validates card by card for speed; the verdict must match the full schema."""
     import yaml
 
-    from dlquiz.deckschema import schema_errors
-    from dlquiz.yamlpos import YamlFatal, load_located
+    from dlquiz.decks.schema import schema_errors
+    from dlquiz.decks.positions import YamlFatal, load_located
 
     full = Draft202012Validator(deck_schema())
     corpus = Path(__file__).parent / "malformed"

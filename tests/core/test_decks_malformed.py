@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dlquiz.decks import ValidationContext, load_deck_file, load_topic_ids
+from dlquiz.decks.loader import ValidationContext, load_deck_file, load_topic_ids
 from dlquiz.model import BrokenDeck
 
 CORPUS = Path(__file__).parent / "malformed"

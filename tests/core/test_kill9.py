@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from dlquiz.store import Store
+from dlquiz.store.database import Store
 
 CHILD = """
 import sys
-from dlquiz.session import record_answer
-from dlquiz.store import Store
+from dlquiz.study.session import record_answer
+from dlquiz.store.database import Store
 store = Store.open(sys.argv[1])
 n = 0
 while True:

@@ -10,7 +10,7 @@ import pytest
 
 from dlquiz.clock import study_day
 from dlquiz.model import Card, Item
-from dlquiz.session import (
+from dlquiz.study.session import (
     SELF_GRADES,
     SchedulingConfig,
     StudySession,
@@ -18,7 +18,7 @@ from dlquiz.session import (
     queue_counts,
     record_answer,
 )
-from dlquiz.store import Store
+from dlquiz.store.database import Store
 
 DAY1 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 

@@ -1,11 +1,11 @@
-"""dlquiz.newcards: runs of keys and the key range that bounds exactly one prefix."""
+"""dlquiz.study.newcards: runs of keys and the key range that bounds exactly one prefix."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dlquiz.newcards import _successor, make_runs
+from dlquiz.study.newcards import _successor, make_runs
 
 
 def test_runs_follow_study_order_and_split_on_deck_changes() -> None:

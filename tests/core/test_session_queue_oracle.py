@@ -3,7 +3,7 @@
 The oracle reads every ``card_state`` and ``reviews`` row into Python and
 applies the documented rules literally; the session finds new cards by
 per-deck runs on the primary-key index with a per-connection memo
-(dlquiz.newcards). Random stores mix what makes the shortcut unsafe: history
+(dlquiz.study.newcards). Random stores mix what makes the shortcut unsafe: history
 of cards that are not loaded (same deck range), decks split over several runs,
 keys without ``/``, duplicate items, rows of never-reviewed items (suspended,
 buried, undone), and writes from a second connection between two builds.
@@ -20,7 +20,7 @@ import pytest
 
 from dlquiz.clock import study_day
 from dlquiz.model import Card, Item
-from dlquiz.session import (
+from dlquiz.study.session import (
     ItemIndex,
     SchedulingConfig,
     StudySession,
@@ -28,7 +28,7 @@ from dlquiz.session import (
     queue_counts,
     record_answer,
 )
-from dlquiz.store import Store
+from dlquiz.store.database import Store
 
 NOW = datetime(2024, 6, 10, 12, 0, tzinfo=UTC)
 TODAY = date(2024, 6, 10)

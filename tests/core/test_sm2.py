@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dlquiz.sm2 import SM2State, review
+from dlquiz.study.sm2 import SM2State, review
 
 # EF change per quality, by hand: 0.1 - (5-q) * (0.08 + (5-q) * 0.02)
 #   q=5: 0.1 - 0                    = +0.10

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from dlquiz.errors import CorruptDatabaseError
-from dlquiz.migrations import SCHEMA_VERSION
-from dlquiz.session import record_answer
-from dlquiz.store import Store
+from dlquiz.store.migrations import SCHEMA_VERSION
+from dlquiz.study.session import record_answer
+from dlquiz.store.database import Store
 
 T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -39,7 +39,7 @@ def snapshot(store: Store) -> list[tuple[object, ...]]:
 
 def test_import_creates_nothing_and_open_creates_folder(tmp_path: Path) -> None:
     target = tmp_path / "deep" / "er" / "db.sqlite3"
-    code = f"import dlquiz.store, dlquiz.session; import os; print(os.path.exists({str(target)!r}))"
+    code = f"import dlquiz.store.database, dlquiz.study.session; import os; print(os.path.exists({str(target)!r}))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
     with Store.open(target) as s:
@@ -177,7 +177,7 @@ def test_damaged_pages_are_reported_not_crashed(tmp_path: Path) -> None:
 def test_old_database_is_migrated_forward(tmp_path: Path) -> None:
     import sqlite3
 
-    from dlquiz.migrations import MIGRATIONS
+    from dlquiz.store.migrations import MIGRATIONS
 
     path = tmp_path / "old.sqlite3"
     con = sqlite3.connect(path)
@@ -198,7 +198,7 @@ def test_old_database_is_migrated_forward(tmp_path: Path) -> None:
 
 def test_queue_queries_read_indexes_only(store: Store) -> None:
     """The due list and the per-deck key runs never touch table rows (why the queue is fast)."""
-    from dlquiz.store import DUE_JOINED_QUERY, DUE_QUERY, KEYS_BETWEEN_QUERY
+    from dlquiz.store.database import DUE_JOINED_QUERY, DUE_QUERY, KEYS_BETWEEN_QUERY
 
     plans = {
         DUE_QUERY: "COVERING INDEX card_state_due_visible",

@@ -70,7 +70,7 @@ def test_wrong_solution_fails_with_a_case(deck_dir: Path, tmp_path: Path,
 
 
 def test_example_exercise_validates(deck_dir: Path) -> None:
-    from dlquiz.catalog import load_catalog
+    from dlquiz.decks.catalog import load_catalog
     from dlquiz.grading.validate import validate_exercise
     from dlquiz.paths import resolve_paths
 

@@ -162,7 +162,7 @@ async def start_deck(app: DlquizApp, pilot: object) -> object:
 
 
 def open_store(home: Path):  # type: ignore[no-untyped-def]
-    from dlquiz.store import Store
+    from dlquiz.store.database import Store
 
     return Store.open(resolve_paths(home).database)
 
@@ -171,7 +171,7 @@ def seed_for_snapshots(home: Path) -> None:
     """A few weeks of reviews ending at the fixed clock, through the core's write path."""
     from datetime import timedelta
 
-    from dlquiz.session import record_answer
+    from dlquiz.study.session import record_answer
 
     keys = ["tuideck/relu", "tuideck/pick", "tuideck/iou#c1", "tuideck/convsize"]
     with open_store(home) as store:

@@ -9,14 +9,14 @@ from pathlib import Path
 from textual.widgets import DataTable, Input
 
 from dlquiz.config import load_settings
-from dlquiz.drafts import DraftAutosaver, draft_path, load_draft, save_draft
+from dlquiz.grading.drafts import DraftAutosaver, draft_path, load_draft, save_draft
 from dlquiz.paths import resolve_paths
 from tests.tui.conftest import FIXED_NOW, open_store, until
 
 
 def seed_reviews(home: Path) -> None:
     """Two answered cards through the core's single write path, on the fixed clock."""
-    from dlquiz.session import record_answer
+    from dlquiz.study.session import record_answer
 
     with open_store(home) as store:
         record_answer(store, "tuideck/relu", 4, grade="good", graded_by="self", duration_s=2.0, now=FIXED_NOW)
@@ -204,7 +204,7 @@ async def test_home_reloads_a_deck_when_its_file_changes(make_app, deck_dir, mon
 
 
 def test_starting_the_app_takes_the_daily_backup(isolated_home):
-    from dlquiz.backup import list_backups
+    from dlquiz.store.backup import list_backups
     from dlquiz.commands.app import run_app
 
     def quit_when_shown(app):

@@ -45,7 +45,7 @@ async def test_no_plan_opens_the_decks(isolated_home, deck_dir):
 
 
 def test_plan_items_combine_decks_and_topics(isolated_home, deck_dir):
-    from dlquiz.catalog import load_catalog
+    from dlquiz.decks.catalog import load_catalog
 
     catalog = load_catalog(resolve_paths(isolated_home), [deck_dir])
     keys = lambda plan: [i.key for i in plan_items(catalog, plan)]

@@ -7,7 +7,7 @@ so the UI stays live and shows a spinner. Each run is logged with
 before each run, so typed code survives anything.
 
 What the visit is worth to SM-2 is decided by the core
-(:func:`dlquiz.session.exercise_quality`) from what happened here: passed or
+(:func:`dlquiz.study.session.exercise_quality`) from what happened here: passed or
 not, first try or not, hints used, gave up. In a study session the review
 screen records it through the session; from the exercise list it is recorded
 for every ``code`` card that points at the exercise.
@@ -28,7 +28,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Markdown, Static, TextArea
 from textual.worker import get_current_worker
 
-from dlquiz.drafts import DraftAutosaver, draft_path, load_draft, save_draft
+from dlquiz.grading.drafts import DraftAutosaver, draft_path, load_draft, save_draft
 from dlquiz.tui.screens.base import BaseScreen
 from dlquiz.tui.widgets.key_bar import KeyBar
 from dlquiz.tui.widgets.results_panel import ResultsPanel
@@ -227,7 +227,7 @@ class CodingScreen(BaseScreen[CodingResult | None]):
 
     def result(self) -> CodingResult | None:
         """What this visit means for SM-2 (None when the learner never ran or gave up)."""
-        from dlquiz.session import exercise_quality
+        from dlquiz.study.session import exercise_quality
 
         if not (self.passed or self.gave_up or self.runs):
             return None
@@ -249,7 +249,7 @@ class CodingScreen(BaseScreen[CodingResult | None]):
 
     async def record_practice(self, result: CodingResult) -> None:
         """Outside a session: schedule every code card that points at this exercise."""
-        from dlquiz.session import record_answer
+        from dlquiz.study.session import record_answer
 
         cards = self.ctx.catalog.code_cards_for(self.exercise.id)
         duration = round(time.monotonic() - self.started, 3)

@@ -35,8 +35,8 @@ from dlquiz.tui.widgets.key_bar import KeyBar
 from dlquiz.tui.widgets.session_progress import SessionProgress
 
 if TYPE_CHECKING:
-    from dlquiz.session import StudySession
-    from dlquiz.store import Store
+    from dlquiz.study.session import StudySession
+    from dlquiz.store.database import Store
     from dlquiz.tui.screens.coding import CodingResult
 
 SELF_GRADED = ("basic", "cloze")
@@ -250,7 +250,7 @@ class ReviewScreen(BaseScreen[None]):
 
     async def action_grade(self, grade: str) -> None:
         if self.state == "revealed":
-            from dlquiz.session import SELF_GRADES
+            from dlquiz.study.session import SELF_GRADES
 
             await self.commit(SELF_GRADES[grade], grade=grade, graded_by="self")
 
@@ -279,7 +279,7 @@ class ReviewScreen(BaseScreen[None]):
 
     async def grade_choice(self) -> None:
         assert self.view is not None
-        from dlquiz.session import AUTO_GRADES
+        from dlquiz.study.session import AUTO_GRADES
 
         correct = sorted(self.selected) == sorted(self.view.item.card.answer)
         verdict = "correct" if correct else "wrong"
@@ -299,7 +299,7 @@ class ReviewScreen(BaseScreen[None]):
         if not parse_numbers(event.value):  # empty or a typo: ask again, record nothing
             self.notify("Type a number first (units are optional).", severity="warning")
             return
-        from dlquiz.session import AUTO_GRADES
+        from dlquiz.study.session import AUTO_GRADES
 
         verdict = "correct" if check_answer(self.view.problem, event.value) else "wrong"
         event.input.disabled = True

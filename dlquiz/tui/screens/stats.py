@@ -1,6 +1,6 @@
 """Stats: reviews heatmap, 30-day due forecast, retention, per-topic mastery, exercises.
 
-All numbers come from :func:`dlquiz.stats.compute_stats` (run on the database
+All numbers come from :func:`dlquiz.study.stats.compute_stats` (run on the database
 thread each time the screen is shown); this screen only lays them out.
 """
 
@@ -22,7 +22,7 @@ from dlquiz.tui.widgets.heatmap import Heatmap
 from dlquiz.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
-    from dlquiz.stats import Stats
+    from dlquiz.study.stats import Stats
     from dlquiz.tui.context import AppContext
 
 #: Sortable columns of the mastery table, cycled by ``s``: (column key, label).
@@ -30,7 +30,7 @@ SORT_COLUMNS = (("mastery", "mastery"), ("topic", "topic"), ("items", "cards"), 
 
 
 def load_stats(store: Any, ctx: AppContext) -> Stats:
-    from dlquiz.stats import compute_stats
+    from dlquiz.study.stats import compute_stats
 
     titles = {deck.id: deck.title for deck in ctx.catalog.decks}
     return compute_stats(store, ctx.item_index(), ctx.today(), ctx.scheduling(), titles)

@@ -6,9 +6,9 @@ stopping at the first:
 
 1. bytes -> text: strict UTF-8 (a BOM is accepted), so a Latin-1 file is
    reported with the offending byte's offset and line instead of mojibake;
-2. text -> located data (:mod:`dlquiz.yamlpos`): safe composer only, positions
+2. text -> located data (:mod:`dlquiz.decks.positions`): safe composer only, positions
    for every node, duplicate keys, tabs, alias bombs;
-3. the JSON Schema (:mod:`dlquiz.deckschema`), the same one editors use;
+3. the JSON Schema (:mod:`dlquiz.decks.schema`), the same one editors use;
 4. rules a schema can't express (:func:`rule_errors`): unique card ids, known
    topics, generators (with their ``params_schema``) and exercises, cloze
    markers, choice answers within range.
@@ -16,7 +16,7 @@ stopping at the first:
 A deck with any error is a ``BrokenDeck`` carrying all of them; nothing here
 raises for bad input, so one broken deck never stops the others. What counts
 as "known" (topics, generators, exercises) comes in a
-:class:`ValidationContext` (:mod:`dlquiz.deckcontext`, re-exported here), so
+:class:`ValidationContext` (:mod:`dlquiz.decks.context`, re-exported here), so
 tests can supply their own and the parsed-deck cache can key on its
 fingerprint. This module imports PyYAML and jsonschema; the catalog imports it
 only when a deck file is not in the parsed-deck cache.
@@ -27,15 +27,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dlquiz.deckcontext import (
+from dlquiz.decks.context import (
     TOPICS_FILE,
     USER_TOPIC_PREFIX,
     ValidationContext,
     default_context,
     load_topic_ids,
 )
-from dlquiz.deckexercises import build_exercise, exercise_rule_errors
-from dlquiz.deckschema import did_you_mean, params_errors, schema_errors
+from dlquiz.decks.exercises import build_exercise, exercise_rule_errors
+from dlquiz.decks.schema import did_you_mean, params_errors, schema_errors
 from dlquiz.model import (
     CLOZE_RE,
     BrokenDeck,
@@ -48,7 +48,7 @@ from dlquiz.model import (
 )
 
 if TYPE_CHECKING:
-    from dlquiz.yamlpos import DocPath, Located, YamlProblem
+    from dlquiz.decks.positions import DocPath, Located, YamlProblem
 
 LoadResult = Deck | BrokenDeck
 
@@ -80,7 +80,7 @@ def _parse_exercises(located: Located, path: str,
 
 def decode_deck_bytes(data: bytes) -> tuple[str | None, YamlProblem | None]:
     """Strict UTF-8 (BOM allowed); a problem names the first bad byte's offset and line."""
-    from dlquiz.yamlpos import YamlProblem
+    from dlquiz.decks.positions import YamlProblem
 
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -99,7 +99,7 @@ def decode_deck_bytes(data: bytes) -> tuple[str | None, YamlProblem | None]:
 
 def _card_rule_errors(card: dict[str, Any], base: DocPath, located: Located,
                       ctx: ValidationContext, local_exercises: set[str]) -> list[YamlProblem]:
-    from dlquiz.yamlpos import YamlProblem
+    from dlquiz.decks.positions import YamlProblem
 
     out: list[YamlProblem] = []
 
@@ -153,7 +153,7 @@ def rule_errors(located: Located, ctx: ValidationContext, deck_dir: Path, *,
 
     ``own_duplicates=False`` leaves duplicate exercise ids to the grader's parser.
     """
-    from dlquiz.yamlpos import YamlProblem
+    from dlquiz.decks.positions import YamlProblem
 
     data = located.data
     out: list[YamlProblem] = []
@@ -242,7 +242,7 @@ def build_deck(located: Located, path: str, *, bundled: bool,
 
 def _broken(path: str, problems: list[YamlProblem], deck_id: str = "",
             extra: list[DeckError] | None = None) -> BrokenDeck:
-    from dlquiz.yamlpos import format_path
+    from dlquiz.decks.positions import format_path
 
     found = {DeckError(path, p.line, p.column, format_path(p.doc_path), p.message)
              for p in problems}
@@ -254,7 +254,7 @@ def _broken(path: str, problems: list[YamlProblem], deck_id: str = "",
 def load_deck_bytes(data: bytes, path: str, ctx: ValidationContext, *,
                     bundled: bool = False) -> LoadResult:
     """Parse and validate one deck file's content; never raises for bad content."""
-    from dlquiz.yamlpos import YamlFatal, YamlProblem, load_located
+    from dlquiz.decks.positions import YamlFatal, YamlProblem, load_located
 
     text, problem = decode_deck_bytes(data)
     if text is None:
@@ -267,7 +267,7 @@ def load_deck_bytes(data: bytes, path: str, ctx: ValidationContext, *,
         return _broken(path, [YamlProblem(1, 1, (), "empty deck file: expected a mapping with "
                                                     "id, title, description and cards")])
     if not isinstance(located.data, dict):
-        from dlquiz.deckschema import describe_value
+        from dlquiz.decks.schema import describe_value
 
         line, col = located.pos(())
         return _broken(path, [YamlProblem(line, col, (), "a deck file must be a mapping with id, "
@@ -295,7 +295,7 @@ def load_deck_bytes(data: bytes, path: str, ctx: ValidationContext, *,
 def load_deck_file(path: str | Path, ctx: ValidationContext, *,
                    bundled: bool = False) -> LoadResult:
     """Read and load one deck file (an unreadable file is a broken deck too)."""
-    from dlquiz.yamlpos import YamlProblem
+    from dlquiz.decks.positions import YamlProblem
 
     try:
         data = Path(path).read_bytes()

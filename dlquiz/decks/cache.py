@@ -3,7 +3,7 @@
 One JSON file per deck file under ``<cache_dir>/decks/``. An entry is valid only
 when *all* of these match: cache format version, dlquiz version, the file's
 path, ``mtime_ns``, size and the SHA-256 of its content, and the fingerprint of
-the :class:`~dlquiz.decks.ValidationContext` (topics, generators, exercises), so
+the :class:`~dlquiz.decks.loader.ValidationContext` (topics, generators, exercises), so
 installing a new generator re-validates decks that named it. JSON, not pickle:
 a cache file is data, never code. Anything unreadable or mismatched is simply a
 miss and gets rebuilt; writing is atomic (temp file + ``os.replace``) so two

@@ -8,7 +8,7 @@ card state) or none of it. ``synchronous=NORMAL`` keeps a commit durable
 across a process crash; only a power cut can lose the last few answers.
 
 The log is the truth; ``card_state`` is derived from it by replaying every
-scheduled review through :func:`dlquiz.sm2.review` (:meth:`Store.rebuild`).
+scheduled review through :func:`dlquiz.study.sm2.review` (:meth:`Store.rebuild`).
 The same replay, restricted to one item, is how :meth:`Store.undo_review`
 restores a state, so undo and rebuild agree by construction. History hangs on
 item keys: rows for cards that are not loaded are kept and wait for the card.
@@ -28,13 +28,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Self
 
-from dlquiz import sm2
-from dlquiz.cardstate import CardState, state_from_row, step
+from dlquiz.study import sm2
+from dlquiz.store.cardstate import CardState, state_from_row, step
 from dlquiz.clock import DEFAULT_DAY_START_HOUR, now_utc, utc_iso, utc_now_iso
 from dlquiz.clock import study_day as day_of
-from dlquiz.dbfile import RESTORE_HINT, check_file_size, is_corruption
+from dlquiz.store.dbfile import RESTORE_HINT, check_file_size, is_corruption
 from dlquiz.errors import CorruptDatabaseError, StoreError
-from dlquiz.migrations import MIGRATIONS
+from dlquiz.store.migrations import MIGRATIONS
 from dlquiz.model import Review
 
 BUSY_TIMEOUT_S = 10.0
@@ -237,7 +237,7 @@ class Store:
         order), ``""`` when there are none. Only the index is read, never a
         table row, and no Python object is made per key: this is the cheap way
         to learn that a whole deck of items has been seen (see
-        :mod:`dlquiz.newcards`).
+        :mod:`dlquiz.study.newcards`).
         """
         params: tuple[str, ...] = (low,) if high is None else (low, high)
         sql = KEYS_BETWEEN_QUERY if high is not None else KEYS_BETWEEN_QUERY.replace(" AND item_key < ?", "")
@@ -254,7 +254,7 @@ class Store:
         return {key for (key,) in rows}
 
     def reviewed_runs(self) -> set[str]:
-        """Memo for :mod:`dlquiz.newcards`: runs of keys found all reviewed, per data version.
+        """Memo for :mod:`dlquiz.study.newcards`: runs of keys found all reviewed, per data version.
 
         Answering only ever adds reviewed items, so an entry stays true across
         this connection's answers; undo, rebuild and import clear the memo, and

@@ -4,7 +4,7 @@ The TUI and ``dlquiz study --plain`` drive the same :class:`StudySession`;
 :func:`record_answer` is the one write path for an answer everywhere else
 (the exercise screen, imports of single answers, tests).
 
-Quality mapping (SM-2 quality 0-5, see :mod:`dlquiz.sm2`):
+Quality mapping (SM-2 quality 0-5, see :mod:`dlquiz.study.sm2`):
 
 * self-graded: Again=1, Hard=3, Good=4, Easy=5 (Again < 3 resets the item);
 * auto-graded (choice, numeric, cloze typed): correct=4, wrong=1;
@@ -31,8 +31,8 @@ from typing import Any, Literal
 
 from dlquiz.clock import DEFAULT_DAY_START_HOUR, now_utc, study_day
 from dlquiz.model import Item, Review
-from dlquiz.newcards import Run, first_new, make_runs, new_counts
-from dlquiz.store import Store
+from dlquiz.study.newcards import Run, first_new, make_runs, new_counts
+from dlquiz.store.database import Store
 
 AGAIN, HARD, GOOD, EASY = 1, 3, 4, 5
 #: Self grades as the learner sees them, mapped to SM-2 quality.
@@ -126,7 +126,7 @@ class ItemIndex:
 
     @cached_property
     def runs(self) -> tuple[Run, ...]:
-        """The keys cut into per-deck runs for :func:`dlquiz.newcards.first_new` (made once)."""
+        """The keys cut into per-deck runs for :func:`dlquiz.study.newcards.first_new` (made once)."""
         return make_runs(self.keys, unique=len(self.by_key) == len(self.keys))
 
 
@@ -365,7 +365,7 @@ def queue_counts(
 
     A deck is the part of a key before its first ``/``; items listed twice
     count twice. Due items are counted from today's due rows (a few thousand
-    at most), new ones per deck run (see :func:`dlquiz.newcards.new_counts`),
+    at most), new ones per deck run (see :func:`dlquiz.study.newcards.new_counts`),
     so no step reads every reviewed key or walks every item in Python.
     """
     index = as_index(items)

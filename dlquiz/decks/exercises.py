@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from dlquiz.model import CheckerSpec, Exercise, SourceRef, frozen_mapping
 
 if TYPE_CHECKING:
-    from dlquiz.yamlpos import DocPath, Located, YamlProblem
+    from dlquiz.decks.positions import DocPath, Located, YamlProblem
 
 DEFAULT_TIME_LIMIT_S = 10.0
 DEFAULT_MEMORY_MB = 1024
@@ -39,7 +39,7 @@ def exercise_rule_errors(
     check_duplicates: bool = True,
 ) -> list[YamlProblem]:
     """Problems of the ``exercises:`` list a schema cannot see."""
-    from dlquiz.yamlpos import YamlProblem
+    from dlquiz.decks.positions import YamlProblem
 
     out: list[YamlProblem] = []
     first: dict[str, int] = {}

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from dlquiz import sm2
+from dlquiz.study import sm2
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from dlquiz.errors import StoreError
-from dlquiz.store import Store
+from dlquiz.store.database import Store
 
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4

@@ -9,11 +9,11 @@ schemas", while ``if``/``then`` reports the actual missing or unknown key.
 
 :func:`schema_errors` turns ``jsonschema`` errors into people's messages
 ("expected a list of strings, got a number", "unknown key 'fornt' (did you
-mean 'front'?)") located through the :class:`~dlquiz.yamlpos.Located` marks. jsonschema is
+mean 'front'?)") located through the :class:`~dlquiz.decks.positions.Located` marks. jsonschema is
 imported on first validation only (publishing the schema does not need it), and
 the YAML layer likewise, so importing this module is cheap.
 Rules a schema cannot express (unique ids, known topics/generators/exercises,
-cloze markers, answer ranges) live in :mod:`dlquiz.decks`.
+cloze markers, answer ranges) live in :mod:`dlquiz.decks.loader`.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
-    from dlquiz.yamlpos import DocPath, Located, YamlProblem
+    from dlquiz.decks.positions import DocPath, Located, YamlProblem
 
 SCHEMA_ID = "https://dlquiz.invalid/schema/deck-v1.json"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
@@ -271,7 +271,7 @@ def did_you_mean(word: str, choices: Any) -> str:
 
 def _unknown_keys(error: ValidationError, base: DocPath, located: Located,
                   path: DocPath) -> Iterator[YamlProblem]:
-    from dlquiz.yamlpos import YamlProblem
+    from dlquiz.decks.positions import YamlProblem
 
     allowed = list(error.schema.get("properties", {}))
     instance = error.instance if isinstance(error.instance, dict) else {}
@@ -324,7 +324,7 @@ def _missing(error: ValidationError) -> list[str]:
 def map_errors(errors: Iterator[ValidationError], located: Located,
                base: DocPath = ()) -> list[YamlProblem]:
     """Located problems for jsonschema ``errors`` of the value at ``base`` in ``located``."""
-    from dlquiz.yamlpos import YamlProblem
+    from dlquiz.decks.positions import YamlProblem
 
     out: list[YamlProblem] = []
     for error in errors:

@@ -29,7 +29,7 @@ from typing import Any
 from dlquiz.clock import utc_iso
 from dlquiz.errors import DlquizError
 from dlquiz.model import Review
-from dlquiz.store import REVIEW_COLUMNS, Store
+from dlquiz.store.database import REVIEW_COLUMNS, Store
 
 FORMAT_NAME = "dlquiz-reviews"
 FORMAT_VERSION = 1

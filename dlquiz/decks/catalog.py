@@ -19,8 +19,8 @@ changed on disk since loading (a stat per file, no parsing) and
 parsed-deck cache).
 
 A warm start (no deck or exercise file changed) reads only JSON: the
-validation context from ``<cache_dir>/context.json`` (:mod:`dlquiz.deckcontext`)
-and each deck from the parsed-deck cache (:mod:`dlquiz.deckcache`); the YAML
+validation context from ``<cache_dir>/context.json`` (:mod:`dlquiz.decks.context`)
+and each deck from the parsed-deck cache (:mod:`dlquiz.decks.cache`); the YAML
 parser, jsonschema and NumPy are imported only when something changed.
 """
 
@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from dlquiz.deckcache import DeckCache, LoadResult
-from dlquiz.deckcontext import ValidationContext, context_cache_dir, default_context
+from dlquiz.decks.cache import DeckCache, LoadResult
+from dlquiz.decks.context import ValidationContext, context_cache_dir, default_context
 from dlquiz.model import BrokenDeck, Card, Deck, DeckError, Exercise, Item
 from dlquiz.paths import ENV_DECKS, Paths, bundled_decks_dir
 
@@ -116,7 +116,7 @@ def _load_one(f: DeckFile, ctx: ValidationContext, cache: DeckCache | None) -> L
         hit = cache.get(path, f.bundled, st, sha)
         if hit is not None:
             return hit
-    from dlquiz.decks import load_deck_bytes  # YAML + jsonschema: only on a cache miss
+    from dlquiz.decks.loader import load_deck_bytes  # YAML + jsonschema: only on a cache miss
 
     result = load_deck_bytes(data, path, ctx, bundled=f.bundled)
     if cache is not None:

@@ -7,7 +7,7 @@ released, so every existing database can be brought forward step by step.
 Conventions: times are UTC ISO-8601 strings with microseconds
 (``2024-05-01T08:30:00.123456+00:00``) so they sort as text; days are local
 *study days* as ``YYYY-MM-DD`` (the day starts at the configured hour, see
-:func:`dlquiz.session.study_day`); booleans are 0/1.
+:func:`dlquiz.study.session.study_day`); booleans are 0/1.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ _V3 = (
     # or undone back to nothing) are few. With them at hand, "which of these
     # items are new" is answered from the primary-key index alone (a row and
     # not in this index = reviewed), which is how the queue finds new cards
-    # without reading every reviewed state (see dlquiz.newcards).
+    # without reading every reviewed state (see dlquiz.study.newcards).
     "CREATE INDEX card_state_unreviewed ON card_state (item_key) WHERE last_reviewed IS NULL",
 )
 

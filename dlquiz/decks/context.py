@@ -36,7 +36,7 @@ from typing import Any
 from dlquiz import __version__
 from dlquiz.errors import DlquizError
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
 TOPICS_FILE = PACKAGE_DIR / "topics.yaml"
 #: Topic namespace free for user decks (bundled topics come from topics.yaml).
 USER_TOPIC_PREFIX = "user."
@@ -44,8 +44,9 @@ USER_TOPIC_PREFIX = "user."
 CONTEXT_FORMAT = 1
 CONTEXT_FILE = "context.json"
 #: Code whose behaviour decides the context beyond the data files (see :func:`source_files`).
-_PARSER_MODULES = ("grading/registry.py", "grading/checkers.py", "grading/yaml_cases.py",
-                   "deckcontext.py")
+#: Code whose change can change the context: the exercise parser and checker names
+#: (every module of ``grading/`` outside the references and cases) and this module.
+_PARSER_GLOBS = ("grading/*.py", "grading/checkers/*.py", "decks/context.py")
 
 _cache_dir: ContextVar[Path | None] = ContextVar("dlquiz_context_cache_dir", default=None)
 
@@ -162,7 +163,8 @@ def source_files() -> list[Path]:
     numeric = PACKAGE_DIR / "numeric"
     if numeric.is_dir():
         files += sorted(numeric.glob("*.py"))
-    files += [PACKAGE_DIR / name for name in _PARSER_MODULES]
+    for pattern in _PARSER_GLOBS:
+        files += sorted(PACKAGE_DIR.glob(pattern))
     return files
 
 
