@@ -39,7 +39,7 @@ from dlquiz.grading.case import Case
 from dlquiz.grading.checkers import check, summarize
 from dlquiz.grading.registry import SPEC_PREFIX, resolve_target
 from dlquiz.grading.sandbox import Limits, SandboxRun, default_pool
-from dlquiz.grading.sandbox_runner import OUTPUT_HARD_LIMIT, decode, encode
+from dlquiz.grading.wire import OUTPUT_HARD_LIMIT, decode, encode
 from dlquiz.grading.static_checks import find_invalid
 from dlquiz.model import Exercise
 

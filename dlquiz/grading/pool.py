@@ -1,6 +1,6 @@
 """Pre-started sandbox runners, so a verdict does not pay interpreter start-up.
 
-A worker is a :class:`~dlquiz.grading.sandbox.SandboxProcess` that has
+A worker is a :class:`~dlquiz.grading.process.SandboxProcess` that has
 imported NumPy, dropped its privileges and waits for a job on stdin. It serves
 exactly one job and is then killed: a process that ran learner code is never
 reused. The TUI calls :func:`warm_up` when a coding screen opens; a one-shot
@@ -14,8 +14,8 @@ import atexit
 import threading
 from dataclasses import dataclass, field
 
-from dlquiz.grading import sandbox
-from dlquiz.grading.sandbox import SandboxProcess
+from dlquiz.grading import process
+from dlquiz.grading.process import SandboxProcess
 
 
 @dataclass
@@ -39,7 +39,7 @@ class WorkerPool:
                 self.size = size
             self._idle = [w for w in self._idle if w.alive()]
             while len(self._idle) < self.size:
-                self._idle.append(sandbox.SandboxProcess())
+                self._idle.append(process.SandboxProcess())
 
     def prestart(self) -> None:
         """Start one runner now without keeping the pool warm afterwards.
@@ -49,7 +49,7 @@ class WorkerPool:
         """
         with self._lock:
             if not any(w.alive() for w in self._idle):
-                self._idle.append(sandbox.SandboxProcess())
+                self._idle.append(process.SandboxProcess())
 
     def acquire(self) -> SandboxProcess:
         with self._lock:
@@ -62,8 +62,8 @@ class WorkerPool:
                 candidate.close()
             if self.enabled:
                 while len(self._idle) < self.size:
-                    self._idle.append(sandbox.SandboxProcess())
-        return worker if worker is not None else sandbox.SandboxProcess()
+                    self._idle.append(process.SandboxProcess())
+        return worker if worker is not None else process.SandboxProcess()
 
     def shutdown(self) -> None:
         with self._lock:

@@ -26,13 +26,8 @@ from __future__ import annotations
 import ast
 import difflib
 import functools
-import hashlib
-import importlib
-import importlib.util
 import json
 import re
-import sys
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -40,6 +35,7 @@ from typing import Any
 import yaml
 
 from dlquiz.errors import DeckLoadError
+from dlquiz.grading.targets import load_file_module, resolve_target  # noqa: F401 - re-exported
 from dlquiz.model import DIFFICULTIES, ID_RE, CheckerSpec, DeckError, Exercise, SourceRef, frozen_mapping
 from dlquiz.paths import bundled_exercises_dir
 
@@ -336,49 +332,3 @@ def bundled_exercises() -> dict[str, Exercise]:
 def exercise_ids() -> list[str]:
     """Bundled exercise ids, sorted."""
     return sorted(_bundled())
-
-
-_module_lock = threading.Lock()
-
-
-def resolve_target(target: str, base_dir: str = "") -> Any:
-    """The object named by ``module:attr`` or ``file.py:attr`` (relative to ``base_dir``)."""
-    module_part, _, attr = target.rpartition(":")
-    if not module_part or not attr:
-        raise ValueError(f"expected 'module:attr' or 'file.py:attr', got {target!r}")
-    if module_part.endswith(".py"):
-        module = _load_file_module(Path(base_dir or ".") / module_part)
-    else:
-        module = importlib.import_module(module_part)
-    value: Any = module
-    for part in attr.split("."):
-        try:
-            value = getattr(value, part)
-        except AttributeError:
-            known = sorted(n for n in dir(value) if not n.startswith("_"))
-            close = difflib.get_close_matches(part, known, n=1, cutoff=0.65)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise AttributeError(f"{module_part} has no {part!r}{hint}") from None
-    return value
-
-
-def _load_file_module(path: Path) -> Any:
-    """Import a user's Python file by path, reloading it when it changes on disk."""
-    path = path.resolve()
-    stat = path.stat()
-    key = hashlib.sha1(f"{path}:{stat.st_mtime_ns}:{stat.st_size}".encode()).hexdigest()[:12]
-    name = f"dlquiz_user_{key}"
-    with _module_lock:
-        if name in sys.modules:
-            return sys.modules[name]
-        spec = importlib.util.spec_from_file_location(name, path)
-        if spec is None or spec.loader is None:
-            raise ImportError(f"cannot load {path}")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        try:
-            spec.loader.exec_module(module)
-        except BaseException:
-            del sys.modules[name]
-            raise
-        return module

@@ -17,7 +17,7 @@ import copy
 from dlquiz.grading.checkers import check
 from dlquiz.grading.grader import ExerciseError, grade, prepare
 from dlquiz.grading.registry import resolve_target
-from dlquiz.grading.sandbox_runner import decode, encode
+from dlquiz.grading.wire import decode, encode
 from dlquiz.model import Exercise
 
 

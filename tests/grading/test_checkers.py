@@ -9,7 +9,7 @@ import pytest
 
 from dlquiz.grading.case import Case
 from dlquiz.grading.checkers import check
-from dlquiz.grading.sandbox_runner import Unsupported
+from dlquiz.grading.wire import Unsupported
 
 NO_CASE = Case("c", {})
 

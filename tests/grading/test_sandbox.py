@@ -11,7 +11,7 @@ import pytest
 from dlquiz.grading import reaper
 from dlquiz.grading.pool import WorkerPool
 from dlquiz.grading.sandbox import Limits, SandboxProcess
-from dlquiz.grading.sandbox_runner import UID_BASE, WireError, decode, encode
+from dlquiz.grading.wire import UID_BASE, WireError, decode, encode
 
 PROBE = r'''
 import json, os, resource

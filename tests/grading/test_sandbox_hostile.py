@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 from grader_support import HOSTILE, TrackedSandbox, fixture_exercises, header, leftovers
 
-from dlquiz.grading import grader, sandbox
+from dlquiz.grading import grader, process
 
 CORPUS = sorted(HOSTILE.glob("*.py"))
 
 
 @pytest.fixture
 def tracked(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int | None]]:
-    monkeypatch.setattr(sandbox, "SandboxProcess", TrackedSandbox)
+    monkeypatch.setattr(process, "SandboxProcess", TrackedSandbox)
     TrackedSandbox.started = []
     return TrackedSandbox.started
 
