@@ -36,10 +36,16 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from dlquiz.study import session as session_module
 from dlquiz.model import Card
-from dlquiz.study.session import ItemIndex, SchedulingConfig, StudySession, queue_counts, record_answer
 from dlquiz.store.database import Store
+from dlquiz.study import session as session_module
+from dlquiz.study.session import (
+    ItemIndex,
+    SchedulingConfig,
+    StudySession,
+    queue_counts,
+    record_answer,
+)
 
 TARGET_QUEUE_MS = 20.0
 TARGET_ANSWER_MS = 5.0

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import yaml
 
-from dlquiz.decks.catalog import DeckFile, load_files
 from dlquiz.decks.cache import DeckCache
+from dlquiz.decks.catalog import DeckFile, load_files
 from dlquiz.decks.loader import ValidationContext, load_topic_ids
 from dlquiz.model import Deck
 

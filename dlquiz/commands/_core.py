@@ -11,11 +11,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from dlquiz.store.backup import backup_if_due
 from dlquiz.config import Settings, load_settings
 from dlquiz.errors import StoreError
 from dlquiz.model import Item
 from dlquiz.paths import Paths, resolve_paths
+from dlquiz.store.backup import backup_if_due
 from dlquiz.store.database import Store
 
 

@@ -31,8 +31,8 @@ from typing import Any, Literal
 
 from dlquiz.clock import DEFAULT_DAY_START_HOUR, now_utc, study_day
 from dlquiz.model import Item, Review
-from dlquiz.study.newcards import Run, first_new, make_runs, new_counts
 from dlquiz.store.database import Store
+from dlquiz.study.newcards import Run, first_new, make_runs, new_counts
 
 AGAIN, HARD, GOOD, EASY = 1, 3, 4, 5
 #: Self grades as the learner sees them, mapped to SM-2 quality.

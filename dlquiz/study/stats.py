@@ -21,8 +21,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from dlquiz.model import Item
-from dlquiz.study.session import ItemIndex, SchedulingConfig, as_index, limits_left
 from dlquiz.store.database import Store
+from dlquiz.study.session import ItemIndex, SchedulingConfig, as_index, limits_left
 
 MATURE_INTERVAL = 21
 HISTORY_DAYS = 365

@@ -43,9 +43,6 @@ def _settings_screen() -> Screen[None]:
     return SettingsScreen()
 
 
-#: Themes offered in Settings (any Textual theme name works in config.toml).
-THEMES = ("textual-dark", "textual-light", "nord", "gruvbox", "solarized-light")
-
 
 class DlquizApp(App[None]):
     """Spaced-repetition study and graded coding exercises in the terminal."""

@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from dlquiz.paths import Paths
 
 if TYPE_CHECKING:
-    from dlquiz.decks.catalog import Catalog
     from dlquiz.config import Settings
-    from dlquiz.study.session import ItemIndex, SchedulingConfig
+    from dlquiz.decks.catalog import Catalog
     from dlquiz.store.database import Store
+    from dlquiz.study.session import ItemIndex, SchedulingConfig
 
 T = TypeVar("T")
 
@@ -147,8 +147,8 @@ class AppContext:
         is never copied over good backups). A failure is kept in ``backup_error``
         for the UI to mention; it never stops the app.
         """
-        from dlquiz.store.backup import backup_if_due
         from dlquiz.errors import StoreError
+        from dlquiz.store.backup import backup_if_due
 
         def take(store: Store) -> None:
             try:

@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     from dlquiz.decks.catalog import Catalog
     from dlquiz.model import Exercise, Item
     from dlquiz.numeric.problem import NumericProblem
-    from dlquiz.study.session import StudySession
     from dlquiz.store.database import Store
+    from dlquiz.study.session import StudySession
     from dlquiz.tui.context import AppContext
 
 

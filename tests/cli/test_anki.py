@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dlquiz.interop.anki import AnkiImportError, html_to_markdown, read_anki_text
 from dlquiz.cli import main
 from dlquiz.decks.loader import default_context, load_deck_bytes
+from dlquiz.interop.anki import AnkiImportError, html_to_markdown, read_anki_text
 from dlquiz.model import Deck
 
 DECK = """\

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from dlquiz.store.backup import list_backups
 from dlquiz.cli import main
 from dlquiz.paths import resolve_paths
-from dlquiz.study.session import record_answer
+from dlquiz.store.backup import list_backups
 from dlquiz.store.database import Store
+from dlquiz.study.session import record_answer
 
 
 def answer_some(keys: list[str]) -> list[str]:

@@ -9,9 +9,9 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from dlquiz.decks import catalog as catalog_mod
 from dlquiz.cli import main
 from dlquiz.commands import decks as decks_cmd
+from dlquiz.decks import catalog as catalog_mod
 from dlquiz.decks.loader import ValidationContext, default_context, load_deck_file, load_topic_ids
 from dlquiz.model import CARD_TYPES, Deck
 from dlquiz.paths import resolve_paths

@@ -21,8 +21,8 @@ import pytest
 
 from dlquiz.cli import main
 from dlquiz.paths import resolve_paths
-from dlquiz.study.session import record_answer
 from dlquiz.store.database import Store
+from dlquiz.study.session import record_answer
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 FILE_BLOCK = re.compile(r"<!-- example-file: (\S+) -->\n```\w*\n(.*?)```", re.DOTALL)

@@ -10,8 +10,8 @@ from core_decks import write_deck
 
 from dlquiz.cli import main
 from dlquiz.paths import resolve_paths
-from dlquiz.study.session import record_answer
 from dlquiz.store.database import Store
+from dlquiz.study.session import record_answer
 
 
 def test_stats_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,8 +14,8 @@ from dlquiz.commands.study import PlainUI, run_plain
 from dlquiz.model import Card
 from dlquiz.numeric.registry import get_generator
 from dlquiz.paths import resolve_paths
-from dlquiz.study.session import StudySession
 from dlquiz.store.database import Store
+from dlquiz.study.session import StudySession
 
 
 def study(monkeypatch: pytest.MonkeyPatch, deck: Path, lines: list[str], *extra: str) -> str:

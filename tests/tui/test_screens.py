@@ -204,8 +204,8 @@ async def test_home_reloads_a_deck_when_its_file_changes(make_app, deck_dir, mon
 
 
 def test_starting_the_app_takes_the_daily_backup(isolated_home):
-    from dlquiz.store.backup import list_backups
     from dlquiz.commands.app import run_app
+    from dlquiz.store.backup import list_backups
 
     def quit_when_shown(app):
         app.call_later(app.exit)

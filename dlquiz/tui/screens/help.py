@@ -39,13 +39,11 @@ class HelpScreen(ModalScreen[None]):
         self.under = under
 
     def compose(self) -> ComposeResult:
-        from dlquiz.tui.app import DlquizApp
-
         screen_rows = _describe(list(type(self.under).BINDINGS))
         text = keys_table(self.under.__class__.__name__.removesuffix("Screen") or "Screen", screen_rows)
         text += "\n" + keys_table(
             "Everywhere",
-            _describe(list(DlquizApp.BINDINGS))
+            _describe(list(type(self.app).BINDINGS))
             + [("ctrl+p", "Command palette: decks, exercises, actions"), ("escape", "Back one screen")],
         )
         with VerticalScroll(classes="dialog"):

@@ -35,8 +35,8 @@ from dlquiz.tui.widgets.key_bar import KeyBar
 from dlquiz.tui.widgets.session_progress import SessionProgress
 
 if TYPE_CHECKING:
-    from dlquiz.study.session import StudySession
     from dlquiz.store.database import Store
+    from dlquiz.study.session import StudySession
     from dlquiz.tui.screens.coding import CodingResult
 
 SELF_GRADED = ("basic", "cloze")

@@ -7,7 +7,6 @@ comes back as a ``ConfigError`` whose message is shown under the form.
 from __future__ import annotations
 
 import re
-
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from dlquiz.errors import ConfigError
 from dlquiz.tui.screens.base import BaseScreen
+from dlquiz.tui.themes import THEMES
 from dlquiz.tui.widgets.key_bar import KeyBar
 
 NUMBER_FIELDS = (
@@ -38,8 +38,6 @@ class SettingsScreen(BaseScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        from dlquiz.tui.app import THEMES
-
         settings = self.ctx.config
         themes = list(dict.fromkeys([*THEMES, settings.theme]))
         yield Static("dlquiz · settings", classes="title-bar")

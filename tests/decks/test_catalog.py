@@ -10,8 +10,8 @@ import pytest
 
 from dlquiz.decks import catalog as catalog_mod
 from dlquiz.decks import loader as decks_mod
-from dlquiz.decks.catalog import load_catalog
 from dlquiz.decks.cache import DeckCache, from_json, to_json
+from dlquiz.decks.catalog import load_catalog
 from dlquiz.decks.loader import ValidationContext, load_deck_file, load_topic_ids
 from dlquiz.model import BrokenDeck, Deck
 from dlquiz.paths import Paths, resolve_paths

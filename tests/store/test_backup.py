@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from dlquiz.errors import CorruptDatabaseError, StoreError
 from dlquiz.store.backup import (
     backup_if_due,
     backup_time,
@@ -16,9 +17,8 @@ from dlquiz.store.backup import (
     resolve_backup,
     restore_backup,
 )
-from dlquiz.errors import CorruptDatabaseError, StoreError
-from dlquiz.study.session import record_answer
 from dlquiz.store.database import Store
+from dlquiz.study.session import record_answer
 
 NOW = datetime(2024, 6, 30, 9, 0, tzinfo=UTC)  # a Sunday
 

@@ -1,4 +1,4 @@
-"""The malformed-deck corpus: every file in tests/core/malformed/ has its exact errors here.
+"""The malformed-deck corpus: every file in tests/decks/malformed/ has its exact errors here.
 
 Each expected line was worked out by hand from the file (line and column
 counted from 1, the document path, the message), not copied from the loader's

@@ -16,9 +16,9 @@ from dlquiz.decks.loader import (
     load_deck_file,
     load_topic_ids,
 )
+from dlquiz.decks.positions import ALIAS_BUDGET
 from dlquiz.decks.schema import deck_schema
 from dlquiz.model import BrokenDeck, Deck
-from dlquiz.decks.positions import ALIAS_BUDGET
 
 FULL_DECK = """\
 id: demo
@@ -263,8 +263,8 @@ def test_per_card_validation_agrees_with_the_published_schema() -> None:
     """The loader validates card by card for speed; the verdict must match the full schema."""
     import yaml
 
-    from dlquiz.decks.schema import schema_errors
     from dlquiz.decks.positions import YamlFatal, load_located
+    from dlquiz.decks.schema import schema_errors
 
     full = Draft202012Validator(deck_schema())
     corpus = Path(__file__).parent / "malformed"

@@ -20,6 +20,7 @@ import pytest
 
 from dlquiz.clock import study_day
 from dlquiz.model import Card, Item
+from dlquiz.store.database import Store
 from dlquiz.study.session import (
     ItemIndex,
     SchedulingConfig,
@@ -28,7 +29,6 @@ from dlquiz.study.session import (
     queue_counts,
     record_answer,
 )
-from dlquiz.store.database import Store
 
 NOW = datetime(2024, 6, 10, 12, 0, tzinfo=UTC)
 TODAY = date(2024, 6, 10)

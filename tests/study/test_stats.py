@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from dlquiz.model import Card
+from dlquiz.store.database import Store
 from dlquiz.study.session import SchedulingConfig, record_answer
 from dlquiz.study.stats import compute_stats
-from dlquiz.store.database import Store
 
 T0 = datetime(2024, 1, 1, 12, tzinfo=UTC)
 

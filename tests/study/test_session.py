@@ -10,6 +10,7 @@ import pytest
 
 from dlquiz.clock import study_day
 from dlquiz.model import Card, Item
+from dlquiz.store.database import Store
 from dlquiz.study.session import (
     SELF_GRADES,
     SchedulingConfig,
@@ -18,7 +19,6 @@ from dlquiz.study.session import (
     queue_counts,
     record_answer,
 )
-from dlquiz.store.database import Store
 
 DAY1 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 

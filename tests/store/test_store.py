@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from dlquiz.errors import CorruptDatabaseError
+from dlquiz.store.database import Store
 from dlquiz.store.migrations import SCHEMA_VERSION
 from dlquiz.study.session import record_answer
-from dlquiz.store.database import Store
 
 T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -198,7 +198,7 @@ def test_old_database_is_migrated_forward(tmp_path: Path) -> None:
 
 def test_queue_queries_read_indexes_only(store: Store) -> None:
     """The due list and the per-deck key runs never touch table rows (why the queue is fast)."""
-    from dlquiz.store.database import DUE_JOINED_QUERY, DUE_QUERY, KEYS_BETWEEN_QUERY
+    from dlquiz.store.queue_queries import DUE_JOINED_QUERY, DUE_QUERY, KEYS_BETWEEN_QUERY
 
     plans = {
         DUE_QUERY: "COVERING INDEX card_state_due_visible",
