@@ -14,7 +14,7 @@ on the same database, so the ratio says what dlquiz adds on this machine:
   the per-deck runs), for a before/after ratio on the same database;
 * deck counts (cold): ``queue_counts`` (due and new per deck, the home screen
   and ``dlquiz decks list``) on a fresh connection, next to the previous method;
-* answer: ``record_answer`` (read state, SM-2, log row + state in one
+* answer: ``Store.answer`` (read state, SM-2, log row + state in one
   transaction) -- baseline: a bare INSERT of one review row in a transaction.
 
 The review log is synthetic (bulk-inserted rows with plausible values, states
@@ -44,7 +44,6 @@ from dlquiz.study.session import (
     SchedulingConfig,
     StudySession,
     queue_counts,
-    record_answer,
 )
 
 TARGET_QUEUE_MS = 20.0
@@ -215,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         base_insert = timed(bare_insert, args.repeat * 10)
 
         def one_answer() -> None:
-            record_answer(store, next(keys), 4, grade="good", graded_by="self", duration_s=2.0, now=NOW)
+            store.answer(next(keys), 4, grade="good", graded_by="self", duration_s=2.0, now=NOW)
 
         answer = timed(one_answer, args.repeat * 10)
         store.close()

@@ -89,7 +89,6 @@ def _practice(args: argparse.Namespace) -> int:
 def _record(args: argparse.Namespace, catalog: Any, exercise: Exercise, verdict: str,
             passed: int, total: int, duration_s: float) -> None:
     from dlquiz.clock import today
-    from dlquiz.study.session import record_answer
 
     day_start = settings_of(args).day_start_hour
     day = today(day_start).isoformat()
@@ -113,7 +112,7 @@ def _record(args: argparse.Namespace, catalog: Any, exercise: Exercise, verdict:
             moved_today = bool(store.query(
                 "SELECT 1 FROM reviews WHERE item_key = ? AND study_day = ? AND scheduled = 1"
                 " LIMIT 1", (key, day)))
-            record_answer(store, key, quality, grade=verdict, graded_by="exercise",
+            store.answer(key, quality, grade=verdict, graded_by="exercise",
                           duration_s=duration_s, scheduled=scheduled and not moved_today,
                           day_start_hour=day_start)
 

@@ -1,7 +1,7 @@
 """What to study next: today's queue, re-drills, undo, cram, suspend and bury.
 
 The TUI and ``dlquiz study --plain`` drive the same :class:`StudySession`;
-:func:`record_answer` is the one write path for an answer everywhere else
+:meth:`Store.answer` is the one write path for an answer everywhere else
 (the exercise screen, imports of single answers, tests).
 
 Quality mapping (SM-2 quality 0-5, see :mod:`dlquiz.study.sm2`):
@@ -73,32 +73,6 @@ def exercise_quality(passed: bool, first_try: bool, hints_used: int, gave_up: bo
         return 2
     return 5 if first_try and hints_used == 0 else 4
 
-
-def record_answer(
-    store: Store,
-    item_key: str,
-    quality: int,
-    *,
-    grade: str,
-    graded_by: str,
-    duration_s: float,
-    now: datetime | None = None,
-    drawn: Mapping[str, Any] | None = None,
-    scheduled: bool = True,
-    day_start_hour: int = DEFAULT_DAY_START_HOUR,
-) -> Review:
-    """Log one answer (and move the schedule when ``scheduled``) in one transaction."""
-    return store.answer(
-        item_key,
-        quality,
-        grade=grade,
-        graded_by=graded_by,
-        duration_s=duration_s,
-        now=now,
-        day_start_hour=day_start_hour,
-        drawn=drawn,
-        scheduled=scheduled,
-    )
 
 
 class ItemIndex:
@@ -252,8 +226,7 @@ class StudySession:
         entry = self._require_current()
         scheduled = self.mode == "review" and entry.kind in ("due", "new")
         before = _Step(list(self.queue), self.position)
-        review = record_answer(
-            self.store, entry.item.key, quality, grade=grade, graded_by=graded_by,
+        review = self.store.answer(entry.item.key, quality, grade=grade, graded_by=graded_by,
             duration_s=duration_s, now=now, drawn=drawn, scheduled=scheduled,
             day_start_hour=self.config.day_start_hour,
         )  # fmt: skip

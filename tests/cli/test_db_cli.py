@@ -12,13 +12,12 @@ from dlquiz.cli import main
 from dlquiz.paths import resolve_paths
 from dlquiz.store.backup import list_backups
 from dlquiz.store.database import Store
-from dlquiz.study.session import record_answer
 
 
 def answer_some(keys: list[str]) -> list[str]:
     with Store.open(resolve_paths().database) as store:
         return [
-            record_answer(store, k, 4, grade="good", graded_by="self", duration_s=1.5).id
+            store.answer(k, 4, grade="good", graded_by="self", duration_s=1.5).id
             for k in keys
         ]
 
@@ -59,8 +58,8 @@ def test_sync_two_machines(tmp_path: Path, fmt: str, capsys: pytest.CaptureFixtu
     out = tmp_path / f"reviews.{fmt}"
     assert main(["--data-dir", str(laptop), "db", "check"]) == 0
     with Store.open(laptop / "dlquiz.sqlite3") as store:
-        record_answer(store, "d/a", 5, grade="easy", graded_by="self", duration_s=1)
-        record_answer(store, "unknown/card", 2, grade="wrong", graded_by="auto", duration_s=1,
+        store.answer("d/a", 5, grade="easy", graded_by="self", duration_s=1)
+        store.answer("unknown/card", 2, grade="wrong", graded_by="auto", duration_s=1,
                       drawn={"n": 3})  # fmt: skip
     assert main(["--data-dir", str(laptop), "export", "reviews", str(out), "--format", fmt]) == 0
     assert main(["--data-dir", str(desktop), "import", "reviews", str(out)]) == 0

@@ -22,7 +22,6 @@ import pytest
 from dlquiz.cli import main
 from dlquiz.paths import resolve_paths
 from dlquiz.store.database import Store
-from dlquiz.study.session import record_answer
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 FILE_BLOCK = re.compile(r"<!-- example-file: (\S+) -->\n```\w*\n(.*?)```", re.DOTALL)
@@ -100,7 +99,7 @@ def test_use_with_anki(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def _answer_some(home: Path, keys: list[str]) -> None:
     with Store.open(resolve_paths(home).database) as store:
         for key in keys:
-            record_answer(store, key, 4, grade="good", graded_by="self", duration_s=3.0)
+            store.answer(key, 4, grade="good", graded_by="self", duration_s=3.0)
 
 
 def _review_keys(home: Path) -> list[str]:

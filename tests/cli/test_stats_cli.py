@@ -11,14 +11,13 @@ from core_decks import write_deck
 from dlquiz.cli import main
 from dlquiz.paths import resolve_paths
 from dlquiz.store.database import Store
-from dlquiz.study.session import record_answer
 
 
 def test_stats_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     deck = write_deck(tmp_path / "decks")
     with Store.open(resolve_paths().database) as store:
-        record_answer(store, "tdeck/a", 4, grade="good", graded_by="self", duration_s=1)
-        record_answer(store, "tdeck/b", 1, grade="wrong", graded_by="auto", duration_s=1)
+        store.answer("tdeck/a", 4, grade="good", graded_by="self", duration_s=1)
+        store.answer("tdeck/b", 1, grade="wrong", graded_by="auto", duration_s=1)
     assert main(["--deck", str(deck), "stats", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["reviews_total"] == 2 and data["reviews_today"] == 2

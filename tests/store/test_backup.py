@@ -18,14 +18,13 @@ from dlquiz.store.backup import (
     restore_backup,
 )
 from dlquiz.store.database import Store
-from dlquiz.study.session import record_answer
 
 NOW = datetime(2024, 6, 30, 9, 0, tzinfo=UTC)  # a Sunday
 
 
 def fill(store: Store, n: int, prefix: str = "c") -> list[str]:
     return [
-        record_answer(store, f"d/{prefix}{i}", 4, grade="good", graded_by="self", duration_s=1).id
+        store.answer(f"d/{prefix}{i}", 4, grade="good", graded_by="self", duration_s=1).id
         for i in range(n)
     ]
 

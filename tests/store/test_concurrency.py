@@ -10,13 +10,12 @@ from dlquiz.store.database import Store
 
 WORKER = """
 import sys
-from dlquiz.study.session import record_answer
 from dlquiz.store.database import Store
 store = Store.open(sys.argv[1])
 tag = sys.argv[2]
 for n in range(150):
     # both workers hit the same ten items, so they contend for the same rows
-    r = record_answer(store, f"d/c{n % 10}", 4 if n % 3 else 2, grade=tag, graded_by="auto", duration_s=0)
+    r = store.answer(f"d/c{n % 10}", 4 if n % 3 else 2, grade=tag, graded_by="auto", duration_s=0)
     print(r.id, flush=True)
 """
 

@@ -16,12 +16,11 @@ from dlquiz.store.database import Store
 
 CHILD = """
 import sys
-from dlquiz.study.session import record_answer
 from dlquiz.store.database import Store
 store = Store.open(sys.argv[1])
 n = 0
 while True:
-    r = record_answer(store, f"d/c{n % 50}", n % 6, grade="g", graded_by="auto", duration_s=0.1)
+    r = store.answer(f"d/c{n % 50}", n % 6, grade="g", graded_by="auto", duration_s=0.1)
     print(r.id, flush=True)
     n += 1
 """

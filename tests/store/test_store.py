@@ -14,7 +14,6 @@ import pytest
 from dlquiz.errors import CorruptDatabaseError
 from dlquiz.store.database import Store
 from dlquiz.store.migrations import SCHEMA_VERSION
-from dlquiz.study.session import record_answer
 
 T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -27,8 +26,7 @@ def store(tmp_path: Path) -> Store:
 
 
 def answer(store: Store, key: str, q: int, day: int = 0, **kw: object):
-    return record_answer(
-        store, key, q, grade="g", graded_by="self", duration_s=1.0,
+    return store.answer(key, q, grade="g", graded_by="self", duration_s=1.0,
         now=T0 + timedelta(days=day, minutes=len(list(store.reviews()))), **kw,
     )  # fmt: skip
 
@@ -99,8 +97,7 @@ def test_rebuild_reproduces_states_after_random_answers(store: Store) -> None:
     keys = [f"deck/c{i}" for i in range(12)] + ["deck/z#c2"]
     for n in range(300):
         key = rng.choice(keys)
-        record_answer(
-            store, key, rng.randint(0, 5), grade="g", graded_by="auto", duration_s=0.5,
+        store.answer(key, rng.randint(0, 5), grade="g", graded_by="auto", duration_s=0.5,
             now=T0 + timedelta(hours=7 * n), scheduled=rng.random() > 0.2,
         )  # fmt: skip
         if rng.random() < 0.1:

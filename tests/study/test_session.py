@@ -17,7 +17,6 @@ from dlquiz.study.session import (
     StudySession,
     exercise_quality,
     queue_counts,
-    record_answer,
 )
 
 DAY1 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
@@ -97,7 +96,7 @@ def test_due_first_by_due_date_then_seeded_shuffle(store: Store) -> None:
     # c00..c19 first seen on day 1 (due day 2), c20..c39 on day 0 (due day 1)
     for i, item in enumerate(deck):
         at = DAY1 if i < 20 else DAY1 - timedelta(days=1)
-        record_answer(store, item.key, 4, grade="good", graded_by="self", duration_s=1, now=at)
+        store.answer(item.key, 4, grade="good", graded_by="self", duration_s=1, now=at)
     cfg = SchedulingConfig(new_per_day=0)
     s1 = StudySession.build(deck, store, now=DAY1 + timedelta(days=5), config=cfg, seed=1)
     s2 = StudySession.build(deck, store, now=DAY1 + timedelta(days=5), config=cfg, seed=2)
@@ -111,7 +110,7 @@ def test_due_first_by_due_date_then_seeded_shuffle(store: Store) -> None:
 def test_review_limit(store: Store) -> None:
     deck = items("d", 10)
     for item in deck:
-        record_answer(store, item.key, 4, grade="good", graded_by="self", duration_s=1, now=DAY1)
+        store.answer(item.key, 4, grade="good", graded_by="self", duration_s=1, now=DAY1)
     s = StudySession.build(
         deck, store, now=DAY1 + timedelta(days=1), config=SchedulingConfig(reviews_per_day=4)
     )
@@ -159,7 +158,7 @@ def test_undo_many_steps_restores_queue_and_store(store: Store) -> None:
 
 def test_cram_logs_unscheduled_and_keeps_state(store: Store) -> None:
     deck = items("d", 4)
-    record_answer(store, deck[0].key, 5, grade="easy", graded_by="self", duration_s=1, now=DAY1)
+    store.answer(deck[0].key, 5, grade="easy", graded_by="self", duration_s=1, now=DAY1)
     before = list(store.states())
     s = StudySession.build(deck, store, now=DAY1, mode="cram", seed=3)
     assert sorted(keys(s)) == sorted(i.key for i in deck)  # not-due and new alike
@@ -187,7 +186,7 @@ def test_suspend_and_bury(store: Store) -> None:
 
 def test_removed_cards_keep_state_and_come_back(store: Store) -> None:
     deck = items("d", 3)
-    record_answer(store, deck[2].key, 5, grade="easy", graded_by="self", duration_s=1, now=DAY1)
+    store.answer(deck[2].key, 5, grade="easy", graded_by="self", duration_s=1, now=DAY1)
     s = StudySession.build(deck[:2], store, now=DAY1 + timedelta(days=3))
     assert keys(s) == ["d/c00", "d/c01"]
     back = StudySession.build(deck, store, now=DAY1 + timedelta(days=3))
@@ -206,8 +205,8 @@ def test_summary_and_progress(store: Store) -> None:
 
 def test_queue_counts(store: Store) -> None:
     a, b = items("a", 4), items("b", 30)
-    record_answer(store, a[0].key, 4, grade="good", graded_by="self", duration_s=1, now=DAY1)
-    record_answer(store, a[1].key, 5, grade="good", graded_by="self", duration_s=1, now=DAY1)
+    store.answer(a[0].key, 4, grade="good", graded_by="self", duration_s=1, now=DAY1)
+    store.answer(a[1].key, 5, grade="good", graded_by="self", duration_s=1, now=DAY1)
     store.set_suspended(a[3].key, True)
     counts = queue_counts(store, a + b, date(2024, 3, 2), SchedulingConfig(new_per_day=25))
     # a: c00, c01 due (interval 1), c02 new, c03 suspended; b: 30 new capped at 25

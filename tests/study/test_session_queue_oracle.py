@@ -27,7 +27,6 @@ from dlquiz.study.session import (
     StudySession,
     limits_left,
     queue_counts,
-    record_answer,
 )
 
 NOW = datetime(2024, 6, 10, 12, 0, tzinfo=UTC)
@@ -235,8 +234,7 @@ def test_memo_follows_answers_undo_and_other_connections(tmp_path: Path) -> None
     with Store.open(path) as store, Store.open(path) as other:
         yesterday = NOW - timedelta(days=1)
         for item in items[:4]:  # deck a all reviewed yesterday (due today)
-            record_answer(
-                store, item.key, 4, grade="good", graded_by="self", duration_s=1, now=yesterday
+            store.answer(item.key, 4, grade="good", graded_by="self", duration_s=1, now=yesterday
             )
 
         def check() -> list[tuple[str, str]]:
@@ -248,7 +246,7 @@ def test_memo_follows_answers_undo_and_other_connections(tmp_path: Path) -> None
         check()  # memo says deck a is all reviewed
         store.undo_last()  # a/c3 is new again (a row with last_reviewed NULL remains)
         assert [k for kind, k in check() if kind == "new"] == ["a/c3", "b/c0"]
-        record_answer(store, "a/c3", 4, grade="good", graded_by="self", duration_s=1, now=yesterday)
+        store.answer("a/c3", 4, grade="good", graded_by="self", duration_s=1, now=yesterday)
         assert [k for kind, k in check() if kind == "new"] == ["b/c0", "b/c1"]
         other.undo_last()  # another connection: data_version drops the memo
         assert [k for kind, k in check() if kind == "new"] == ["a/c3", "b/c0"]

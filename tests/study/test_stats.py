@@ -10,7 +10,7 @@ import pytest
 
 from dlquiz.model import Card
 from dlquiz.store.database import Store
-from dlquiz.study.session import SchedulingConfig, record_answer
+from dlquiz.study.session import SchedulingConfig
 from dlquiz.study.stats import compute_stats
 
 T0 = datetime(2024, 1, 1, 12, tzinfo=UTC)
@@ -32,7 +32,7 @@ def test_stats(tmp_path: Path) -> None:
         key = a[0].key
 
         def ans(q: int, day: int, scheduled: bool = True, k: str = key) -> None:
-            record_answer(store, k, q, grade="g", graded_by="self", duration_s=1,
+            store.answer(k, q, grade="g", graded_by="self", duration_s=1,
                           now=T0 + timedelta(days=day), scheduled=scheduled)  # fmt: skip
 
         # a/c0: 5 on day 0 (I=1), 5 on day 1 (I=6), 5 on day 7 (I=round(6*2.7)=16),
@@ -71,7 +71,7 @@ def test_retention_counts_passes_on_mature_reviews(tmp_path: Path) -> None:
         # qualities 5,5,5,5 give intervals 1, 6, 16, 45; the 5th answer (3) is on a
         # 45-day item (mature, passed), the 6th (0) on a round(45*2.8)=126-day item (mature, failed)
         for n, q in enumerate([5, 5, 5, 5, 3, 0]):
-            record_answer(store, "a/c", q, grade="g", graded_by="self", duration_s=0,
+            store.answer("a/c", q, grade="g", graded_by="self", duration_s=0,
                           now=T0 + timedelta(days=n * 200))  # fmt: skip
         stats = compute_stats(store, [], date(2030, 1, 1))
     assert (stats.totals.mature_reviews, stats.totals.retention) == (2, 0.5)

@@ -171,13 +171,11 @@ def seed_for_snapshots(home: Path) -> None:
     """A few weeks of reviews ending at the fixed clock, through the core's write path."""
     from datetime import timedelta
 
-    from dlquiz.study.session import record_answer
-
     keys = ["tuideck/relu", "tuideck/pick", "tuideck/iou#c1", "tuideck/convsize"]
     with open_store(home) as store:
         for day in range(40, 0, -3):
             for n, key in enumerate(keys[: 1 + day % 4]):
-                record_answer(store, key, 4 if (day + n) % 3 else 3, grade="good", graded_by="self",
+                store.answer(key, 4 if (day + n) % 3 else 3, grade="good", graded_by="self",
                               duration_s=1.0, now=FIXED_NOW - timedelta(days=day))
         store.record_attempt("add-one", "pass", 2, 2, 0, 0.5, at="2025-03-13T10:00:00.000000+00:00")
 

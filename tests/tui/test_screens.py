@@ -16,11 +16,10 @@ from tests.tui.conftest import FIXED_NOW, open_store, until
 
 def seed_reviews(home: Path) -> None:
     """Two answered cards through the core's single write path, on the fixed clock."""
-    from dlquiz.study.session import record_answer
 
     with open_store(home) as store:
-        record_answer(store, "tuideck/relu", 4, grade="good", graded_by="self", duration_s=2.0, now=FIXED_NOW)
-        record_answer(store, "tuideck/pick", 1, grade="wrong", graded_by="auto", duration_s=3.0, now=FIXED_NOW)
+        store.answer("tuideck/relu", 4, grade="good", graded_by="self", duration_s=2.0, now=FIXED_NOW)
+        store.answer("tuideck/pick", 1, grade="wrong", graded_by="auto", duration_s=3.0, now=FIXED_NOW)
         store.record_attempt("add-one", "pass", 2, 2, 0, 0.5)
 
 

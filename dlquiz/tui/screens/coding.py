@@ -249,7 +249,6 @@ class CodingScreen(BaseScreen[CodingResult | None]):
 
     async def record_practice(self, result: CodingResult) -> None:
         """Outside a session: schedule every code card that points at this exercise."""
-        from dlquiz.study.session import record_answer
 
         cards = self.ctx.catalog.code_cards_for(self.exercise.id)
         duration = round(time.monotonic() - self.started, 3)
@@ -260,7 +259,7 @@ class CodingScreen(BaseScreen[CodingResult | None]):
 
         def write(store: Any) -> None:
             for card in cards:
-                record_answer(store, card.key, quality, grade=result.verdict, graded_by="exercise",
+                store.answer(card.key, quality, grade=result.verdict, graded_by="exercise",
                               duration_s=duration, now=now, day_start_hour=day_start)
 
         if cards:
