@@ -174,3 +174,14 @@ def test_packages_say_what_they_hold() -> None:
     for package in ("decks", "study", "store", "interop", "grading", "numeric"):
         module = importlib.import_module(f"dlquiz.{package}")
         assert (module.__doc__ or "").strip(), package
+
+
+def test_public_paths_a_user_deck_may_name_still_import() -> None:
+    """User decks name these in ``reference:``, ``cases:`` and custom checkers (docs/grader.md)."""
+    checkers = importlib.import_module("dlquiz.grading.checkers")
+    assert hasattr(checkers, "CheckResult")
+    for family in ("detection", "metrics", "conv", "sorting", "losses"):
+        assert importlib.import_module(f"dlquiz.grading.reference.{family}")
+        assert importlib.import_module(f"dlquiz.grading.cases.{family}")
+    nms = importlib.import_module("dlquiz.grading.reference.detection").nms
+    assert callable(nms)
