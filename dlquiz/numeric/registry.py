@@ -28,6 +28,7 @@ from dlquiz.errors import UnknownGeneratorError
 from dlquiz.numeric.problem import NumericGenerator
 
 GENERATOR_MODULES: tuple[str, ...] = (
+    "dlquiz.numeric.algorithms",
     "dlquiz.numeric.conv",
     "dlquiz.numeric.detection",
     "dlquiz.numeric.metrics",
