@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "study",
     "decks",
     "exercises",
+    "practice_loop",
     "stats",
     "cards",
     "db",

@@ -39,12 +39,12 @@ class Paths:
 
     @property
     def workspace_dir(self) -> Path:
-        """Exercise files written by ``dlquiz practice``."""
+        """One file per exercise, shared by the app's editor and ``dlquiz practice/check``."""
         return self.data_dir / "workspace"
 
     @property
-    def drafts_dir(self) -> Path:
-        """Autosaved editor drafts from the TUI's coding screen."""
+    def legacy_drafts_dir(self) -> Path:
+        """Where the app kept its drafts before they moved into the workspace (adopted on read)."""
         return self.data_dir / "drafts"
 
     @property

@@ -1,18 +1,28 @@
-"""``dlquiz exercises | practice ID | check ID [FILE] [--json] | solution ID [--give-up]``.
+"""``dlquiz exercises | practice ID | check ID [FILE] | solution ID [--give-up]``.
 
-Recording (``check`` and ``solution --give-up``): every graded run is an
-attempt (``Store.record_attempt``); the review log gets one review per code
-card that points at the exercise (key ``exercises/<id>`` when no card does),
-graded ``exercise``. A pass scores 5 when no failed run or give-up preceded it
-since the last pass, else 4; a give-up scores 1. A failed run is logged with
-quality 2 but *unscheduled*: a one-shot CLI cannot tell "still working" from
-"left without passing", so only the TUI moves the schedule on a failure.
-The worked solution is shown only after a recorded pass or a give-up.
+Recording (``check``, ``hint`` and ``solution --give-up``): every graded run is
+an attempt (``Store.record_attempt``, with the code's fingerprint); the review
+log gets one review per code card that points at the exercise (key
+``exercises/<id>`` when no card does), graded ``exercise``:
+
+* a pass scores 5 when no failed run, hint or give-up preceded it since the
+  last pass, else 4;
+* a pass on code identical to an earlier passing submission is a repeat, not a
+  recall: logged as ``pass_repeat`` with quality 3 (Hard);
+* a give-up scores 1;
+* a failed run is logged with quality 2 but *unscheduled*: a one-shot CLI cannot
+  tell "still working" from "left without passing", so only the app moves the
+  schedule on a failure.
+
+The worked solution is shown only after a recorded pass or a give-up. The
+workspace file (``<data dir>/workspace/ID.py``) is the same file the app's
+editor shows.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import sys
 from pathlib import Path
@@ -20,86 +30,145 @@ from typing import Any
 
 from dlquiz.commands._core import load_catalog_for, open_store, paths_of, settings_of
 from dlquiz.errors import UsageError
-from dlquiz.model import Exercise
+from dlquiz.model import DIFFICULTIES, Exercise
 
 EXIT_PASS = 0
 EXIT_FAIL = 1
 GIVE_UP = "give_up"
+HINT = "hint"
+REPEAT = "pass_repeat"
+#: SM-2 quality of a pass on code that passed before (see the module docstring).
+REPEAT_QUALITY = 3
 VERDICT_STYLES = {"pass": "bold green", "wrong_answer": "bold red", "time_limit": "bold yellow",
                   "memory_limit": "bold yellow", "runtime_error": "bold red",
                   "invalid": "bold magenta", "not_run": "dim"}
 
 
-def _catalog_and_exercise(args: argparse.Namespace) -> tuple[Any, Exercise]:
-    catalog = load_catalog_for(args)
-    exercise = catalog.exercise(args.id)
-    if exercise is None:
-        known = ", ".join(sorted(_all_exercises(catalog)))
-        raise UsageError(f"unknown exercise {args.id!r}; known: {known}")
-    return catalog, exercise
-
-
-def _all_exercises(catalog: Any) -> dict[str, Exercise]:
+def all_exercises(catalog: Any) -> dict[str, Exercise]:
+    """Bundled exercises overlaid with user-deck ones (user ids win, as in the catalog)."""
     from dlquiz.grading.registry import bundled_exercises
 
-    found = dict(bundled_exercises())
+    found = bundled_exercises(catalog.cache_dir)
     found.update(catalog.user_exercises())
     return found
 
 
-def workspace_file(args: argparse.Namespace, exercise_id: str) -> Path:
-    return paths_of(args).workspace_dir / f"{exercise_id}.py"
+def find_exercise(catalog: Any, exercise_id: str) -> Exercise:
+    """The exercise, or a usage error that suggests the closest ids."""
+    exercise = catalog.exercise(exercise_id)
+    if exercise is not None:
+        return exercise
+    known = sorted(all_exercises(catalog))
+    close = difflib.get_close_matches(exercise_id, known, n=3, cutoff=0.5)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else \
+        " (`dlquiz exercises` lists them)"
+    raise UsageError(f"unknown exercise {exercise_id!r}{hint}")
+
+
+def catalog_and_exercise(args: argparse.Namespace) -> tuple[Any, Exercise]:
+    catalog = load_catalog_for(args)
+    return catalog, find_exercise(catalog, args.id)
+
+
+def workspace_dir(args: argparse.Namespace) -> Path:
+    return paths_of(args).workspace_dir
+
+
+def ensure_workspace_file(args: argparse.Namespace, exercise: Exercise) -> Path:
+    """The exercise's workspace file, written from the starter when there is none yet."""
+    from dlquiz.grading.workspace import read_code, starter_text, workspace_file, write_code
+
+    paths = paths_of(args)
+    target = workspace_file(paths.workspace_dir, exercise.id)
+    if read_code(paths.workspace_dir, exercise.id, legacy_drafts_dir=paths.legacy_drafts_dir) is None:
+        write_code(paths.workspace_dir, exercise.id, starter_text(exercise))
+    return target
+
+
+def study_order(exercises: dict[str, Exercise]) -> list[Exercise]:
+    """Easy to hard; within a difficulty, topic by topic in checklist order, then by id.
+
+    So ``dlquiz next`` starts with the easy exercise of the first topic and
+    reaches the hard ones once every easier exercise is solved.
+    """
+    from dlquiz.decks.context import TOPICS_FILE
+
+    order: dict[str, int] = {}
+    try:
+        import yaml
+
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(TOPICS_FILE.read_text(encoding="utf-8"), Loader=loader) or {}
+        order = {str(t["id"]): i for i, t in enumerate(data.get("topics", []))}
+    except (OSError, ValueError):
+        pass
+
+    def rank(e: Exercise) -> tuple[int, int, str]:
+        topic = min((order.get(t, len(order)) for t in e.topics), default=len(order))
+        level = DIFFICULTIES.index(e.difficulty) if e.difficulty in DIFFICULTIES else 1
+        return level, topic, e.id
+
+    return sorted(exercises.values(), key=rank)
 
 
 def _list(args: argparse.Namespace) -> int:
     catalog = load_catalog_for(args)
-    exercises = _all_exercises(catalog)
+    exercises = study_order(all_exercises(catalog))
     with open_store(paths_of(args), backup=False) as store:
         solved = store.solved_exercises()
-    rows: list[dict[str, Any]] = [{"id": e.id, "title": e.title, "topic": ", ".join(e.topics), "solved": e.id in solved}
-            for e in sorted(exercises.values(), key=lambda e: (e.topics[:1], e.id))]
+    rows: list[dict[str, Any]] = [
+        {"id": e.id, "title": e.title, "topic": ", ".join(e.topics),
+         "difficulty": e.difficulty or "", "solved": e.id in solved} for e in exercises]
     if args.json:
         print(json.dumps(rows, indent=1))
         return 0
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{len(rows)} exercises ({sum(r['solved'] for r in rows)} solved)")
-    for column in ("id", "title", "topic", "solved"):
+    table = Table(title=f"{len(rows)} exercises ({sum(r['solved'] for r in rows)} solved), "
+                        "in `dlquiz next` order")
+    for column in ("id", "title", "topic", "difficulty", "solved"):
         table.add_column(column)
     for row in rows:
-        table.add_row(row["id"], row["title"], row["topic"], "[green]yes[/]" if row["solved"] else "")
+        table.add_row(row["id"], row["title"], row["topic"], row["difficulty"],
+                      "[green]yes[/]" if row["solved"] else "")
     Console().print(table)
     return 0
 
 
 def _practice(args: argparse.Namespace) -> int:
-    _, exercise = _catalog_and_exercise(args)
-    target = workspace_file(args, exercise.id)
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        header = "".join(f"# {line}\n".rstrip() + "\n" if line else "#\n"
-                         for line in exercise.prompt.strip().splitlines())
-        target.write_text(f"# {exercise.title} ({exercise.id})\n#\n{header}\n{exercise.starter}",
-                          encoding="utf-8")
-    print(target)
+    _, exercise = catalog_and_exercise(args)
+    print(ensure_workspace_file(args, exercise))
     return 0
 
 
-def _record(args: argparse.Namespace, catalog: Any, exercise: Exercise, verdict: str,
-            passed: int, total: int, duration_s: float) -> None:
+def attempts_since_pass(store: Any, exercise_id: str) -> list[str]:
+    """Verdicts (failed runs, hints, give-ups) logged since this exercise's last pass."""
+    history = store.query("SELECT verdict FROM exercise_attempts WHERE exercise_id = ? "
+                          "ORDER BY at, rowid", (exercise_id,))
+    since: list[str] = []
+    for (verdict,) in history:
+        since = [] if verdict in ("pass", REPEAT) else [*since, verdict]
+    return since
+
+
+def record_run(args: argparse.Namespace, catalog: Any, exercise: Exercise, verdict: str,
+               passed: int, total: int, duration_s: float, fingerprint: str | None = None) -> str:
+    """Log one run (see the module docstring); returns the verdict as recorded."""
     from dlquiz.clock import today
 
     day_start = settings_of(args).day_start_hour
     day = today(day_start).isoformat()
     with open_store(paths_of(args)) as store:
-        history = store.query("SELECT verdict FROM exercise_attempts WHERE exercise_id = ? "
-                              "ORDER BY at, rowid", (exercise.id,))
-        since_pass: list[str] = []
-        for (earlier,) in history:
-            since_pass = [] if earlier == "pass" else [*since_pass, earlier]
-        store.record_attempt(exercise.id, verdict, passed, total, 0, duration_s)
-        if verdict == "pass":
+        since_pass = attempts_since_pass(store, exercise.id)
+        if verdict == "pass" and fingerprint and fingerprint in store.passing_fingerprints(exercise.id):
+            verdict = REPEAT
+        hints = sum(v == HINT for v in since_pass)
+        store.record_attempt(exercise.id, "pass" if verdict == REPEAT else verdict, passed, total,
+                             hints, duration_s, code_sha256=fingerprint)
+        if verdict == REPEAT:
+            quality, scheduled = REPEAT_QUALITY, True
+        elif verdict == "pass":
             quality, scheduled = (5 if not since_pass else 4), True
         elif verdict == GIVE_UP:
             quality, scheduled = 1, True
@@ -113,70 +182,66 @@ def _record(args: argparse.Namespace, catalog: Any, exercise: Exercise, verdict:
                 "SELECT 1 FROM reviews WHERE item_key = ? AND study_day = ? AND scheduled = 1"
                 " LIMIT 1", (key, day)))
             store.answer(key, quality, grade=verdict, graded_by="exercise",
-                          duration_s=duration_s, scheduled=scheduled and not moved_today,
-                          day_start_hour=day_start)
+                         duration_s=duration_s, scheduled=scheduled and not moved_today,
+                         day_start_hour=day_start)
+    return verdict
+
+
+def read_solution(path: Path) -> str:
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give the solution file inside it")
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"no such file: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {path}: {exc}") from exc
+
+
+def grade_file(args: argparse.Namespace, catalog: Any, exercise: Exercise, path: Path,
+               seed: int | None) -> tuple[Any, str]:
+    """Grade ``path`` with the random cases of ``seed`` (a fresh one when None) and record it."""
+    from dlquiz.grading.grader import grade
+    from dlquiz.grading.preparation import fresh_seed
+    from dlquiz.grading.workspace import code_fingerprint
+
+    source = read_solution(path)
+    report = grade(exercise, source, seed=fresh_seed() if seed is None else seed,
+                   cache_dir=catalog.cache_dir)
+    recorded = record_run(args, catalog, exercise, report.verdict, report.passed, report.total,
+                          report.duration_s, code_fingerprint(source))
+    return report, recorded
 
 
 def _check(args: argparse.Namespace) -> int:
     from dlquiz.grading.sandbox import default_pool
 
     default_pool().prestart()  # the child imports NumPy while we load decks
-    catalog, exercise = _catalog_and_exercise(args)
-    path = Path(args.file) if args.file else workspace_file(args, exercise.id)
-    if path.is_dir():
-        raise UsageError(f"{path} is a folder; give the solution file inside it")
-    if not path.is_file():
-        hint = "" if args.file else f" (run `dlquiz practice {exercise.id}` first)"
-        raise UsageError(f"no such file: {path}{hint}")
-    try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {path}: {exc}") from exc
-    from dlquiz.grading.grader import grade
+    catalog, exercise = catalog_and_exercise(args)
+    if args.file:
+        path = Path(args.file)
+    else:
+        from dlquiz.grading.workspace import workspace_file
 
-    report = grade(exercise, source, seed=args.seed)
-    _record(args, catalog, exercise, report.verdict, report.passed, report.total, report.duration_s)
+        path = workspace_file(workspace_dir(args), exercise.id)
+        if not path.is_file():
+            raise UsageError(f"no such file: {path} (run `dlquiz practice {exercise.id}` first)")
+    report, recorded = grade_file(args, catalog, exercise, path, args.seed)
     if args.json:
         data = report.to_json()
-        print(json.dumps({k: data[k] for k in ("exercise", "verdict", "passed", "total", "cases",
-                                               "duration_s", "message", "output")}, indent=1))
+        out = {k: data[k] for k in ("exercise", "verdict", "passed", "total", "cases",
+                                    "duration_s", "message", "output", "seed")}
+        out["recorded_as"] = recorded
+        print(json.dumps(out, indent=1))
     else:
-        _print_report(report, path)
+        from dlquiz.commands.report_view import print_report
+
+        print_report(report, path, exercise, repeat=recorded == REPEAT)
     return EXIT_PASS if report.verdict == "pass" else EXIT_FAIL
 
 
-def _print_report(report: Any, path: Path) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.panel import Panel
-
-    console = Console(highlight=False)
-    style = VERDICT_STYLES.get(report.verdict, "bold")
-    console.print(f"[{style}]{report.verdict}[/]  {report.summary}  "
-                  f"[dim]({path}, {report.duration_s:.2f} s)[/]")
-    if report.message:
-        console.print(Panel(escape(report.message), title="why", border_style="red", expand=False))
-    for case in report.cases:
-        mark = VERDICT_STYLES.get(case.status, "")
-        console.print(f"  [{mark}]{case.status:<13}[/] {escape(case.name)}")
-    first = report.first_failure
-    if first is not None:
-        console.print(Panel(escape(first.message), title=f"first failure: {escape(first.name)}",
-                            border_style="red", expand=False))
-        if first.output:
-            console.print(Panel(escape(first.output), title="your output", expand=False))
-    else:
-        printed = [case for case in report.cases if case.output]
-        if printed:  # a pass still shows what the code printed (the first case that did)
-            more = f" (and {len(printed) - 1} more cases)" if len(printed) > 1 else ""
-            console.print(Panel(escape(printed[0].output), expand=False,
-                                title=f"your output: {escape(printed[0].name)}{more}"))
-    if report.output:
-        console.print(Panel(escape(report.output), title="output", expand=False))
-
-
 def _solution(args: argparse.Namespace) -> int:
-    catalog, exercise = _catalog_and_exercise(args)
+    catalog, exercise = catalog_and_exercise(args)
     with open_store(paths_of(args), backup=False) as store:
         solved = exercise.id in store.solved_exercises()
         gave_up = bool(store.query("SELECT 1 FROM exercise_attempts WHERE exercise_id = ? AND "
@@ -187,7 +252,7 @@ def _solution(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_FAIL
     if args.give_up and not solved:
-        _record(args, catalog, exercise, GIVE_UP, 0, 0, 0.0)
+        record_run(args, catalog, exercise, GIVE_UP, 0, 0, 0.0)
     from rich.console import Console
     from rich.syntax import Syntax
 
@@ -201,16 +266,24 @@ def _solution(args: argparse.Namespace) -> int:
     return EXIT_PASS
 
 
+def add_seed_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seed", type=int, default=None, metavar="N",
+                        help="replay the random cases of seed N (printed by every run); "
+                             "default: a fresh seed per run (edge and perf cases never change)")
+
+
 def register(subparsers: Any) -> None:
-    listing = subparsers.add_parser("exercises", help="list coding exercises (id, title, topic, solved?)",
-                                    description="List bundled and user-defined coding exercises.")
+    listing = subparsers.add_parser(
+        "exercises", help="list coding exercises (id, title, topic, difficulty, solved?)",
+        description="List bundled and user-defined coding exercises, in `dlquiz next` order "
+        "(easy to hard, topic by topic).")
     listing.add_argument("--json", action="store_true", help="print a JSON list")
     listing.set_defaults(handler=_list)
 
     practice = subparsers.add_parser(
         "practice", help="write an exercise's starter file into the workspace",
         description="Write the starter code of exercise ID to <data dir>/workspace/ID.py "
-        "(kept if it already exists) and print its path.")
+        "(kept if it already exists; the app's editor shows the same file) and print its path.")
     practice.add_argument("id", metavar="ID")
     practice.set_defaults(handler=_practice)
 
@@ -221,8 +294,8 @@ def register(subparsers: Any) -> None:
     check.add_argument("id", metavar="ID")
     check.add_argument("file", metavar="FILE", nargs="?")
     check.add_argument("--json", action="store_true",
-                       help="print one object: exercise, verdict, passed, total, cases, duration_s")
-    check.add_argument("--seed", type=int, default=0, help="seed of the random cases (default 0)")
+                       help="print one object: exercise, verdict, passed, total, cases, seed, ...")
+    add_seed_option(check)
     check.set_defaults(handler=_check)
 
     solution = subparsers.add_parser(

@@ -178,6 +178,11 @@ class Catalog:
     extra_deck_paths: tuple[str, ...] = ()
     context: ValidationContext | None = field(default=None, compare=False)
 
+    @property
+    def cache_dir(self) -> Path | None:
+        """Where parsed decks and exercises are cached (``None`` without a data dir)."""
+        return self.paths.cache_dir if self.paths is not None else None
+
     @cached_property
     def _by_id(self) -> dict[str, Deck]:
         return {d.id: d for d in self.decks}
@@ -211,7 +216,7 @@ class Catalog:
             from dlquiz.grading.registry import bundled_exercises
         except ImportError:
             return None
-        return bundled_exercises().get(exercise_id)
+        return bundled_exercises(self.cache_dir).get(exercise_id)
 
     def code_cards_for(self, exercise_id: str) -> tuple[Card, ...]:
         """The ``code`` cards that point at this exercise (to schedule a practice result)."""

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 CaseKind = Literal["edge", "random", "perf"]
+#: ``cases:`` strings with this prefix hold a YAML case spec as JSON.
+SPEC_PREFIX = "spec:"
 
 
 @dataclass(frozen=True)

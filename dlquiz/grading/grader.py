@@ -37,21 +37,14 @@ import numpy as np
 from dlquiz.errors import DlquizError
 from dlquiz.grading.case import Case
 from dlquiz.grading.checkers import check, summarize
-from dlquiz.grading.registry import SPEC_PREFIX, resolve_target
 from dlquiz.grading.sandbox import Limits, SandboxRun, default_pool
 from dlquiz.grading.wire import OUTPUT_HARD_LIMIT, decode, encode
 from dlquiz.grading.static_checks import find_invalid
+from dlquiz.grading.preparation import ExerciseError, Prepared, prepare
 from dlquiz.model import Exercise
 
 VERDICTS = ("pass", "wrong_answer", "time_limit", "memory_limit", "runtime_error", "invalid")
 PERF_FLOOR_S = 0.05
-PERF_REFERENCE_RUNS = 3
-
-
-class ExerciseError(DlquizError):
-    """The exercise itself is broken (reference, cases or checker failed)."""
-
-    title = "Broken exercise"
 
 
 class SandboxError(DlquizError):
@@ -86,6 +79,7 @@ class GradeReport:
     output: str = ""
     duration_s: float = 0.0
     message: str = ""
+    seed: int = 0
 
     @property
     def first_failure(self) -> CaseReport | None:
@@ -106,109 +100,27 @@ class GradeReport:
             "cases": [c.to_json() for c in self.cases],
             "output": self.output,
             "duration_s": round(self.duration_s, 4),
+            "seed": self.seed,
             "first_failure": first.to_json() if first else None,
         }
 
 
-@dataclass
-class Prepared:
-    """Cases, expected outputs (plain data) and the reference's perf time."""
+def grade(exercise: Exercise, source: str, *, seed: int = 0,
+          cache_dir: Path | None = None) -> GradeReport:
+    """Grade ``source`` (the learner's whole file) against ``exercise``.
 
-    cases: list[Case]
-    expected: list[Any]
-    encoded: list[Any]
-    reference_perf_s: dict[int, float] = field(default_factory=dict)
-
-
-_CACHE: dict[tuple[Any, ...], Prepared] = {}
-_CACHE_LOCK = threading.Lock()
-
-
-def _stamp(target: str, base_dir: str) -> tuple[Any, ...]:
-    module = target.rpartition(":")[0]
-    if module.endswith(".py"):
-        try:
-            stat = (Path(base_dir) / module).stat()
-            return (stat.st_mtime_ns, stat.st_size)
-        except OSError:
-            return ()
-    return ()
-
-
-def case_generator(exercise: Exercise) -> Callable[[np.random.Generator], list[Any]]:
-    """The exercise's ``cases(rng)`` function (a YAML spec or a named function)."""
-    from dlquiz.grading.yaml_cases import generator_from_spec
-
-    cases: Any = exercise.cases
-    if isinstance(cases, Mapping):
-        return generator_from_spec(cases)
-    if cases.startswith(SPEC_PREFIX):
-        return generator_from_spec(json.loads(cases[len(SPEC_PREFIX):]))
-    generator: Callable[[np.random.Generator], list[Any]] = resolve_target(
-        exercise.cases, exercise.base_dir)
-    return generator
-
-
-def _as_case(item: Any) -> Case:
-    if isinstance(item, Case):
-        return item
-    if isinstance(item, dict):
-        return Case(str(item["name"]), dict(item.get("args", {})), item.get("kind", "random"))
-    raise TypeError(f"a case generator returned {type(item).__name__}, expected Case")
-
-
-def prepare(exercise: Exercise, seed: int = 0) -> Prepared:
-    """Generate the cases and the expected outputs (cached per exercise and seed)."""
-    cases_key = exercise.cases if isinstance(exercise.cases, str) else json.dumps(
-        exercise.cases, sort_keys=True, default=str)
-    key = (exercise.id, exercise.reference, cases_key, exercise.base_dir, seed,
-           exercise.perf_multiple, _stamp(exercise.reference, exercise.base_dir),
-           _stamp(cases_key, exercise.base_dir))
-    with _CACHE_LOCK:
-        if key in _CACHE:
-            return _CACHE[key]
-    try:
-        cases = [_as_case(c) for c in case_generator(exercise)(np.random.default_rng(seed))]
-        if exercise.perf_multiple is None:
-            cases = [c for c in cases if c.kind != "perf"]
-        reference = resolve_target(exercise.reference, exercise.base_dir)
-        prepared = Prepared(cases=cases, expected=[], encoded=[])
-        for index, case in enumerate(cases):
-            value, elapsed = _call(reference, case, exercise.result_arg)
-            if case.kind == "perf":
-                for _ in range(PERF_REFERENCE_RUNS - 1):
-                    elapsed = min(elapsed, _call(reference, case, exercise.result_arg)[1])
-                prepared.reference_perf_s[index] = elapsed
-            prepared.expected.append(decode(encode(value)))
-            prepared.encoded.append(encode(dict(case.args)))
-    except Exception as exc:
-        raise ExerciseError(f"exercise {exercise.id!r} ({exercise.source}): could not "
-                            f"prepare its cases: {type(exc).__name__}: {exc}") from exc
-    with _CACHE_LOCK:
-        _CACHE[key] = prepared
-    return prepared
-
-
-def _call(function: Callable[..., Any], case: Case, result_arg: str) -> tuple[Any, float]:
-    args = copy.deepcopy(dict(case.args))
-    started = time.perf_counter()
-    value = function(**args)
-    elapsed = time.perf_counter() - started
-    if value is None and result_arg:
-        value = args[result_arg]
-    return value, elapsed
-
-
-def grade(exercise: Exercise, source: str, *, seed: int = 0) -> GradeReport:
-    """Grade ``source`` (the learner's whole file) against ``exercise``."""
+    ``seed`` draws the random cases (edge and perf cases never change; see
+    :mod:`dlquiz.grading.preparation`); ``cache_dir`` keeps the fixed cases'
+    expected outputs between runs.
+    """
     started = time.perf_counter()
     problem = find_invalid(exercise, source)
     if problem:
-        prepared = prepare(exercise, seed)
+        prepared = prepare(exercise, seed, cache_dir=cache_dir)
         return _report(exercise, "invalid", prepared, [], started, message=problem)
     worker = default_pool().acquire()
     try:
-        prepared = prepare(exercise, seed)
+        prepared = prepare(exercise, seed, cache_dir=cache_dir)
         job = {"source": source, "function": exercise.function, "cases": prepared.encoded,
                "result_arg": exercise.result_arg}
         limits = Limits(time_s=exercise.time_limit_s, memory_mb=exercise.memory_mb)
@@ -337,4 +249,5 @@ def _report(exercise: Exercise, verdict: str, prepared: Prepared, reports: list[
         output=output,
         duration_s=time.perf_counter() - started,
         message=message,
+        seed=prepared.seed,
     )

@@ -30,17 +30,17 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from dlquiz.errors import DeckLoadError
+from dlquiz.grading.case import SPEC_PREFIX
 from dlquiz.grading.targets import load_file_module, resolve_target  # noqa: F401 - re-exported
 from dlquiz.model import DIFFICULTIES, ID_RE, CheckerSpec, DeckError, Exercise, SourceRef, frozen_mapping
 from dlquiz.paths import bundled_exercises_dir
 
-#: ``cases:`` strings with this prefix hold a YAML case spec as JSON.
-SPEC_PREFIX = "spec:"
+if TYPE_CHECKING:
+    import yaml
+
 DEFAULT_TIME_S = 10.0
 DEFAULT_MEMORY_MB = 1024
 MIN_MEMORY_MB = 64
@@ -80,6 +80,8 @@ def doc_path(path: Sequence[str | int]) -> str:
 
 
 def node_locator(root: yaml.Node) -> Locate:
+    import yaml
+
     """Position (1-based line, column) of the node at a doc path, or its closest parent."""
 
     def locate(path: Sequence[str | int]) -> tuple[int, int]:
@@ -102,6 +104,17 @@ def node_locator(root: yaml.Node) -> Locate:
     return locate
 
 
+def _safe_loader() -> Any:
+    """libyaml's composer when PyYAML was built with it (10x faster), else the pure-Python one.
+
+    PyYAML is imported here, not at module import: with the exercise cache warm,
+    grading never needs it.
+    """
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_exercises_file(path: str | Path) -> tuple[list[Exercise], list[DeckError]]:
     """Parse one exercise YAML file; errors carry ``file:line:col``."""
     path = Path(path)
@@ -109,8 +122,10 @@ def load_exercises_file(path: str | Path) -> tuple[list[Exercise], list[DeckErro
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return [], [DeckError(str(path), 1, 1, "", f"cannot read file: {exc}")]
+    import yaml
+
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _safe_loader()(text)
         try:
             node = loader.get_single_node()
             data = loader.construct_document(node) if node is not None else None
@@ -305,12 +320,10 @@ def _parse_limits(value: Any, path: tuple[str | int, ...], problems: _Problems) 
     return float(time_s), int(memory)
 
 
-@functools.lru_cache(maxsize=1)
-def _bundled() -> dict[str, Exercise]:
+def _parse_bundled() -> dict[str, Exercise]:
     found: dict[str, Exercise] = {}
     errors: list[str] = []
-    directory = bundled_exercises_dir()
-    for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
+    for path in _bundled_files():
         exercises, problems = load_exercises_file(path)
         errors.extend(str(p) for p in problems)
         for exercise in exercises:
@@ -324,11 +337,35 @@ def _bundled() -> dict[str, Exercise]:
     return found
 
 
-def bundled_exercises() -> dict[str, Exercise]:
-    """Every bundled exercise by id (parsed once per process)."""
-    return dict(_bundled())
+def _bundled_files() -> list[Path]:
+    directory = bundled_exercises_dir()
+    return sorted(directory.glob("*.yaml")) if directory.is_dir() else []
+
+
+#: The parser's own modules: a change to them changes what the YAML means.
+_PARSER_FILES = ("registry.py", "exercise_cache.py", "targets.py")
+
+
+@functools.lru_cache(maxsize=4)
+def _bundled(cache_dir: Path | None) -> dict[str, Exercise]:
+    if cache_dir is None:
+        return _parse_bundled()
+    from dlquiz.grading.exercise_cache import cached_exercises
+
+    here = Path(__file__).resolve().parent
+    files = [*_bundled_files(), *(here / name for name in _PARSER_FILES)]
+    return cached_exercises(cache_dir, files, _parse_bundled)
+
+
+def bundled_exercises(cache_dir: Path | None = None) -> dict[str, Exercise]:
+    """Every bundled exercise by id (parsed once per process).
+
+    With ``cache_dir`` (the data dir's cache), exercises parsed by an earlier
+    run from unchanged files are read back from JSON instead of YAML.
+    """
+    return dict(_bundled(cache_dir))
 
 
 def exercise_ids() -> list[str]:
     """Bundled exercise ids, sorted."""
-    return sorted(_bundled())
+    return sorted(_bundled(None))

@@ -15,7 +15,8 @@ from __future__ import annotations
 import copy
 
 from dlquiz.grading.checkers import check
-from dlquiz.grading.grader import ExerciseError, grade, prepare
+from dlquiz.grading.grader import grade
+from dlquiz.grading.preparation import ExerciseError, prepare
 from dlquiz.grading.registry import resolve_target
 from dlquiz.grading.wire import decode, encode
 from dlquiz.model import Exercise

@@ -343,16 +343,24 @@ class Store(QueueQueries):
         duration_s: float = 0.0,
         *,
         at: str | None = None,
+        code_sha256: str | None = None,
     ) -> str:
-        """Log one graded run of an exercise; returns the attempt id."""
+        """Log one graded run of an exercise (with its code's fingerprint); returns its id."""
         attempt_id = uuid.uuid4().hex
         with self.transaction():
             self.connection.execute(
-                "INSERT INTO exercise_attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO exercise_attempts (id, exercise_id, at, verdict, passed, total,"
+                " hints_used, duration_s, code_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (attempt_id, exercise_id, at or utc_now_iso(), verdict, int(passed), int(total),
-                 int(hints_used), float(duration_s)),
+                 int(hints_used), float(duration_s), code_sha256),
             )  # fmt: skip
         return attempt_id
+
+    def passing_fingerprints(self, exercise_id: str) -> set[str]:
+        """Fingerprints of every code that passed this exercise (runs logged with one)."""
+        rows = self.query("SELECT DISTINCT code_sha256 FROM exercise_attempts WHERE exercise_id = ?"
+                          " AND verdict = 'pass' AND code_sha256 IS NOT NULL", (exercise_id,))
+        return {fp for (fp,) in rows}
 
     def solved_exercises(self) -> set[str]:
         """Exercises with at least one passing run."""

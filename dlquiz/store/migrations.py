@@ -102,7 +102,14 @@ _V4 = (
     "CREATE INDEX card_state_due_visible ON card_state (due, item_key, suspended, buried_until)",
 )
 
+_V5 = (
+    # A fingerprint of the code each graded run submitted (dlquiz.grading.workspace.
+    # code_fingerprint), so a pass on code identical to an earlier pass is known
+    # as a repeat, not a recall. NULL for runs logged before this migration.
+    "ALTER TABLE exercise_attempts ADD COLUMN code_sha256 TEXT",
+)
+
 #: Ordered migrations; index + 1 is the ``user_version`` after running one.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -9,7 +9,8 @@ import pytest
 from grader_support import fixture_exercises
 
 from dlquiz.grading import grader
-from dlquiz.grading.grader import grade, prepare
+from dlquiz.grading.grader import grade
+from dlquiz.grading.preparation import prepare
 
 MERGE_SORT = fixture_exercises()["fx-sort"].solution
 

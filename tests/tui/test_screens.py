@@ -1,4 +1,4 @@
-"""Stats, settings, help, command palette, drafts module and the app entry point."""
+"""Stats, settings, help, command palette and the app entry point."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from pathlib import Path
 from textual.widgets import DataTable, Input
 
 from dlquiz.config import load_settings
-from dlquiz.grading.drafts import DraftAutosaver, draft_path, load_draft, save_draft
 from dlquiz.paths import resolve_paths
 from tests.tui.conftest import FIXED_NOW, open_store, until
 
@@ -116,25 +115,6 @@ async def test_q_quits_from_home(make_app):
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
-
-
-def test_draft_save_is_atomic_and_round_trips(tmp_path):
-    save_draft(tmp_path, "nms", "def nms(): pass\n")
-    save_draft(tmp_path, "nms", "def nms():\n    return []\n")
-    assert load_draft(tmp_path, "nms") == "def nms():\n    return []\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["nms.py"]  # no temp files left behind
-    assert load_draft(tmp_path, "other") is None
-    assert draft_path(tmp_path, "../evil").parent == tmp_path
-
-
-def test_autosaver_debounces_and_flushes(tmp_path):
-    saver = DraftAutosaver(tmp_path, "iou", delay_s=60)
-    saver.changed("a")
-    saver.changed("ab")
-    assert load_draft(tmp_path, "iou") is None  # still waiting for typing to pause
-    assert saver.flush() is True
-    assert load_draft(tmp_path, "iou") == "ab"
-    assert saver.flush() is False  # nothing new
 
 
 def test_run_app_reports_a_corrupt_database(isolated_home, capsys):

@@ -26,7 +26,7 @@ def all_exercises(ctx: AppContext) -> dict[str, Exercise]:
     """Bundled exercises overlaid with user-deck ones (user ids win, as in the catalog)."""
     from dlquiz.grading.registry import bundled_exercises
 
-    exercises = dict(bundled_exercises())
+    exercises = bundled_exercises(ctx.catalog.cache_dir)
     exercises.update(ctx.catalog.user_exercises())
     return exercises
 

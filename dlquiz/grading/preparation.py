@@ -1,0 +1,260 @@
+"""Cases and expected outputs for one grading run, computed in the parent process.
+
+Two kinds of seed, on purpose:
+
+* **Fixed cases** (``edge`` and ``perf``) are always drawn from
+  :data:`FIXED_SEED`. They encode the contract's clauses and the speed check,
+  so every run, every machine and every learner sees the same ones. Their
+  encoded inputs, expected outputs and the reference's perf time are kept on
+  disk (``<cache dir>/prepared/<exercise>.json``, JSON, never pickle) keyed by
+  the reference and case modules' stamps, so a warm ``dlquiz check`` does not
+  recompute them.
+* **Random cases** are drawn from the run's ``seed``: the CLI and the app pick a
+  fresh one per run (:func:`fresh_seed`) and print it, and ``--seed N`` replays
+  it. A solution that only passes the cases it has seen once cannot keep
+  passing.
+
+Only the graded exercise's reference and case generator are imported.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import hashlib
+import importlib.util
+import json
+import os
+import secrets
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from dlquiz import __version__
+from dlquiz.errors import DlquizError
+from dlquiz.grading.case import SPEC_PREFIX, Case
+from dlquiz.grading.targets import resolve_target
+from dlquiz.grading.wire import decode, encode
+from dlquiz.model import Exercise
+
+#: The seed of every edge and perf case.
+FIXED_SEED = 0
+#: Best of this many reference runs is the perf baseline.
+PERF_REFERENCE_RUNS = 3
+#: Bump when the on-disk layout changes.
+PREPARED_FORMAT = 1
+#: Seeds printed to the learner stay short enough to retype.
+MAX_SEED = 2**31 - 1
+
+
+class ExerciseError(DlquizError):
+    """The exercise itself is broken (reference, cases or checker failed)."""
+
+    title = "Broken exercise"
+
+
+@dataclass
+class Prepared:
+    """Cases, expected outputs (plain data) and the reference's perf time per case index."""
+
+    cases: list[Case]
+    expected: list[Any]
+    encoded: list[Any]
+    reference_perf_s: dict[int, float] = field(default_factory=dict)
+    seed: int = FIXED_SEED
+
+
+def fresh_seed() -> int:
+    """A new seed for the random cases of one run."""
+    return secrets.randbelow(MAX_SEED) + 1
+
+
+def case_generator(exercise: Exercise) -> Callable[[np.random.Generator], list[Any]]:
+    """The exercise's ``cases(rng)`` function (a YAML spec or a named function)."""
+    from dlquiz.grading.yaml_cases import generator_from_spec
+
+    cases: Any = exercise.cases
+    if isinstance(cases, Mapping):
+        return generator_from_spec(cases)
+    if cases.startswith(SPEC_PREFIX):
+        return generator_from_spec(json.loads(cases[len(SPEC_PREFIX):]))
+    generator: Callable[[np.random.Generator], list[Any]] = resolve_target(
+        exercise.cases, exercise.base_dir)
+    return generator
+
+
+def _as_case(item: Any) -> Case:
+    if isinstance(item, Case):
+        return item
+    if isinstance(item, dict):
+        return Case(str(item["name"]), dict(item.get("args", {})), item.get("kind", "random"))
+    raise TypeError(f"a case generator returned {type(item).__name__}, expected Case")
+
+
+def call_reference(function: Callable[..., Any], case: Case, result_arg: str) -> tuple[Any, float]:
+    """``function(**case.args)`` on a deep copy; the value (or ``result_arg``) and seconds."""
+    args = copy.deepcopy(dict(case.args))
+    started = time.perf_counter()
+    value = function(**args)
+    elapsed = time.perf_counter() - started
+    if value is None and result_arg:
+        value = args[result_arg]
+    return value, elapsed
+
+
+def _module_stamp(target: str, base_dir: str) -> list[Any]:
+    """mtime and size of the file behind ``module:attr`` / ``file.py:attr`` (found, not imported)."""
+    module = target.rpartition(":")[0]
+    try:
+        if module.endswith(".py"):
+            origin: str | None = str(Path(base_dir or ".") / module)
+        else:
+            spec = importlib.util.find_spec(module)
+            origin = spec.origin if spec is not None else None
+        if origin is None:
+            return [module, None]
+        st = os.stat(origin)
+        return [module, st.st_mtime_ns, st.st_size]
+    except (OSError, ImportError, ValueError):
+        return [module, None]
+
+
+def _key(exercise: Exercise) -> dict[str, Any]:
+    cases = exercise.cases if isinstance(exercise.cases, str) else json.dumps(
+        exercise.cases, sort_keys=True, default=str)
+    stamps = [_module_stamp(exercise.reference, exercise.base_dir)]
+    if isinstance(exercise.cases, str) and not exercise.cases.startswith(SPEC_PREFIX):
+        stamps.append(_module_stamp(exercise.cases, exercise.base_dir))
+    return {"format": PREPARED_FORMAT, "dlquiz": __version__, "numpy": np.__version__,
+            "id": exercise.id, "reference": exercise.reference, "cases": cases,
+            "base_dir": exercise.base_dir, "perf_multiple": exercise.perf_multiple,
+            "result_arg": exercise.result_arg, "stamps": stamps}
+
+
+def _draw(exercise: Exercise, seed: int) -> list[Case]:
+    cases = [_as_case(c) for c in case_generator(exercise)(np.random.default_rng(seed))]
+    if exercise.perf_multiple is None:
+        cases = [c for c in cases if c.kind != "perf"]
+    return cases
+
+
+_MEMO: dict[str, Prepared] = {}
+_MEMO_LOCK = threading.Lock()
+
+
+def prepare(exercise: Exercise, seed: int = FIXED_SEED, *,
+            cache_dir: Path | None = None) -> Prepared:
+    """Cases and expected outputs: fixed cases from :data:`FIXED_SEED`, random ones from ``seed``.
+
+    Memoised per process and (for the fixed cases) on disk under ``cache_dir``.
+    Raises :class:`ExerciseError` when the reference or the generator fails.
+    """
+    key = _key(exercise)
+    memo_key = hashlib.sha256(json.dumps([key, seed], sort_keys=True, default=str)
+                              .encode()).hexdigest()
+    with _MEMO_LOCK:
+        if memo_key in _MEMO:
+            return _MEMO[memo_key]
+    try:
+        reference = resolve_target(exercise.reference, exercise.base_dir)
+        fixed = _load_fixed(cache_dir, exercise, key)
+        if fixed is None:
+            fixed = _compute(exercise, reference,
+                             [c for c in _draw(exercise, FIXED_SEED) if c.kind != "random"])
+            _save_fixed(cache_dir, exercise, key, fixed)
+        randoms = [c for c in _draw(exercise, seed) if c.kind == "random"]
+        fresh = _compute(exercise, reference, randoms)
+    except DlquizError:
+        raise
+    except Exception as exc:
+        raise ExerciseError(f"exercise {exercise.id!r} ({exercise.source}): could not "
+                            f"prepare its cases: {type(exc).__name__}: {exc}") from exc
+    prepared = _merge(fixed, fresh, seed)
+    with _MEMO_LOCK:
+        _MEMO[memo_key] = prepared
+    return prepared
+
+
+def _compute(exercise: Exercise, reference: Callable[..., Any], cases: list[Case]) -> Prepared:
+    out = Prepared(cases=cases, expected=[], encoded=[])
+    for index, case in enumerate(cases):
+        value, elapsed = call_reference(reference, case, exercise.result_arg)
+        if case.kind == "perf":
+            for _ in range(PERF_REFERENCE_RUNS - 1):
+                elapsed = min(elapsed, call_reference(reference, case, exercise.result_arg)[1])
+            out.reference_perf_s[index] = elapsed
+        out.expected.append(decode(encode(value)))
+        out.encoded.append(encode(dict(case.args)))
+    return out
+
+
+def _merge(fixed: Prepared, fresh: Prepared, seed: int) -> Prepared:
+    """Edge cases, then the random ones, then perf: the order the generators promise."""
+    order = ([i for i, c in enumerate(fixed.cases) if c.kind != "perf"],
+             [i for i, c in enumerate(fixed.cases) if c.kind == "perf"])
+    out = Prepared(cases=[], expected=[], encoded=[], seed=seed)
+
+    def take(source: Prepared, indices: list[int]) -> None:
+        for i in indices:
+            if i in source.reference_perf_s:
+                out.reference_perf_s[len(out.cases)] = source.reference_perf_s[i]
+            out.cases.append(source.cases[i])
+            out.expected.append(source.expected[i])
+            out.encoded.append(source.encoded[i])
+
+    take(fixed, order[0])
+    take(fresh, list(range(len(fresh.cases))))
+    take(fixed, order[1])
+    return out
+
+
+def _cache_file(cache_dir: Path, exercise: Exercise) -> Path:
+    digest = hashlib.sha256(f"{exercise.id}\0{exercise.base_dir}".encode()).hexdigest()[:16]
+    return cache_dir / "prepared" / f"{exercise.id}-{digest}.json"
+
+
+def _load_fixed(cache_dir: Path | None, exercise: Exercise, key: Mapping[str, Any]) -> Prepared | None:
+    if cache_dir is None:
+        return None
+    try:
+        with open(_cache_file(cache_dir, exercise), encoding="utf-8") as fh:
+            entry = json.load(fh)
+        if entry.get("key") != json.loads(json.dumps(key, default=str)):
+            return None
+        cases = [Case(str(c["name"]), decode(c["args"]), c["kind"]) for c in entry["cases"]]
+        return Prepared(cases=cases,
+                        expected=[decode(c["expected"]) for c in entry["cases"]],
+                        encoded=[c["args"] for c in entry["cases"]],
+                        reference_perf_s={int(k): float(v) for k, v in entry["perf"].items()})
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # missing, corrupt or another format: compute it again
+
+
+def _save_fixed(cache_dir: Path | None, exercise: Exercise, key: Mapping[str, Any],
+                fixed: Prepared) -> None:
+    if cache_dir is None:
+        return
+    file = _cache_file(cache_dir, exercise)
+    payload = {"key": key, "perf": {str(k): v for k, v in fixed.reference_perf_s.items()},
+               "cases": [{"name": c.name, "kind": c.kind, "args": a, "expected": encode(e)}
+                         for c, a, e in zip(fixed.cases, fixed.encoded, fixed.expected)]}
+    tmp: str | None = None
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(payload, fh, separators=(",", ":"), default=str)
+        os.replace(tmp, file)
+        tmp = None
+    except (OSError, TypeError, ValueError):
+        pass  # a cache that cannot be written only costs speed
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
