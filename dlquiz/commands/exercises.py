@@ -30,7 +30,8 @@ from typing import Any
 
 from dlquiz.commands._core import load_catalog_for, open_store, paths_of, settings_of
 from dlquiz.errors import UsageError
-from dlquiz.model import DIFFICULTIES, Exercise
+from dlquiz.grading.order import study_order
+from dlquiz.model import Exercise
 
 EXIT_PASS = 0
 EXIT_FAIL = 1
@@ -83,32 +84,6 @@ def ensure_workspace_file(args: argparse.Namespace, exercise: Exercise) -> Path:
     if read_code(paths.workspace_dir, exercise.id, legacy_drafts_dir=paths.legacy_drafts_dir) is None:
         write_code(paths.workspace_dir, exercise.id, starter_text(exercise))
     return target
-
-
-def study_order(exercises: dict[str, Exercise]) -> list[Exercise]:
-    """Easy to hard; within a difficulty, topic by topic in checklist order, then by id.
-
-    So ``dlquiz next`` starts with the easy exercise of the first topic and
-    reaches the hard ones once every easier exercise is solved.
-    """
-    from dlquiz.decks.context import TOPICS_FILE
-
-    order: dict[str, int] = {}
-    try:
-        import yaml
-
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        data = yaml.load(TOPICS_FILE.read_text(encoding="utf-8"), Loader=loader) or {}
-        order = {str(t["id"]): i for i, t in enumerate(data.get("topics", []))}
-    except (OSError, ValueError):
-        pass
-
-    def rank(e: Exercise) -> tuple[int, int, str]:
-        topic = min((order.get(t, len(order)) for t in e.topics), default=len(order))
-        level = DIFFICULTIES.index(e.difficulty) if e.difficulty in DIFFICULTIES else 1
-        return level, topic, e.id
-
-    return sorted(exercises.values(), key=rank)
 
 
 def _list(args: argparse.Namespace) -> int:

@@ -36,7 +36,6 @@ from dlquiz.commands.exercises import (
     ensure_workspace_file,
     find_exercise,
     grade_file,
-    study_order,
 )
 from dlquiz.model import Exercise
 
@@ -45,16 +44,12 @@ POLL_S = 0.25
 
 
 def next_unsolved(catalog: Any, args: argparse.Namespace, after: str | None = None) -> Exercise | None:
-    """The first unsolved exercise in study order (after ``after`` when given, wrapping)."""
-    ordered = study_order(all_exercises(catalog))
+    """The first unsolved exercise in study order (after ``after`` when given)."""
+    from dlquiz.grading.order import next_unsolved as first_unsolved
+
     with open_store(paths_of(args), backup=False) as store:
         solved = store.solved_exercises()
-    if after is not None:
-        ids = [e.id for e in ordered]
-        if after in ids:
-            cut = ids.index(after) + 1
-            ordered = ordered[cut:] + ordered[:cut]
-    return next((e for e in ordered if e.id not in solved and e.id != after), None)
+    return first_unsolved(all_exercises(catalog), solved, after)
 
 
 def _next(args: argparse.Namespace) -> int:

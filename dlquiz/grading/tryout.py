@@ -114,7 +114,7 @@ def try_run(exercise: Exercise, source: str, *, input_text: str | None = None) -
     try:
         expected, _ = call_reference(reference, case, exercise.result_arg)
         reference_text = summarize(decode(encode(expected)))
-    except Exception as exc:  # an input outside the contract: say what the reference said
+    except Exception as exc:  # noqa: BLE001 - an input outside the contract: say what the reference said
         expected, reference_text = None, f"the reference rejects this input: {type(exc).__name__}: {exc}"
     worker = default_pool().acquire()
     try:
@@ -140,7 +140,7 @@ def try_run(exercise: Exercise, source: str, *, input_text: str | None = None) -
             same = check(exercise.checker.name, exercise.checker.options,
                          decode(encode(expected)), result.value, case,
                          base_dir=exercise.base_dir).ok
-        except Exception:  # a checker that cannot judge a hand-typed input says nothing
+        except Exception:  # noqa: BLE001 - a checker that cannot judge a hand-typed input says nothing
             same = None
     return TryResult(summarize_input(case), summarize(result.value), reference_text, output, same)
 

@@ -1,16 +1,17 @@
 """Coding exercise: prompt beside an editor, graded in the sandbox on ctrl+r.
 
-Grading runs in a Textual thread worker (a real subprocess, seconds at worst),
-so the UI stays live and shows a spinner. Each run is logged with
-``Store.record_attempt`` on the database thread. The draft is autosaved
-(debounced, atomic, off the UI thread) and flushed on leaving, on quit and
-before each run, so typed code survives anything.
+Grading runs in a thread worker (a real subprocess), so the UI stays live. Each
+run is logged with ``Store.record_attempt`` (with the code's fingerprint). The
+code lives in the exercise's workspace file, the one ``dlquiz practice``,
+``check`` and ``watch`` use; it is autosaved (debounced, atomic, off the UI
+thread) and flushed on leaving, on quit and before each run.
 
-What the visit is worth to SM-2 is decided by the core
-(:func:`dlquiz.study.session.exercise_quality`) from what happened here: passed or
-not, first try or not, hints used, gave up. In a study session the review
-screen records it through the session; from the exercise list it is recorded
-for every ``code`` card that points at the exercise.
+A *scheduled review* (``review=True``) opens the starter: spaced repetition of
+code only works when the code is written again. The previous file is kept as
+a backup and ``ctrl+l`` brings it back. A pass on code identical to an earlier
+passing submission is recorded as ``pass_repeat``, at most Hard (3). Practice
+from the exercise list keeps the file. What a visit is worth to SM-2 is decided
+by the core (:func:`dlquiz.study.session.exercise_quality`).
 """
 
 from __future__ import annotations
@@ -28,13 +29,26 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Markdown, Static, TextArea
 from textual.worker import get_current_worker
 
-from dlquiz.grading.drafts import DraftAutosaver, draft_path, load_draft, save_draft
+from dlquiz.grading.workspace import (
+    Autosaver,
+    backup_code,
+    code_fingerprint,
+    last_attempt,
+    read_code,
+    starter_text,
+    workspace_file,
+    write_code,
+)
 from dlquiz.tui.screens.base import BaseScreen
+from dlquiz.tui.widgets.code_editor import CodeEditor
 from dlquiz.tui.widgets.key_bar import KeyBar
 from dlquiz.tui.widgets.results_panel import ResultsPanel
 
 if TYPE_CHECKING:
     from dlquiz.model import Exercise
+
+#: SM-2 quality ceiling of a pass on code that passed before.
+REPEAT_QUALITY = 3
 
 
 @dataclass(frozen=True)
@@ -55,36 +69,49 @@ class CodingScreen(BaseScreen[CodingResult | None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding("ctrl+r", "run", "Run tests", priority=True),
+        Binding("f5", "try_example", "Try example", priority=True),
         Binding("ctrl+t", "hint", "Hint", priority=True),
         Binding("h", "hint", "Hint", show=False),
         Binding("ctrl+g", "give_up", "Give up", priority=True),
+        Binding("ctrl+n", "next_exercise", "Next exercise", priority=True),
+        Binding("ctrl+l", "restore", "Last attempt", priority=True),
+        Binding("f7", "select_all", "Select all", priority=True),
+        Binding("f2", "toggle_prompt_pane", "Hide prompt", priority=True),
         Binding("ctrl+e", "external_edit", "$EDITOR", priority=True),
-        Binding("ctrl+o", "toggle_prompt", "Prompt/editor", priority=True),
-        Binding("escape", "back", "Back"),
+        Binding("ctrl+o", "toggle_prompt", "Prompt/editor", priority=True, show=False),
+        # priority: the editor would take the first escape just to lose focus
+        Binding("escape", "back", "Back", priority=True),
     ]
 
-    def __init__(self, exercise: Exercise, *, in_session: bool = False) -> None:
+    def __init__(self, exercise: Exercise, *, in_session: bool = False, review: bool = False) -> None:
         super().__init__()
         self.exercise = exercise
         self.in_session = in_session
+        self.review = review
         self.hints_shown = 0
         self.runs = 0
         self.failed_runs = 0
         self.passed = False
+        self.repeat_only = False
         self.gave_up = False
         self.last_verdict = ""
+        self.graded_text: str | None = None
+        self.earlier_passes: set[str] = set()
         self.started = time.monotonic()
-        self.autosaver: DraftAutosaver | None = None
+        self.autosaver: Autosaver | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(f"Exercise · {self.exercise.title}", classes="title-bar", id="exercise-title")
+        level = f" · {self.exercise.difficulty}" if self.exercise.difficulty else ""
+        mode = " · review: from the starter" if self.review else ""
+        yield Static(f"Exercise · {self.exercise.title}{level}{mode}", classes="title-bar",
+                     id="exercise-title")
         with Horizontal(id="panes"):
             with VerticalScroll(id="prompt-pane"):
                 yield Markdown(self.prompt_markdown(), id="prompt")
                 yield Markdown("", id="hints")
                 yield Markdown("", id="solution")
             with Vertical(id="editor-pane"):
-                yield TextArea.code_editor("", language="python", id="editor")
+                yield CodeEditor(id="editor")
                 yield ResultsPanel()
         yield KeyBar()
 
@@ -92,27 +119,65 @@ class CodingScreen(BaseScreen[CodingResult | None]):
         ex = self.exercise  # the title is in the title bar: the first line is the signature
         return f"`{ex.signature}`\n\n{ex.prompt}"
 
-    def on_mount(self) -> None:
-        drafts_dir = self.ctx.paths.drafts_dir
-        draft = load_draft(drafts_dir, self.exercise.id)
-        editor = self.query_one("#editor", TextArea)
-        editor.load_text(draft if draft is not None else self.exercise.starter)
-        self.autosaver = DraftAutosaver(drafts_dir, self.exercise.id)
-        self.query_one("#solution").display = False
-        self.query_one("#hints").display = False
-        if draft is not None:
-            self.notify("Restored your last draft.", timeout=3)
-        editor.focus()
+    @property
+    def workspace_dir(self) -> Path:
+        return self.ctx.paths.workspace_dir
 
-    # -- drafts ---------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        paths = self.ctx.paths
+        saved = read_code(paths.workspace_dir, self.exercise.id,
+                          legacy_drafts_dir=paths.legacy_drafts_dir)
+        fresh = starter_text(self.exercise)
+        editor = self.query_one("#editor", TextArea)
+        if self.review:
+            if saved is not None and saved != fresh:
+                backup_code(self.workspace_dir, self.exercise.id, saved)
+            text = fresh
+        else:
+            text = saved if saved is not None else fresh
+        editor.load_text(text)
+        self.autosaver = Autosaver(self.workspace_dir, self.exercise.id, saved=saved)
+        if text != saved:
+            self.autosaver.changed(text)
+            self.autosaver.flush()
+        self._place_cursor_at_code(editor)
+        for hidden in ("#solution", "#hints", "ResultsPanel"):
+            self.query_one(hidden).display = False
+        if self.review and saved is not None and saved != fresh:
+            self.notify("A review starts from the starter. ctrl+l restores your last attempt.",
+                        timeout=5)
+        elif not self.review and saved is not None:
+            self.notify("Your workspace file (shared with `dlquiz check`).", timeout=3)
+        editor.focus()
+        self.load_earlier_passes()
+
+    def _place_cursor_at_code(self, editor: TextArea) -> None:
+        """Put the cursor on the function's ``def`` line, below the prompt comments."""
+        for row, line in enumerate(editor.text.splitlines()):
+            if line.startswith(f"def {self.exercise.function}("):
+                editor.move_cursor((row, 0))
+                editor.scroll_cursor_visible(center=True)
+                return
+
+    @work(group="passes")
+    async def load_earlier_passes(self) -> None:
+        exercise_id = self.exercise.id
+        self.earlier_passes = await self.ctx.db(lambda store: store.passing_fingerprints(exercise_id))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return (self.passed and not self.in_session) if action == "next_exercise" else True
+
+    # -- the workspace file ---------------------------------------------------------------
 
     @on(TextArea.Changed, "#editor")
     def editor_changed(self, event: TextArea.Changed) -> None:
         if self.autosaver is not None:
             self.autosaver.changed(event.text_area.text)
+        if self.graded_text is not None and event.text_area.text != self.graded_text:
+            self.query_one(ResultsPanel).mark_stale()
 
     def flush_draft(self) -> None:
-        """Write any pending draft now (called on leaving, on quit and before a run)."""
+        """Write any pending text now (called on leaving, on quit and before a run)."""
         if self.autosaver is not None:
             self.autosaver.changed(self.query_one("#editor", TextArea).text)
             self.autosaver.flush()
@@ -121,80 +186,128 @@ class CodingScreen(BaseScreen[CodingResult | None]):
         if self.autosaver is not None:
             self.autosaver.flush()
 
+    def action_restore(self) -> None:
+        text = last_attempt(self.workspace_dir, self.exercise.id)
+        if text is None:
+            self.notify("No earlier attempt is saved for this exercise.")
+            return
+        editor = self.query_one("#editor", TextArea)
+        backup_code(self.workspace_dir, self.exercise.id, editor.text)
+        editor.load_text(text)
+        self.notify("Your last attempt is back (what you had is kept as a backup).")
+
+    def action_select_all(self) -> None:
+        self.query_one("#editor", TextArea).select_all()
+
     # -- running --------------------------------------------------------------------------
 
     def action_run(self) -> None:
         self.flush_draft()
-        self.query_one(ResultsPanel).show_running()
+        panel = self.query_one(ResultsPanel)
+        panel.display = True
+        panel.show_running()
         self.grade_source(self.query_one("#editor", TextArea).text)
 
     @work(thread=True, exclusive=True, group="grading")
     def grade_source(self, source: str) -> None:
         from dlquiz.grading.grader import grade
+        from dlquiz.grading.preparation import fresh_seed
 
         worker = get_current_worker()
         try:
-            report = grade(self.exercise, source)
-        except Exception as exc:  # the grader's own failure is shown, never a traceback
+            report = grade(self.exercise, source, seed=fresh_seed(),
+                           cache_dir=self.ctx.paths.cache_dir)
+        except Exception as exc:  # noqa: BLE001 - the grader's own failure is shown, never a traceback
             if not worker.is_cancelled:
                 self.app.call_from_thread(self.query_one(ResultsPanel).show_error, str(exc))
             return
+        fingerprint = code_fingerprint(source)
         self.ctx.db_sync(
             lambda store: store.record_attempt(
                 self.exercise.id, report.verdict, report.passed, report.total,
-                self.hints_shown, report.duration_s,
+                self.hints_shown, report.duration_s, code_sha256=fingerprint,
             )
         )
         if not worker.is_cancelled:
-            self.app.call_from_thread(self.graded, report)
+            self.app.call_from_thread(self.graded, report, source, fingerprint)
 
-    def graded(self, report: Any) -> None:
+    def graded(self, report: Any, source: str, fingerprint: str) -> None:
         self.runs += 1
         self.last_verdict = str(report.verdict)
-        self.query_one(ResultsPanel).show_report(report)
+        self.graded_text = source
+        repeat = report.verdict == "pass" and fingerprint in self.earlier_passes
+        self.query_one(ResultsPanel).show_report(report, repeat=repeat)
         if report.verdict == "pass":
             first = not self.passed
+            self.repeat_only = repeat if first else (self.repeat_only and repeat)
             self.passed = True
+            self.earlier_passes.add(fingerprint)
+            self.refresh_bindings()
             if first:
-                self.show_solution("Passed! The worked solution, for comparison:")
+                self.run_worker(self.show_solution("Passed! The worked solution, for comparison:"))
         else:
             self.failed_runs += 1
 
+    def action_try_example(self) -> None:
+        self.flush_draft()
+        panel = self.query_one(ResultsPanel)
+        panel.display = True
+        panel.show_running()
+        self.try_source(self.query_one("#editor", TextArea).text)
+
+    @work(thread=True, exclusive=True, group="grading")
+    def try_source(self, source: str) -> None:
+        from dlquiz.grading.tryout import try_run
+
+        worker = get_current_worker()
+        try:
+            result = try_run(self.exercise, source)
+        except Exception as exc:  # noqa: BLE001 - shown in the panel, never a traceback
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self.query_one(ResultsPanel).show_error, str(exc))
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self.query_one(ResultsPanel).show_try, result)
+
     # -- hints, solution ------------------------------------------------------------------
 
-    def action_hint(self) -> None:
+    async def action_hint(self) -> None:
         hints = self.exercise.hints
         if self.hints_shown >= len(hints):
             self.notify("No more hints for this exercise.")
             return
         self.hints_shown += 1
         text = "\n\n".join(f"**Hint {i + 1}.** {h}" for i, h in enumerate(hints[: self.hints_shown]))
-        widget = self.query_one("#hints", Markdown)
-        widget.update(text)
+        await self._reveal("#hints", text)
+
+    async def _reveal(self, selector: str, markdown: str) -> None:
+        """Show a prompt-pane section and scroll it into view once it is laid out."""
+        widget = self.query_one(selector, Markdown)
         widget.display = True
-        self.call_after_refresh(self.query_one("#prompt-pane").scroll_end, animate=False)
+        await widget.update(markdown)
+        pane = self.query_one("#prompt-pane", VerticalScroll)
+        if not pane.display:
+            self.action_toggle_prompt_pane()
+        self.call_after_refresh(pane.scroll_to_widget, widget, animate=False, top=True)
 
     def action_give_up(self) -> None:
         if self.passed or self.gave_up:
-            self.show_solution("Worked solution:")
+            self.run_worker(self.show_solution("Worked solution:"))
             return
         from dlquiz.tui.screens.dialogs import ConfirmScreen
 
-        def decided(yes: bool | None) -> None:
+        async def decided(yes: bool | None) -> None:
             if yes:
                 self.gave_up = True
-                self.show_solution("You gave up, so this counts as a miss. The worked solution:")
+                await self.show_solution("You gave up, so this counts as a miss. The worked solution:")
 
         self.app.push_screen(
             ConfirmScreen("Give up and see the solution? This counts as a miss.", yes="Give up"),
             decided,
         )
 
-    def show_solution(self, lead: str) -> None:
-        widget = self.query_one("#solution", Markdown)
-        widget.update(f"### {lead}\n\n```python\n{self.exercise.solution.rstrip()}\n```")
-        widget.display = True
-        self.call_after_refresh(self.query_one("#prompt-pane").scroll_end, animate=False)
+    async def show_solution(self, lead: str) -> None:
+        await self._reveal("#solution", f"### {lead}\n\n```python\n{self.exercise.solution.rstrip()}\n```")
 
     def action_toggle_prompt(self) -> None:
         """On narrow terminals the prompt and editor stack; this jumps between them."""
@@ -204,22 +317,28 @@ class CodingScreen(BaseScreen[CodingResult | None]):
         else:
             editor.focus()
 
+    def action_toggle_prompt_pane(self) -> None:
+        """Collapse the prompt to give the editor the whole height (80x24 terminals)."""
+        pane = self.query_one("#prompt-pane")
+        pane.display = not pane.display
+        if not pane.display:
+            self.query_one("#editor", TextArea).focus()
+
     # -- $EDITOR --------------------------------------------------------------------------
 
     def action_external_edit(self) -> None:
-        """Hand the draft file to ``$EDITOR`` (App.suspend), then load what it saved."""
+        """Hand the workspace file to ``$EDITOR`` (App.suspend), then load what it saved."""
         editor = self.query_one("#editor", TextArea)
-        drafts_dir = self.ctx.paths.drafts_dir
         self.flush_draft()
-        save_draft(drafts_dir, self.exercise.id, editor.text)
-        path = draft_path(drafts_dir, self.exercise.id)
+        write_code(self.workspace_dir, self.exercise.id, editor.text)
+        path = workspace_file(self.workspace_dir, self.exercise.id)
         try:
             with self.app.suspend():
                 subprocess.run(self.ctx.editor_command(path), check=False)
         except OSError as exc:
             self.notify(f"Could not start the editor: {exc}", severity="error")
             return
-        text = load_draft(drafts_dir, self.exercise.id)
+        text = read_code(self.workspace_dir, self.exercise.id)
         if text is not None and text != editor.text:
             editor.load_text(text)
 
@@ -238,6 +357,8 @@ class CodingScreen(BaseScreen[CodingResult | None]):
             gave_up=self.gave_up,
         )
         verdict = "gave_up" if self.gave_up else ("pass" if self.passed else self.last_verdict)
+        if verdict == "pass" and self.repeat_only:
+            verdict, quality = "pass_repeat", min(quality, REPEAT_QUALITY)
         return CodingResult(verdict, quality, self.passed, self.hints_shown, self.gave_up)
 
     async def action_back(self) -> None:  # type: ignore[override]  # Textual awaits async actions
@@ -247,9 +368,22 @@ class CodingScreen(BaseScreen[CodingResult | None]):
             await self.record_practice(result)
         self.dismiss(result)
 
+    async def action_next_exercise(self) -> None:
+        """After a pass (outside a session): on to the next unsolved exercise."""
+        from dlquiz.grading.order import next_unsolved
+        from dlquiz.tui.screens.exercises import all_exercises
+
+        exercises = all_exercises(self.ctx)
+        solved = await self.ctx.db(lambda store: store.solved_exercises())
+        following = next_unsolved(exercises, solved | {self.exercise.id}, after=self.exercise.id)
+        await self.action_back()
+        if following is None:
+            self.app.notify("Every exercise is solved.")
+            return
+        self.app.push_screen(CodingScreen(following))
+
     async def record_practice(self, result: CodingResult) -> None:
         """Outside a session: schedule every code card that points at this exercise."""
-
         cards = self.ctx.catalog.code_cards_for(self.exercise.id)
         duration = round(time.monotonic() - self.started, 3)
         now = self.ctx.now()
@@ -260,7 +394,7 @@ class CodingScreen(BaseScreen[CodingResult | None]):
         def write(store: Any) -> None:
             for card in cards:
                 store.answer(card.key, quality, grade=result.verdict, graded_by="exercise",
-                              duration_s=duration, now=now, day_start_hour=day_start)
+                             duration_s=duration, now=now, day_start_hour=day_start)
 
         if cards:
             await self.ctx.db(write)

@@ -351,7 +351,11 @@ class ReviewScreen(BaseScreen[None]):
                 return
             await self.commit(result.quality, grade=result.verdict, graded_by="exercise")
 
-        self.app.push_screen(CodingScreen(self.view.exercise, in_session=True), finished)
+        # A due card is a scheduled review: write it again from the starter. New cards,
+        # re-drills and cram keep the workspace file.
+        review = self.view.kind == "due"
+        self.app.push_screen(CodingScreen(self.view.exercise, in_session=True, review=review),
+                             finished)
 
     def action_back(self) -> None:
         """``escape`` first leaves the answer field (so u/s/b/e work), then leaves the screen."""

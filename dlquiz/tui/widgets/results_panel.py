@@ -48,6 +48,9 @@ def report_text(report: Any) -> str:
         lines.append(f"[b]First failing case:[/b] {escape(str(failure.name))} ({escape(str(failure.status))})")
         if failure.message:
             lines.append(escape(_cap(str(failure.message))))
+        picture = getattr(failure, "picture", "")
+        if picture:
+            lines.append(escape(str(picture)))
         if getattr(failure, "output", ""):
             lines.append("[b]Output of that case:[/b]")
             lines.append(escape(_cap(str(failure.output))))
@@ -71,6 +74,12 @@ class ResultsPanel(VerticalScroll):
     ResultsPanel LoadingIndicator {
         height: 3;
     }
+    ResultsPanel.-stale #report {
+        color: $text-muted;
+    }
+    ResultsPanel.-stale {
+        border-title-color: $warning;
+    }
     """
 
     def compose(self) -> ComposeResult:
@@ -81,12 +90,47 @@ class ResultsPanel(VerticalScroll):
         self.query_one(LoadingIndicator).display = False
 
     def show_running(self) -> None:
+        self.remove_class("-stale")
+        self.border_title = ""
         self.query_one(LoadingIndicator).display = True
         self.query_one("#report", Static).update("Grading in the sandbox…")
 
-    def show_report(self, report: Any) -> None:
+    def show_report(self, report: Any, *, repeat: bool = False) -> None:
         self.query_one(LoadingIndicator).display = False
-        self.query_one("#report", Static).update(report_text(report))
+        self.remove_class("-stale")
+        text = report_text(report)
+        if repeat:
+            text += ("\n[yellow]Same code as an earlier pass: it counts as Hard, not as a "
+                     "recall. Write it again from the starter to earn Good or Easy.[/]")
+        seed = getattr(report, "seed", None)
+        if seed is not None:
+            text += f"\n[dim]random cases: seed {seed}[/]"
+        self.query_one("#report", Static).update(text)
+        self.scroll_home(animate=False)
+
+    def mark_stale(self) -> None:
+        """The code changed since this report: say so (once) and dim it."""
+        if self.has_class("-stale"):
+            return
+        self.add_class("-stale")
+        self.border_title = "stale: the code changed since this run (ctrl+r)"
+
+    def show_try(self, result: Any) -> None:
+        """The output of a "try example" run beside the reference's (no verdict)."""
+        self.query_one(LoadingIndicator).display = False
+        self.remove_class("-stale")
+        self.border_title = ""
+        same = {True: "[green]same as the reference[/]",
+                False: "[red]differs from the reference[/]"}.get(result.same, "")
+        lines = ["[b]Try on the example[/b] (no verdict; ctrl+r grades every case)",
+                 f"[b]input:[/b] {escape(result.input)}",
+                 f"[b]yours:[/b] {escape(result.yours)}",
+                 f"[b]reference:[/b] {escape(result.reference)}"]
+        if same:
+            lines.append(same)
+        if result.output:
+            lines += ["[b]your output:[/b]", escape(_cap(result.output))]
+        self.query_one("#report", Static).update("\n".join(lines))
         self.scroll_home(animate=False)
 
     def show_error(self, message: str) -> None:
