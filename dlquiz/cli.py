@@ -30,6 +30,23 @@ COMMAND_MODULES = (
     "transfer",
 )
 
+#: Which module registers each subcommand, so ``dlquiz check`` imports only the
+#: exercise commands (start-up is part of what a learner waits for). A command
+#: missing here still works: then every module is loaded. A test checks that
+#: this map matches what the modules register.
+COMMAND_HOMES = {
+    "study": "study",
+    "decks": "decks",
+    "exercises": "exercises", "practice": "exercises", "check": "exercises",
+    "solution": "exercises",
+    "watch": "practice_loop", "hint": "practice_loop", "next": "practice_loop",
+    "reset": "practice_loop", "run": "practice_loop",
+    "stats": "stats",
+    "cards": "cards",
+    "db": "db",
+    "export": "transfer", "import": "transfer",
+}
+
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -44,7 +61,9 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
+def build_parser(*, with_commands: bool = True,
+                 only: str | None = None) -> argparse.ArgumentParser:
+    """The parser; ``only`` loads just the module of that subcommand (see COMMAND_HOMES)."""
     parser = _Parser(
         prog="dlquiz",
         description="Spaced-repetition interview prep for deep learning and computer vision. "
@@ -68,7 +87,7 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     if not with_commands:
         return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMAND_MODULES:
+    for name in (only,) if only else COMMAND_MODULES:
         try:
             module = importlib.import_module(f"dlquiz.commands.{name}")
         except ModuleNotFoundError as exc:
@@ -80,6 +99,20 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
 
 
 _GLOBAL_VALUE_OPTIONS = ("--data-dir", "--deck")
+
+
+def _first_command(argv: Sequence[str]) -> str | None:
+    """The subcommand token of ``argv`` (after the global options), if any."""
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token in _GLOBAL_VALUE_OPTIONS:
+            i += 2
+        elif token.startswith("-"):
+            i += 1
+        else:
+            return token
+    return None
 
 
 def opens_app(argv: Sequence[str]) -> bool:
@@ -101,7 +134,8 @@ def opens_app(argv: Sequence[str]) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     tokens = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(with_commands=not opens_app(tokens))
+    first = _first_command(tokens)
+    parser = build_parser(with_commands=not opens_app(tokens), only=COMMAND_HOMES.get(first or ""))
     args = parser.parse_args(tokens)
     handler = getattr(args, "handler", None)
     try:

@@ -61,10 +61,12 @@ class CaseReport:
     status: str
     message: str = ""
     output: str = ""
+    #: A text drawing of a failing case (boxes, curves; see grading.pictures), or "".
+    picture: str = ""
 
     def to_json(self) -> dict[str, str]:
         return {"name": self.name, "status": self.status, "message": self.message,
-                "output": self.output}
+                "output": self.output, "picture": self.picture}
 
 
 @dataclass(frozen=True)
@@ -219,7 +221,10 @@ def _case_report(exercise: Exercise, prepared: Prepared, run: SandboxRun, index:
     if not verdict.ok:
         detail = (f"{verdict.message}\ninput: {summarize_args(case.args)}\n"
                   f"expected: {summarize(expected)}\ngot: {summarize(result.value)}")
-        return CaseReport(case.name, "wrong_answer", detail, result.output)
+        from dlquiz.grading.pictures import picture_for
+
+        return CaseReport(case.name, "wrong_answer", detail, result.output,
+                          picture_for(exercise.id, dict(case.args), expected, result.value))
     if case.kind == "perf" and exercise.perf_multiple:
         reference_s = prepared.reference_perf_s.get(index, 0.0)
         allowed = max(exercise.perf_multiple * reference_s, PERF_FLOOR_S)

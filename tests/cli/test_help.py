@@ -80,3 +80,19 @@ def test_a_directory_where_a_file_is_expected_is_one_clear_line(
     assert code == 1
     assert err.startswith("dlquiz: ") and len(err.strip().splitlines()) == 1
     assert "Traceback" not in err and str(tmp_path) in err
+
+
+def test_the_lazy_command_map_matches_what_the_modules_register() -> None:
+    """``dlquiz check`` imports one command module; the map must name every subcommand."""
+    import argparse
+    import importlib
+
+    from dlquiz.cli import COMMAND_HOMES, COMMAND_MODULES
+
+    found: dict[str, str] = {}
+    for name in COMMAND_MODULES:
+        parser = argparse.ArgumentParser()
+        sub = parser.add_subparsers()
+        importlib.import_module(f"dlquiz.commands.{name}").register(sub)
+        found.update({command: name for command in sub.choices})
+    assert found == COMMAND_HOMES
