@@ -32,6 +32,7 @@ GENERATOR_MODULES: tuple[str, ...] = (
     "dlquiz.numeric.conv",
     "dlquiz.numeric.detection",
     "dlquiz.numeric.metrics",
+    "dlquiz.numeric.optimisation",
     "dlquiz.numeric.training",
 )
 
