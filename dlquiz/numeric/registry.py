@@ -29,6 +29,7 @@ from dlquiz.numeric.problem import NumericGenerator
 
 GENERATOR_MODULES: tuple[str, ...] = (
     "dlquiz.numeric.algorithms",
+    "dlquiz.numeric.architecture",
     "dlquiz.numeric.conv",
     "dlquiz.numeric.detection",
     "dlquiz.numeric.metrics",
