@@ -28,8 +28,8 @@ from dlquiz.grading.registry import bundled_exercises
 DECKS = Path(__file__).resolve().parents[2] / "decks"
 DIFFICULTIES = {"easy", "medium", "hard"}
 NEAR_DUPLICATE_RATIO = 0.9
-FORBIDDEN_REFERENCES = [re.compile(r"\bthe notes\b", re.I), re.compile("笔记"),
-                        re.compile(r"\bin the text above\b", re.I)]
+FORBIDDEN_REFERENCES = [re.compile(r"\bthe notes\b", re.IGNORECASE), re.compile("笔记"),
+                        re.compile(r"\bin the text above\b", re.IGNORECASE)]
 TEXT_FIELDS = ("front", "back", "text", "explanation", "prompt")
 
 
