@@ -12,9 +12,17 @@ Verdicts: ``pass``, ``wrong_answer``, ``time_limit``, ``memory_limit``,
 order (edge cases first, then random, then perf), or of the whole run when it
 failed before any case (syntax, import-time crash, timeout while importing).
 
+Calls are positional, in the order of the exercise's signature
+(:mod:`dlquiz.grading.calls`): parameter names are the learner's business.
+Everything that decides a verdict happens here, on data the child cannot
+forge: each case is timed from outside (hand-over to result line, see
+:mod:`dlquiz.grading.protocol`), in-place mutation is found by comparing the
+child's fingerprint of each argument after the call with the fingerprint of
+what was sent, and values are judged by the checker. A checker that raises
+on a learner's value gives ``wrong_answer``, never a crash.
+
 Performance: when the exercise has ``perf_multiple``, its ``perf`` case is
-run and the learner's time (measured by the parent between the child's
-"start" and "result" messages) may not exceed ``perf_multiple`` times the
+run and the learner's time may not exceed ``perf_multiple`` times the
 reference's time (measured here, best of a few runs), with a floor of
 :data:`PERF_FLOOR_S` so timer noise on tiny inputs never fails anyone.
 Without ``perf_multiple`` the perf case is skipped.
@@ -36,10 +44,11 @@ import numpy as np
 
 from dlquiz.errors import DlquizError
 from dlquiz.grading.case import Case
-from dlquiz.grading.checkers import check, summarize
+from dlquiz.grading.calls import call_plan, reported_arity_problem
+from dlquiz.grading.checkers import CheckResult, check, describe, summarize
 from dlquiz.grading.registry import SPEC_PREFIX, resolve_target
-from dlquiz.grading.sandbox import Limits, SandboxRun, default_pool
-from dlquiz.grading.wire import OUTPUT_HARD_LIMIT, decode, encode
+from dlquiz.grading.sandbox import Limits, SandboxRun, default_pool, hidden_folders
+from dlquiz.grading.wire import OUTPUT_HARD_LIMIT, decode, encode, make_fingerprint
 from dlquiz.grading.static_checks import find_invalid
 from dlquiz.model import Exercise
 
@@ -112,12 +121,23 @@ class GradeReport:
 
 @dataclass
 class Prepared:
-    """Cases, expected outputs (plain data) and the reference's perf time."""
+    """Cases, expected outputs (plain data) and the reference's perf time.
+
+    ``encoded`` holds each case's *positional* arguments (wire format), in the
+    order of the exercise's signature (:mod:`dlquiz.grading.calls`);
+    ``prints`` the fingerprint of each of them (by position, ``result_arg``
+    excepted), for the in-place mutation check done here, in the parent.
+    """
 
     cases: list[Case]
     expected: list[Any]
     encoded: list[Any]
     reference_perf_s: dict[int, float] = field(default_factory=dict)
+    transfer_s: dict[int, float] = field(default_factory=dict)
+    prints: list[dict[str, str]] = field(default_factory=list)
+    names: tuple[str, ...] = ()
+    result_index: int = -1
+    n_args: int = 0
 
 
 _CACHE: dict[tuple[Any, ...], Prepared] = {}
@@ -172,21 +192,39 @@ def prepare(exercise: Exercise, seed: int = 0) -> Prepared:
         if exercise.perf_multiple is None:
             cases = [c for c in cases if c.kind != "perf"]
         reference = resolve_target(exercise.reference, exercise.base_dir)
-        prepared = Prepared(cases=cases, expected=[], encoded=[])
+        plan = call_plan(exercise.signature)
+        result_index = plan.index(exercise.result_arg) if exercise.result_arg else -1
+        prepared = Prepared(cases=cases, expected=[], encoded=[], names=plan.names,
+                            result_index=result_index)
+        fingerprint = make_fingerprint()
         for index, case in enumerate(cases):
             value, elapsed = _call(reference, case, exercise.result_arg)
             if case.kind == "perf":
                 for _ in range(PERF_REFERENCE_RUNS - 1):
                     elapsed = min(elapsed, _call(reference, case, exercise.result_arg)[1])
                 prepared.reference_perf_s[index] = elapsed
+                prepared.transfer_s[index] = _transfer_s(value)
             prepared.expected.append(decode(encode(value)))
-            prepared.encoded.append(encode(dict(case.args)))
+            positional = encode(plan.positional(case.args))
+            prepared.encoded.append(positional)
+            prepared.prints.append({str(i): fingerprint(arg)
+                                    for i, arg in enumerate(decode(positional))
+                                    if i != result_index})
+            prepared.n_args = max(prepared.n_args, len(positional))
     except Exception as exc:
         raise ExerciseError(f"exercise {exercise.id!r} ({exercise.source}): could not "
                             f"prepare its cases: {type(exc).__name__}: {exc}") from exc
     with _CACHE_LOCK:
         _CACHE[key] = prepared
     return prepared
+
+
+def _transfer_s(value: Any) -> float:
+    """Twice the parent's cost of encoding and decoding ``value``: what shipping a
+    result of that size adds to a perf case's clock (it stops at the result line)."""
+    started = time.perf_counter()
+    decode(json.loads(json.dumps(encode(value), separators=(",", ":"))))
+    return 2 * (time.perf_counter() - started)
 
 
 def _call(function: Callable[..., Any], case: Case, result_arg: str) -> tuple[Any, float]:
@@ -202,17 +240,19 @@ def _call(function: Callable[..., Any], case: Case, result_arg: str) -> tuple[An
 def grade(exercise: Exercise, source: str, *, seed: int = 0) -> GradeReport:
     """Grade ``source`` (the learner's whole file) against ``exercise``."""
     started = time.perf_counter()
-    problem = find_invalid(exercise, source)
+    prepared = prepare(exercise, seed)
+    problem = find_invalid(exercise, source, prepared.n_args or None)
     if problem:
-        prepared = prepare(exercise, seed)
         return _report(exercise, "invalid", prepared, [], started, message=problem)
     worker = default_pool().acquire()
     try:
-        prepared = prepare(exercise, seed)
-        job = {"source": source, "function": exercise.function, "cases": prepared.encoded,
-               "result_arg": exercise.result_arg}
+        job = {"source": source, "function": exercise.function,
+               "result_index": prepared.result_index, "forbidden": list(exercise.forbidden),
+               "hide": hidden_folders(exercise)}
         limits = Limits(time_s=exercise.time_limit_s, memory_mb=exercise.memory_mb)
-        run = worker.run(job, limits, len(prepared.cases))
+        run = worker.run(job, limits, prepared.encoded,
+                         arity_problem=lambda arity: reported_arity_problem(
+                             arity, prepared.n_args, exercise.function, exercise.signature))
     finally:
         worker.close()
     return _judge(exercise, prepared, run, started)
@@ -221,10 +261,16 @@ def grade(exercise: Exercise, source: str, *, seed: int = 0) -> GradeReport:
 def _judge(exercise: Exercise, prepared: Prepared, run: SandboxRun, started: float) -> GradeReport:
     if run.outcome == "sandbox_error":
         raise SandboxError(run.message or "the sandbox failed to start")
+    if run.outcome == "bad_signature":
+        return _report(exercise, "invalid", prepared, [], started, output=run.output,
+                       message=f"wrong signature: {run.message}")
     if run.outcome == "no_function":
         return _report(exercise, "invalid", prepared, [], started, output=run.output,
                        message=f"after running your file, `{exercise.function}` is not a "
                                f"function (found {run.message or 'nothing'})")
+    if run.outcome == "import_failed" and run.import_status == "forbidden":
+        return _report(exercise, "invalid", prepared, [], started, output=run.output,
+                       message=_last_line(run.import_traceback))
     if run.outcome == "import_failed":
         verdict = "memory_limit" if run.import_status == "memory" else "runtime_error"
         lead = ("your file called sys.exit() while being imported"
@@ -284,14 +330,19 @@ def _case_report(exercise: Exercise, prepared: Prepared, run: SandboxRun, index:
         return CaseReport(case.name, "memory_limit",
                           f"out of memory (limit {exercise.memory_mb} MiB)\n{result.traceback}",
                           result.output)
-    if result.status == "error":
+    if result.status == "forbidden":
+        return CaseReport(case.name, "invalid", _last_line(result.traceback), result.output)
+    if result.status in ("error", "exit"):
         return CaseReport(case.name, "runtime_error", result.traceback, result.output)
     if result.status != "ok":
         if run.outcome in ("crashed", "output_limit", "bad_results") and run.running_case == index:
             return CaseReport(case.name, "runtime_error", _run_message(run, exercise), result.output)
         return CaseReport(case.name, "not_run", "", "")
-    if result.mutated:
-        names = ", ".join(f"`{name}`" for name in result.mutated)
+    mutated = [prepared.names[int(i)] if int(i) < len(prepared.names) else f"#{i}"
+               for i, before in prepared.prints[index].items()
+               if result.prints.get(i) != before]
+    if mutated:
+        names = ", ".join(f"`{name}`" for name in mutated)
         return CaseReport(case.name, "wrong_answer",
                           f"your function modified its input {names} in place; leave the inputs "
                           f"unchanged and return new arrays (copy first, e.g. np.array(x, "
@@ -301,22 +352,30 @@ def _case_report(exercise: Exercise, prepared: Prepared, run: SandboxRun, index:
     try:
         verdict = check(exercise.checker.name, exercise.checker.options, expected, result.value,
                         case, base_dir=exercise.base_dir)
-    except Exception as exc:
-        raise ExerciseError(f"the checker of {exercise.id!r} failed on case {case.name!r}: "
-                            f"{type(exc).__name__}: {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - whatever came back gets a verdict, not a crash
+        verdict = CheckResult(False, f"your result could not be checked ({describe(result.value)}"
+                                     f"): {type(exc).__name__}: {str(exc)[:200]}")
     if not verdict.ok:
         detail = (f"{verdict.message}\ninput: {summarize_args(case.args)}\n"
                   f"expected: {summarize(expected)}\ngot: {summarize(result.value)}")
         return CaseReport(case.name, "wrong_answer", detail, result.output)
     if case.kind == "perf" and exercise.perf_multiple:
         reference_s = prepared.reference_perf_s.get(index, 0.0)
-        allowed = max(exercise.perf_multiple * reference_s, PERF_FLOOR_S)
+        shipping = prepared.transfer_s.get(index, 0.0)  # the clock stops at the result line
+        allowed = max(exercise.perf_multiple * reference_s + shipping, PERF_FLOOR_S)
         if result.elapsed_s > allowed:
             return CaseReport(case.name, "time_limit",
                               f"too slow: your code took {result.elapsed_s:.3f} s, the reference "
-                              f"{reference_s:.4f} s (allowed {exercise.perf_multiple:g}x = "
-                              f"{allowed:.3f} s)", result.output)
+                              f"{reference_s:.4f} s (allowed {exercise.perf_multiple:g}x"
+                              f"{' + result transfer' if shipping else ''} = {allowed:.3f} s)",
+                              result.output)
     return CaseReport(case.name, "pass", "", result.output)
+
+
+def _last_line(text: str) -> str:
+    """The guard's own message: the exception line of a learner traceback."""
+    last = ([line for line in text.splitlines() if line.strip()] or ["a forbidden name"])[-1]
+    return last.split(": ", 1)[1] if last.startswith(("ForbiddenName: ", "ImportError: ")) else last
 
 
 def summarize_args(args: dict[str, Any]) -> str:

@@ -10,6 +10,8 @@ child script). This module re-exports what callers use; see
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from dlquiz.grading.pool import WorkerPool, default_pool, warm_up
 from dlquiz.grading.process import (
     RUNNER_PATH,
@@ -20,5 +22,21 @@ from dlquiz.grading.process import (
     sandbox_env,
 )
 
+from dlquiz.model import Exercise
+
 __all__ = ["RUNNER_PATH", "CaseRun", "Limits", "SandboxProcess", "SandboxRun", "WorkerPool",
-           "default_pool", "sandbox_env", "warm_up"]
+           "default_pool", "hidden_folders", "sandbox_env", "warm_up"]
+
+
+def hidden_folders(exercise: Exercise) -> list[str]:
+    """Folders the sandbox hides: dlquiz itself, its checkout's ``.git``, the exercise's folder."""
+    package = Path(__file__).resolve().parents[1]
+    folders = [str(package)]
+    git = package.parent / ".git"
+    if git.is_dir() and (package.parent / "pyproject.toml").is_file():
+        folders.append(str(git))
+    if exercise.base_dir:
+        base = Path(exercise.base_dir).resolve()
+        if base != Path(base.anchor) and base != Path.home():
+            folders.append(str(base))
+    return folders

@@ -35,9 +35,8 @@ def probe(x):
 
 def run(source: str, function: str, cases: list[dict], limits: Limits | None = None):  # type: ignore[no-untyped-def,type-arg]
     worker = SandboxProcess()
-    job = {"source": source, "function": function, "cases": [encode(c) for c in cases],
-           "result_arg": ""}
-    return worker, worker.run(job, limits or Limits(time_s=5), len(cases))
+    job = {"source": source, "function": function, "result_index": -1}
+    return worker, worker.run(job, limits or Limits(time_s=5), [encode(list(c.values())) for c in cases])
 
 
 def test_child_environment_and_limits(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -98,9 +97,8 @@ def test_pool_workers_serve_one_job() -> None:
         worker = pool.acquire()
         assert worker is first
         assert len(pool._idle) == 1 and pool._idle[0] is not first
-        job = {"source": "def f(x):\n    return x + 1\n", "function": "f",
-               "cases": [encode({"x": 1})], "result_arg": ""}
-        result = worker.run(job, Limits(time_s=5), 1)
+        job = {"source": "def f(x):\n    return x + 1\n", "function": "f", "result_index": -1}
+        result = worker.run(job, Limits(time_s=5), [encode([1])])
         assert result.cases[0].value == 2
         assert not worker.alive()
     finally:
