@@ -5,24 +5,43 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dlquiz.store.backup import create_backup, list_backups, prune_backups, resolve_backup, restore_backup
 from dlquiz.commands._core import open_store, paths_of
+from dlquiz.store.backup import (
+    create_backup,
+    is_future,
+    list_backups,
+    prune_backups,
+    resolve_backup,
+    restore_backup,
+)
 from dlquiz.store.database import Store
+from dlquiz.store.dbfile import RESTORE_HINT, check_missing_or_empty
+from dlquiz.store.verify import check_replay
 
 
 def _check(args: argparse.Namespace) -> int:
+    """File checks, ``PRAGMA integrity_check``, then card states against a replay of the log."""
     paths = paths_of(args)
+    check_missing_or_empty(paths.database)  # a lost file with its -wal left is not "no database"
     if not paths.database.exists():
         print(f"no database yet at {paths.database} (nothing to check)")
         return 0
     with Store.open(paths.database) as store:
         problems = store.integrity_check()
-    if problems:
-        for line in problems:
+        if problems:
+            for line in problems[:5]:
+                print(line)
+            print(f"{paths.database} is damaged. {RESTORE_HINT}")
+            return 1
+        report = check_replay(store)
+    scope = f"a sample of {report.compared} items" if report.sampled else f"{report.compared} items"
+    if not report.ok:
+        for line in report.examples:
             print(line)
-        print(f"{paths.database} is damaged. Run `dlquiz db restore` to restore the newest backup.")
+        print(f"card states of {report.differing} of {scope} differ from a replay of the review "
+              "log (the log is the truth). Run `dlquiz db rebuild` to recompute them.")
         return 1
-    print(f"ok: {paths.database}")
+    print(f"ok: {paths.database} (card states match a replay of the log: {scope})")
     return 0
 
 
@@ -48,7 +67,8 @@ def _backups(args: argparse.Namespace) -> int:
     if not found:
         print("no backups yet")
     for path in found:
-        print(f"{path.name}  {path.stat().st_size} bytes")
+        note = "  (dated in the future: ignored)" if is_future(path) else ""
+        print(f"{path.name}  {path.stat().st_size} bytes{note}")
     return 0
 
 
@@ -68,7 +88,8 @@ def register(subparsers: Any) -> None:
         description="Look after the SQLite database that holds your review history.",
     )  # fmt: skip
     sub = parser.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    p = sub.add_parser("check", help="run PRAGMA integrity_check (exit 1 on problems)")
+    p = sub.add_parser("check", help="integrity check, and card states against a replay of the "
+                       "log (exit 1 on problems)")
     p.set_defaults(handler=_check)
     p = sub.add_parser("rebuild", help="recompute every card state from the review log")
     p.set_defaults(handler=_rebuild)

@@ -9,6 +9,7 @@ from dlquiz.errors import CorruptDatabaseError
 
 _CORRUPT_HINTS = ("malformed", "not a database", "file is encrypted", "disk image")
 RESTORE_HINT = "Run `dlquiz db restore` to restore the newest backup (the damaged file is kept)."
+RESTORE_HINT_SHORT = "run `dlquiz db restore` to restore the newest backup."
 
 
 def is_corruption(exc: sqlite3.DatabaseError) -> bool:
@@ -18,12 +19,45 @@ def is_corruption(exc: sqlite3.DatabaseError) -> bool:
     )
 
 
+def _has_backups(path: Path) -> bool:
+    folder = path.parent / "backups"
+    try:
+        return any(p.name.startswith("dlquiz-") and p.name.endswith(".sqlite3")
+                   for p in folder.iterdir())
+    except OSError:
+        return False
+
+
+def check_missing_or_empty(path: Path) -> None:
+    """Refuse to start afresh where a database was lost.
+
+    * The file is gone but its ``-wal``/``-shm`` are still there: it was
+      deleted or moved while in use, and SQLite would silently make a new one.
+    * The file has 0 bytes while backups exist (or a WAL is beside it): it was
+      truncated. (A 0-byte file with neither is a first open killed before
+      its first write: there was nothing to lose, so it is used as new.)
+    """
+    wal = path.with_name(path.name + "-wal")
+    shm = path.with_name(path.name + "-shm")
+    if not path.exists():
+        left = [p.name for p in (wal, shm) if p.exists()]
+        if left:
+            raise CorruptDatabaseError(
+                f"{path} is missing but {' and '.join(left)} are still beside it: the database "
+                f"was deleted or moved while in use. Put it back, or {RESTORE_HINT_SHORT}")
+        return
+    if path.stat().st_size == 0 and (_has_backups(path) or (wal.exists() and wal.stat().st_size)):
+        raise CorruptDatabaseError(f"{path} is empty (0 bytes): its contents were lost. "
+                                   + RESTORE_HINT)
+
+
 def check_file_size(path: Path) -> None:
-    """Catch a truncated database before SQLite reads past its end.
+    """Catch a missing, emptied or truncated database before SQLite reads past its end.
 
     The header (bytes 28-31) records the page count; with no WAL file to
     supply the missing pages, a shorter file has lost data.
     """
+    check_missing_or_empty(path)
     if not path.exists() or path.stat().st_size == 0:
         return
     with path.open("rb") as handle:
