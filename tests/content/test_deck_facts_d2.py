@@ -249,7 +249,7 @@ def test_fuse_modules_gives_convrelu_and_identities() -> None:
 
 
 def test_torch_prune_masks_but_keeps_dense_weights() -> None:
-    import torch.nn.utils.prune as prune
+    from torch.nn.utils import prune
 
     conv = torch.nn.Conv2d(2, 4, 3)
     prune.l1_unstructured(conv, "weight", amount=0.5)

@@ -162,11 +162,13 @@ def test_bn_input_gradient_is_orthogonal_to_shift_and_scale(seed: int, a: float,
     rng = np.random.default_rng(seed)
     x, g, gy = rng.normal(size=(6, 2, 3)), rng.normal(size=2), rng.normal(size=(6, 2, 3))
     dx, dg, db = batch_norm_backward(x, g, gy, eps=0.0)
+    np.testing.assert_allclose(db, gy.sum(axis=(0, 2)), rtol=1e-12)
     xhat = (x - x.mean(axis=(0, 2), keepdims=True)) / x.std(axis=(0, 2), keepdims=True)
     np.testing.assert_allclose(dx.sum(axis=(0, 2)), 0.0, atol=1e-10)
     np.testing.assert_allclose((dx * xhat).sum(axis=(0, 2)), 0.0, atol=1e-9)
     # With eps = 0 BN's output is invariant to x -> a·x + b, so dx scales by 1/a.
     dx2, dg2, db2 = batch_norm_backward(a * x + b, g, gy, eps=0.0)
+    np.testing.assert_allclose(db2, db, rtol=1e-12)
     np.testing.assert_allclose(dx2, dx / a, rtol=1e-6, atol=1e-9)
     np.testing.assert_allclose(dg2, dg, rtol=1e-8, atol=1e-10)
 

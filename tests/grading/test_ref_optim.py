@@ -76,7 +76,12 @@ def test_rmsprop_matches_torch(alpha: float, weight_decay: float, momentum: floa
 
 
 def test_optimisers_match_torch_on_every_exercise_case() -> None:
-    from dlquiz.grading.cases.optim import adam_cases, adamw_cases, rmsprop_cases, sgd_momentum_cases
+    from dlquiz.grading.cases.optim import (
+        adam_cases,
+        adamw_cases,
+        rmsprop_cases,
+        sgd_momentum_cases,
+    )
 
     def run(cases, ours, theirs, kw):  # type: ignore[no-untyped-def]
         for case in cases:
@@ -92,7 +97,7 @@ def test_optimisers_match_torch_on_every_exercise_case() -> None:
     run(sgd_momentum_cases(rng), sgd_momentum, torch.optim.SGD,
         lambda a: {"lr": a["lr"], "momentum": a["momentum"], "weight_decay": a["weight_decay"],
                    "nesterov": a["nesterov"] and a["momentum"] > 0})
-    adam_kw = lambda a: {"lr": a["lr"], "betas": (a["beta1"], a["beta2"]), "eps": a["eps"],  # noqa: E731
+    adam_kw = lambda a: {"lr": a["lr"], "betas": (a["beta1"], a["beta2"]), "eps": a["eps"],
                          "weight_decay": a["weight_decay"]}
     run(adam_cases(rng), adam, torch.optim.Adam, adam_kw)
     run(adamw_cases(rng), adamw, torch.optim.AdamW, adam_kw)

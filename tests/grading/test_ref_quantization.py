@@ -92,6 +92,8 @@ def test_per_tensor_exercise_cases_match_torch() -> None:
         tq, txhat = torch_per_tensor(np.atleast_1d(x32), scale, zp, dtype)
         ok = _not_near_tie(np.atleast_1d(x) / scale)
         np.testing.assert_array_equal(np.atleast_1d(q)[ok], tq[ok], err_msg=case.name)
+        np.testing.assert_allclose(np.atleast_1d(xhat)[ok], txhat[ok], rtol=1e-6, atol=1e-6 * scale,
+                                   err_msg=case.name)
 
 
 def torch_per_channel(w: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:

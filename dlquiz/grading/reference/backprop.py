@@ -74,8 +74,8 @@ def conv2d_backward(x: npt.ArrayLike, weight: npt.ArrayLike, grad_output: npt.Ar
     w = np.asarray(weight, dtype=np.float64)
     gy = np.asarray(grad_output, dtype=np.float64)
     (sh, sw), (ph, pw) = _pair(stride), _pair(padding)
-    n, c, h, wd = xs.shape
-    o, _, kh, kw = w.shape
+    h, wd = xs.shape[2], xs.shape[3]
+    kh, kw = w.shape[2], w.shape[3]
     ho, wo = gy.shape[2], gy.shape[3]
     xp = np.pad(xs, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
     gxp = np.zeros_like(xp)
