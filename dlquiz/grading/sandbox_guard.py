@@ -68,6 +68,18 @@ class ForbiddenName(ImportError):  # noqa: N818 - the learner sees this name
 ForbiddenName.__module__ = "builtins"  # tracebacks show "ForbiddenName: ..."
 
 
+class _ForbiddenFinder:
+    """First on ``sys.meta_path``: a friendly refusal for a forbidden module whose stand-in
+    was removed from ``sys.modules`` (the audit hook does not depend on it)."""
+
+    def __init__(self, refused: Any, problem: Any) -> None:
+        self.refused, self.problem = refused, problem
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+        if self.refused(name):
+            raise ForbiddenName(self.problem(name))
+
+
 class _Poison(types.ModuleType):
     """Stands in ``sys.modules`` for a forbidden module: every import route finds it first."""
 
@@ -251,8 +263,9 @@ def install_guard(forbidden: Iterable[str], hidden: Iterable[str]) -> None:
         elif event in _REFUSED_EVENTS or event.startswith("ctypes."):
             raise ForbiddenName(f"`{event}` is not allowed in the sandbox")
 
-    for module in [m for m in sys.modules if refused_module(m)] + sorted(names):
+    for module in [m for m in sys.modules if refused_module(m)] + sorted(names) + ["dlquiz"]:
         sys.modules[module] = _Poison(module)
+    sys.meta_path.insert(0, _ForbiddenFinder(refused_module, module_problem))
     sys.addaudithook(hook)
 
     def refuse(name: str) -> Any:

@@ -76,7 +76,8 @@ PRELOAD = (
     "encodings.ascii", "encodings.latin_1", "encodings.utf_8", "linecache", "tokenize",
     "abc", "array", "bisect", "cmath", "collections", "collections.abc", "copy",
     "dataclasses", "decimal", "enum", "fractions", "functools", "heapq", "itertools",
-    "math", "numbers", "operator", "random", "re", "statistics", "string", "typing",
+    "math", "numbers", "operator", "random", "re", "signal", "statistics", "string", "typing",
+    "threading", "mmap",
     "numpy.random", "numpy.fft", "numpy.linalg", "numpy.lib.stride_tricks",
 )
 

@@ -43,6 +43,8 @@ class WireError(ValueError):
     """Data that does not follow the wire format (or breaks its limits)."""
 
 
+#: Largest int sent as a number (well under Python's 4300-digit str limit).
+MAX_INT_BITS = 4096
 #: Deepest nesting of lists/tuples/maps either side encodes or decodes.
 MAX_DEPTH = 64
 
@@ -62,8 +64,9 @@ def encode(value: Any, _depth: int = 0) -> Any:
     if value is None or isinstance(value, (bool, str)):
         return value if type(value) in (bool, str) or value is None else _unsupported(
             value, type(value).__name__)
-    if type(value) is int:
-        return value
+    if type(value) is int:  # JSON's int text is capped (4300 digits): say so instead
+        return value if value.bit_length() <= MAX_INT_BITS else _unsupported(
+            value, f"int of {value.bit_length()} bits")
     if type(value) is float:
         return value
     if type(value) is complex:
