@@ -502,3 +502,14 @@ def test_every_exercise_has_three_mistakes_and_the_templates_are_right(
     ok = _sdpa("    s = q @ np.swapaxes(k, -1, -2) * (1 / np.sqrt(q.shape[-1]) if scale is None "
                "else scale)\n" + _SDPA_OK_TAIL)
     assert failures(exercises["scaled-dot-product-attention"], _function_of(ok), perf=False) == []
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_case_arguments_are_a_prefix_of_the_signature(exercises: dict[str, Exercise],
+                                                      exercise_id: str) -> None:
+    """So ``fn(*case.args.values())`` here is exactly the grader's positional call."""
+    ex = exercises[exercise_id]
+    names = [p.split("=")[0].strip() for p in ex.signature.split("(", 1)[1].rstrip(")").split(",")]
+    for case in resolve_target(ex.cases)(np.random.default_rng(0)):
+        keys = list(case.args)
+        assert keys == names[:len(keys)], (case.name, keys, names)
