@@ -16,6 +16,7 @@ from dlquiz.store.backup import (
 )
 from dlquiz.store.database import Store
 from dlquiz.store.dbfile import RESTORE_HINT, check_missing_or_empty
+from dlquiz.store.orphans import remap
 from dlquiz.store.verify import check_replay
 
 
@@ -82,6 +83,18 @@ def _restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _remap(args: argparse.Namespace) -> int:
+    paths = paths_of(args)
+    with open_store(paths) as store:  # the daily backup first, if one is due
+        create_backup(store, paths.backups_dir)  # and one now: a remap rewrites keys
+        moved = remap(store, args.old, args.new)
+    if moved == 0:
+        print(f"no reviews under {args.old!r}: nothing moved")
+        return 1
+    print(f"moved {moved} reviews from {args.old} to {args.new}; card states rebuilt")
+    return 0
+
+
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "db", help="check, back up, restore or rebuild the review database",
@@ -102,3 +115,12 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("backup", nargs="?", help="backup file or name (default: the newest)")
     p.set_defaults(handler=_restore)
+    p = sub.add_parser(
+        "remap", help="move history to a renamed deck or a card whose type changed",
+        description="Move review history from OLD to NEW: two deck ids (the deck was renamed) "
+                    "or two item keys (a card changed type: deck/card -> deck/card#c1). "
+                    "`dlquiz decks list` and `decks validate` propose these. A backup is "
+                    "taken first; the card states are rebuilt in the same transaction.")
+    p.add_argument("old", metavar="OLD", help="old deck id or item key")
+    p.add_argument("new", metavar="NEW", help="new deck id or item key")
+    p.set_defaults(handler=_remap)

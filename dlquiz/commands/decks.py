@@ -61,7 +61,17 @@ def _queue_counts(paths: Paths, catalog: Catalog) -> dict[str, tuple[int, int]]:
 
     config = load_settings(paths).scheduling
     with Store.open(paths.database) as store:
+        warn_orphans(store, catalog)
         return queue_counts(store, catalog.items(), today(config.day_start_hour), config)
+
+
+def warn_orphans(store: Any, catalog: Catalog) -> None:
+    """On stderr: history a renamed deck or a card's type change left behind, and the fix."""
+    from dlquiz.store.orphans import orphan_advice
+
+    for line in orphan_advice(store, (item.key for item in catalog.items()),
+                              ignore_decks={b.deck_id for b in catalog.broken if b.deck_id}):
+        print(f"warning: {line}", file=sys.stderr)
 
 
 def _table(rows: Sequence[Sequence[str]]) -> str:
@@ -148,6 +158,11 @@ def _validate(args: argparse.Namespace) -> int:
         catalog = load_catalog(paths, args.deck_paths, context=ctx, use_cache=not args.no_cache)
         results = [*catalog.decks, *catalog.broken]
         skipped = list(catalog.skipped)
+        if paths.database.exists():
+            from dlquiz.store.database import Store
+
+            with Store.open(paths.database) as store:
+                warn_orphans(store, catalog)
     for folder in skipped:
         print(f"skipped {folder}", file=sys.stderr)
     valid = [r for r in results if isinstance(r, Deck)]

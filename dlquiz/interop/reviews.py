@@ -22,6 +22,7 @@ import io
 import json
 import os
 import re
+import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +32,7 @@ from dlquiz.clock import now_utc
 from dlquiz.interop.review_rows import FIELDS, ReviewFileError, parse_row
 from dlquiz.model import Review
 from dlquiz.store.database import Store
+from dlquiz.store.dbfile import store_error
 
 FORMAT_NAME = "dlquiz-reviews"
 FORMAT_VERSION = 1
@@ -40,14 +42,17 @@ __all__ = ["FIELDS", "FORMAT_NAME", "FORMAT_VERSION", "ReviewFileError", "export
 
 def iter_rows(store: Store) -> Iterator[dict[str, Any]]:
     """Every review as a plain dict of :data:`FIELDS`, oldest first."""
-    cursor = store.connection.execute(
-        f"SELECT {', '.join(FIELDS)} FROM reviews ORDER BY reviewed_at, rowid"
-    )
-    for row in cursor:
-        data = dict(zip(FIELDS, row))
-        data["scheduled"] = int(data["scheduled"])
-        data["drawn"] = json.loads(data["drawn"]) if data["drawn"] else None
-        yield data
+    try:
+        cursor = store.connection.execute(
+            f"SELECT {', '.join(FIELDS)} FROM reviews ORDER BY reviewed_at, rowid"
+        )
+        for row in cursor:
+            data = dict(zip(FIELDS, row))
+            data["scheduled"] = int(data["scheduled"])
+            data["drawn"] = json.loads(data["drawn"]) if data["drawn"] else None
+            yield data
+    except sqlite3.Error as exc:
+        raise store_error(exc, store.path) from exc
 
 
 def export_reviews(store: Store, out: Path, fmt: str) -> int:

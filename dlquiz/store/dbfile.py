@@ -5,9 +5,18 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from dlquiz.errors import CorruptDatabaseError
+from dlquiz.errors import CorruptDatabaseError, StoreError
 
-_CORRUPT_HINTS = ("malformed", "not a database", "file is encrypted", "disk image")
+
+class DiskFullError(StoreError):
+    """SQLite could not write: the disk (or the database's limit) is full."""
+
+    title = "Disk full"
+
+
+_CORRUPT_HINTS = ("malformed", "not a database", "file is encrypted", "disk image",
+                  "could not decode")
+_FULL_HINTS = ("database or disk is full", "disk is full", "no space left")
 RESTORE_HINT = "Run `dlquiz db restore` to restore the newest backup (the damaged file is kept)."
 RESTORE_HINT_SHORT = "run `dlquiz db restore` to restore the newest backup."
 
@@ -17,6 +26,35 @@ def is_corruption(exc: sqlite3.DatabaseError) -> bool:
     return not isinstance(exc, sqlite3.OperationalError) or any(
         hint in str(exc).lower() for hint in _CORRUPT_HINTS
     )
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """SQLITE_FULL (or ENOSPC underneath it)."""
+    return any(hint in str(exc).lower() for hint in _FULL_HINTS)
+
+
+def _clip(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def store_error(exc: sqlite3.Error, path: Path | str) -> StoreError:
+    """The person's version of an SQLite error on ``path``: damaged, disk full, or other."""
+    if is_disk_full(exc):
+        return DiskFullError(f"disk full: {path} cannot grow. Free some space; every answer "
+                             "given so far is saved.")
+    if isinstance(exc, sqlite3.DatabaseError) and is_corruption(exc):
+        return CorruptDatabaseError(f"{path} is damaged ({_clip(str(exc))}). {RESTORE_HINT}")
+    return StoreError(f"{path}: {_clip(str(exc))}")
+
+
+def error_for(exc: BaseException) -> StoreError | None:
+    """A raw SQLite error that escaped the store, as a StoreError (None for anything else).
+
+    The CLI's last line of defence: it prints this instead of a traceback.
+    """
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    return store_error(exc, "the database")
 
 
 def _has_backups(path: Path) -> bool:
