@@ -81,3 +81,38 @@ def test_checker_accepts_any_optimum_and_rejects_the_rest() -> None:
     empty = Case("empty", {"cost": np.zeros((0, 3))})
     none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     assert check_assignment({}, none, none, empty).ok
+
+
+# ------------------------------------------------------------------ facts quoted on the tracking cards
+def _card(deck: str, card_id: str) -> dict:
+    import pathlib
+
+    import yaml
+
+    path = pathlib.Path(__file__).resolve().parents[2] / "decks" / f"{deck}.yaml"
+    return next(c for c in yaml.safe_load(path.read_text(encoding="utf-8"))["cards"] if c["id"] == card_id)
+
+
+def test_chi_square_gates_quoted_on_cards_match_scipy() -> None:
+    from scipy.stats import chi2
+
+    text = _card("tracking", "assign-chi2-gate")["text"]
+    assert f"{chi2.ppf(0.95, 4):.4f}" in text and f"{chi2.ppf(0.95, 2):.4f}" in text
+    assert f"{chi2.ppf(0.95, 4):.4f}" in _card("tracking", "kf-innovation-gating")["back"]
+
+
+def test_anisotropic_gate_example_numbers() -> None:
+    from scipy.stats import chi2
+
+    back = _card("tracking", "assign-mahalanobis-anisotropic")["back"]
+    cov = np.diag([2.0 ** 2, 10.0 ** 2])
+    d2 = [float(v @ np.linalg.solve(cov, v)) for v in (np.array([6.0, 6.0]), np.array([0.0, 20.0]))]
+    assert d2 == pytest.approx([9.36, 4.0])
+    assert d2[0] > chi2.ppf(0.95, 2) > d2[1]
+    assert "9.36" in back and "8.5 px" in back and f"{np.hypot(6, 6):.1f}" == "8.5"
+
+
+def test_greedy_counterexample_card_matches_solver() -> None:
+    cost = np.array([[1.0, 2.0], [2.0, 100.0]])
+    assert _total(cost, linear_sum_assignment(cost)) == 4.0
+    assert "total 101" in _card("tracking", "assign-greedy-counterexample")["choices"][0]

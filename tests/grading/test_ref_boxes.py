@@ -286,3 +286,41 @@ def test_anchor_properties(sizes: list[int], ratios: list[float], h: int, w: int
     widths = out[:a, 2] - out[:a, 0]
     want = np.array([s / math.sqrt(r) for r in ratios for s in sizes])
     assert np.all(np.abs(widths - want) <= 1.0 + 1e-9)            # rounding moves each side by <= 0.5
+
+
+# ------------------------------------------------------------------ facts quoted on the detection cards
+def _card(card_id: str) -> dict:
+    import pathlib
+
+    import yaml
+
+    path = pathlib.Path(__file__).resolve().parents[2] / "decks" / "detection.yaml"
+    return next(c for c in yaml.safe_load(path.read_text(encoding="utf-8"))["cards"] if c["id"] == card_id)
+
+
+def test_clamp_card_numbers() -> None:
+    text = _card("box-decode-clamp")["text"]
+    assert f"{BBOX_XFORM_CLIP:.3f}" in text and "62.5" in text
+    assert math.exp(BBOX_XFORM_CLIP) == pytest.approx(62.5)
+
+
+def test_log_space_card_numbers() -> None:
+    back = _card("box-log-space")["back"]
+    assert f"+{math.log(2):.2f}" in back and f"−{math.log(2):.2f}" in back
+
+
+def test_anchor_cards_match_the_reference() -> None:
+    # Every ratio keeps the area s² (before rounding); ratio 0.5 is wide (h = w/2).
+    w, h = 64 / math.sqrt(0.5), 64 * math.sqrt(0.5)
+    assert w * h == pytest.approx(64 * 64) and h == pytest.approx(w / 2)
+    assert "s / √r" in _card("anchor-ratio-area")["text"]
+    # FPN defaults: anchor size 8x the level stride for P2-P6.
+    for size, stride in zip((32, 64, 128, 256, 512), (4, 8, 16, 32, 64)):
+        out = anchor_grid([size], [0.5, 1.0, 2.0], (2, 2), (stride, stride))
+        assert out.shape == (12, 4) and out[1, 2] - out[1, 0] == size == 8 * stride
+
+
+def test_giou_range_card() -> None:
+    assert "(−1, 1]" in _card("giou-range")["text"]
+    far = generalized_box_iou([[0, 0, 1, 1]], [[1e6, 1e6, 1e6 + 1, 1e6 + 1]])[0, 0]
+    assert -1 < far < -0.999999

@@ -159,3 +159,15 @@ def test_voc_all_point_equals_sklearn_when_semantics_agree(hits: list[int]) -> N
     scores = np.linspace(1.0, 0.0, len(hits), endpoint=False)
     if sum(hits):
         assert voc_ap(hits, sum(hits)) >= average_precision_score(hits, scores) - 1e-12
+
+
+def test_pycocotools_caps_max_dets_per_image_and_category() -> None:
+    # The claim on card map-maxdets-per-category: two classes, two perfect detections each,
+    # max_dets = 2. A per-image cap (top 2 of 4 boxes) would lose a class; per category keeps all.
+    gts = np.array([[0, 0, 10, 10], [20, 20, 30, 30], [40, 40, 50, 50], [60, 60, 70, 70]], float)
+    labels = np.array([1, 1, 2, 2])
+    args = dict(det_boxes=gts, det_scores=np.array([0.9, 0.8, 0.7, 0.6]), det_labels=labels,
+                det_image_ids=np.zeros(4, int), gt_boxes=gts, gt_labels=labels, gt_image_ids=np.zeros(4, int),
+                max_dets=2)
+    assert pycoco_map(**args)[0] == pytest.approx(1.0)
+    assert coco_map(**args)[0] == pytest.approx(1.0)

@@ -95,3 +95,20 @@ def test_confusion_matrix_matches_sklearn(seed: int, c: int) -> None:
     want = sk_confusion(target[keep], pred[keep], labels=list(range(c)))
     np.testing.assert_array_equal(confusion_matrix(pred, target, c), want)
     assert confusion_matrix(pred, target, c).sum() == keep.sum()
+
+
+def test_dice_iou_relation_on_card() -> None:
+    import pathlib
+
+    import yaml
+
+    path = pathlib.Path(__file__).resolve().parents[2] / "decks" / "segmentation.yaml"
+    card = next(c for c in yaml.safe_load(path.read_text(encoding="utf-8"))["cards"]
+                if c["id"] == "seg-dice-iou-relation")
+    assert "2J / (1 + J)" in card["text"]
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        a, b = rng.random((8, 8)) < 0.4, rng.random((8, 8)) < 0.4
+        j = (a & b).sum() / (a | b).sum()
+        d = 2 * (a & b).sum() / (a.sum() + b.sum())
+        assert d == pytest.approx(2 * j / (1 + j)) and d >= j
