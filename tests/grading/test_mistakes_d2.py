@@ -23,6 +23,7 @@ from dlquiz.model import Exercise
 
 IDS = ["sgd-momentum", "adam-step", "adamw-step", "rmsprop-step", "cosine-warmup-lr",
        "label-smoothing-ce", "softmax-ce-backward", "conv2d-backward", "batch-norm-backward",
+       "distillation-loss",
        "quantize-per-tensor", "quantize-per-channel-symmetric"]
 
 
@@ -185,6 +186,22 @@ MISTAKES: list[tuple[Any, ...]] = [
      "(N, C) input"),
     ("batch-norm-backward", "gamma left out of grad_x",
      "g = np.asarray(gamma, dtype=np.float64).reshape(shape) * dy", "g = dy", "(N, C) input"),
+    ("distillation-loss", "T² factor forgotten",
+     "return float(alpha * temperature ** 2 * kl + (1 - alpha) * ce)",
+     "return float(alpha * kl + (1 - alpha) * ce)", "α = 1, T = 4: soft term only, scaled by T²"),
+    ("distillation-loss", "KL in the wrong direction (student ‖ teacher)",
+     "kl = (np.exp(log_pt) * (log_pt - log_ps)).sum() / n", "kl = (np.exp(log_ps) * (log_ps - log_pt)).sum() / n",
+     "α = 1, T = 4: soft term only, scaled by T²"),
+    ("distillation-loss", "mean over all N·K entries instead of batchmean",
+     "kl = (np.exp(log_pt) * (log_pt - log_ps)).sum() / n", "kl = (np.exp(log_pt) * (log_pt - log_ps)).mean()",
+     "α = 1, T = 4: soft term only, scaled by T²"),
+    ("distillation-loss", "hard-label term at temperature T",
+     "ce = -_log_softmax(s)[np.arange(n), np.asarray(target)].mean()",
+     "ce = -log_ps[np.arange(n), np.asarray(target)].mean()", "α = 0: plain cross-entropy with the labels"),
+    ("distillation-loss", "teacher probabilities via log of an underflowed softmax",
+     "kl = (np.exp(log_pt) * (log_pt - log_ps)).sum() / n",
+     "pt = np.exp(log_pt); kl = (pt * (np.log(pt) - log_ps)).sum() / n",
+     "confident teacher: probabilities underflow to 0 (0·log 0 = 0)"),
     ("quantize-per-tensor", "round half up instead of half to even",
      "np.rint(x / scale + zero_point)", "np.floor(x / scale + zero_point + 0.5)",
      "ties round half to even (quint8)"),
@@ -398,6 +415,21 @@ def batch_norm_backward(inp, scale, dout, eps=1e-5):
     dx = dxn / std + dvar * 2.0 * xc / m + dmu / m
     back = np.moveaxis(dx.reshape(np.moveaxis(inp, 1, -1).shape), -1, 1)
     return back, (d * xn).sum(0), d.sum(0)
+''',
+    "distillation-loss": '''
+import math
+def distillation_loss(s, t, y, temp=4.0, a=0.9):
+    def log_softmax(row, scale):
+        v = [x / scale for x in row]
+        m = max(v)
+        lse = m + math.log(sum(math.exp(x - m) for x in v))
+        return [x - lse for x in v]
+    soft = hard = 0.0
+    for rs, rt, label in zip(s, t, y):
+        ls, lt = log_softmax(rs, temp), log_softmax(rt, temp)
+        soft += sum(math.exp(b) * (b - c) for b, c in zip(lt, ls))
+        hard -= log_softmax(rs, 1.0)[int(label)]
+    return a * temp * temp * soft / len(s) + (1 - a) * hard / len(s)
 ''',
     "quantize-per-tensor": '''
 import numpy as np

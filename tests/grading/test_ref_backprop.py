@@ -1,6 +1,7 @@
 """Loss and backward-pass references against torch autograd (CPU, float64).
 
-Label-smoothed cross-entropy against ``F.cross_entropy(label_smoothing=...)``,
+Label-smoothed cross-entropy against ``F.cross_entropy(label_smoothing=...)``, the
+distillation loss against ``F.kl_div(..., reduction="batchmean")`` + ``F.cross_entropy``,
 its gradient, conv2d and training-mode BatchNorm gradients against
 ``.backward()`` through ``F.conv2d`` / ``F.batch_norm``, over every
 combination of stride / padding / kernel shape, and hypothesis properties
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 from dlquiz.grading.reference.backprop import (
     batch_norm_backward,
     conv2d_backward,
+    distillation_loss,
     label_smoothing_cross_entropy,
     softmax_cross_entropy_backward,
 )
@@ -191,3 +193,42 @@ def test_conv_backward_is_the_adjoint_of_the_forward(seed: int, stride: int, pad
     assert total == pytest.approx(float((gx * x).sum()), rel=1e-9, abs=1e-9)
     assert total == pytest.approx(float((gw * w).sum()), rel=1e-9, abs=1e-9)
     np.testing.assert_allclose(gb, gy.sum(axis=(0, 2, 3)), rtol=1e-12)
+
+
+def torch_kd(s: np.ndarray, t: np.ndarray, y: np.ndarray, temp: float, alpha: float) -> float:
+    st, tt = torch.tensor(s), torch.tensor(t)
+    soft = F.kl_div(F.log_softmax(st / temp, dim=1), F.softmax(tt / temp, dim=1), reduction="batchmean")
+    return float(alpha * temp**2 * soft + (1 - alpha) * F.cross_entropy(st, torch.tensor(y)))
+
+
+@pytest.mark.parametrize("temp", [1.0, 2.0, 4.0, 20.0])
+@pytest.mark.parametrize("alpha", [0.0, 0.5, 0.9, 1.0])
+@pytest.mark.parametrize(("n", "k"), [(1, 2), (8, 10), (64, 1000)])
+def test_distillation_loss_matches_torch(temp: float, alpha: float, n: int, k: int) -> None:
+    rng = np.random.default_rng(n + k)
+    s, t, y = 2 * rng.normal(size=(n, k)), 5 * rng.normal(size=(n, k)), rng.integers(0, k, size=n)
+    assert distillation_loss(s, t, y, temp, alpha) == pytest.approx(torch_kd(s, t, y, temp, alpha),
+                                                                    rel=1e-10, abs=1e-12)
+
+
+def test_distillation_exercise_cases_match_torch() -> None:
+    from dlquiz.grading.cases.backprop import distillation_loss_cases
+
+    for case in distillation_loss_cases(np.random.default_rng(0)):
+        want = torch_kd(*case.args.values())
+        assert np.isfinite(want)
+        assert distillation_loss(*case.args.values()) == pytest.approx(want, rel=1e-10, abs=1e-12), case.name
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**16), st.floats(0.5, 30.0))
+def test_distillation_soft_term_is_nonnegative_zero_at_the_teacher_and_scales_as_t_squared(
+        seed: int, temp: float) -> None:
+    rng = np.random.default_rng(seed)
+    s, t, y = rng.normal(size=(3, 4)), rng.normal(size=(3, 4)), rng.integers(0, 4, size=3)
+    assert distillation_loss(s, t, y, temp, 1.0) >= -1e-12
+    assert distillation_loss(t, t, y, temp, 1.0) == pytest.approx(0.0, abs=1e-12)
+    # Shifting every logit of a row leaves both softmaxes and hence the loss unchanged.
+    shift = rng.normal(size=(3, 1)) * 50
+    assert distillation_loss(s + shift, t - shift, y, temp, 0.4) == pytest.approx(
+        distillation_loss(s, t, y, temp, 0.4), rel=1e-9, abs=1e-12)

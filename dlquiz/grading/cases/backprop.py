@@ -128,3 +128,34 @@ def batch_norm_backward_cases(rng: np.random.Generator) -> list[Case]:
         cases.append(_bn(f"random shape={shape} #{i}", 2.0 * r(size=shape) + 1.0,
                          r(size=shape[1]), r(size=shape), 1e-5, "random"))
     return cases
+
+
+def _kd(name: str, s: Any, t: Any, y: Any, temp: float, alpha: float, kind: CaseKind = "edge") -> Case:
+    return Case(name, {"student_logits": np.asarray(s, dtype=float),
+                       "teacher_logits": np.asarray(t, dtype=float),
+                       "target": np.asarray(y, dtype=np.int64), "temperature": temp, "alpha": alpha}, kind)
+
+
+def distillation_loss_cases(rng: np.random.Generator) -> list[Case]:
+    """T² factor, KL direction, batch mean, T on both softmaxes, α = 0 / 1, huge logits."""
+    s4, t4 = rng.normal(size=(4, 5)), 3.0 * rng.normal(size=(4, 5))
+    y4 = rng.integers(0, 5, size=4)
+    return [
+        _kd("α = 1, T = 4: soft term only, scaled by T²", s4, t4, y4, 4.0, 1.0),
+        _kd("α = 0: plain cross-entropy with the labels", s4, t4, y4, 4.0, 0.0),
+        _kd("T = 1, α = 1: KL(teacher ‖ student)", s4, t4, y4, 1.0, 1.0),
+        _kd("student equals teacher: soft term is 0", t4, t4, y4, 3.0, 0.5),
+        _kd("mixed α = 0.7, T = 2", s4, t4, y4, 2.0, 0.7),
+        _kd("batch mean over N = 8, K = 3 (not a mean over classes)", rng.normal(size=(8, 3)),
+            rng.normal(size=(8, 3)), rng.integers(0, 3, size=8), 2.0, 1.0),
+        _kd("confident teacher: probabilities underflow to 0 (0·log 0 = 0)",
+            rng.normal(size=(2, 4)), [[1e4, -1e4, 0.0, 0.0], [-1e4, 0.0, 1e4, 5.0]], [0, 2], 1.0, 0.9),
+        _kd("huge student logits ±1e4", [[1e4, -1e4, 0.0]], [[1.0, 0.0, -1.0]], [1], 2.0, 0.5),
+        _kd("high temperature T = 20", s4, t4, y4, 20.0, 0.9),
+        _kd("N = 1, K = 2", [[0.3, -0.2]], [[2.0, -1.0]], [0], 5.0, 0.5),
+    ] + [
+        _kd(f"random N={n} K={k} #{i}", 2.0 * rng.normal(size=(n, k)), 4.0 * rng.normal(size=(n, k)),
+            rng.integers(0, k, size=n), float(rng.choice([1.0, 2.0, 4.0, 8.0])),
+            float(rng.choice([0.1, 0.5, 0.9])), "random")
+        for i, (n, k) in enumerate([(8, 10), (32, 100), (128, 10), (256, 1000)])
+    ]
