@@ -163,6 +163,20 @@ def cpu_seconds(pid: int) -> float:
         return 0.0
 
 
+def crash_outcome(returncode: int, cpu_s: float, cpu_budget_s: float | None) -> str:
+    """What a child that died on its own means: a CPU overrun is a ``timeout``.
+
+    SIGXCPU is the soft CPU limit; SIGKILL after the child used more CPU than
+    its budget (as read from ``/proc`` by the parent) is the hard limit of a
+    child that ignored SIGXCPU. Anything else is a crash (or the output limit).
+    """
+    if returncode == -signal.SIGXCPU:
+        return "timeout"
+    if returncode == -signal.SIGKILL and cpu_budget_s is not None and cpu_s >= cpu_budget_s:
+        return "timeout"
+    return "output_limit" if returncode == wire.EXIT_OUTPUT_LIMIT else "crashed"
+
+
 class SandboxProcess:
     """One runner process: started at construction, serves one job, then is killed."""
 
@@ -266,11 +280,21 @@ class SandboxProcess:
         return self._finish(run, started)
 
     def _write(self, name: str, data: Any) -> bool:
+        """Write a file into the sandbox's folder without following anything it planted.
+
+        The folder belongs to the child's uid, so a solution may have put a
+        symlink (or file) under the name first: it is unlinked, and the file is
+        created with ``O_EXCL | O_NOFOLLOW`` (a race lost to the child ends the run).
+        """
         path = os.path.join(self.workdir, name)
         try:
-            with open(path, "w", encoding="utf-8") as fh:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(data, fh, separators=(",", ":"))
-            os.chmod(path, 0o644)
         except OSError:
             return False
         return True
@@ -319,14 +343,9 @@ class SandboxProcess:
         self.close()
         run.returncode = self.proc.returncode
         if run.outcome == "crashed" and run.returncode is not None:
-            over_cpu = (run.returncode == -signal.SIGKILL and self.cpu_soft_s is not None
-                        and run.cpu_s >= self.cpu_soft_s)
-            if run.returncode == -signal.SIGXCPU or over_cpu:
-                run.outcome = "timeout"
-                if run.running_case is not None:
-                    run.cases[run.running_case].status = "timeout"
-            elif run.returncode == wire.EXIT_OUTPUT_LIMIT:
-                run.outcome = "output_limit"
+            run.outcome = crash_outcome(run.returncode, run.cpu_s, self.cpu_soft_s)
+            if run.outcome == "timeout" and run.running_case is not None:
+                run.cases[run.running_case].status = "timeout"
         run.output = _join_output(run.import_output, self.stdout.text(), self.stderr.text())
         return run
 

@@ -86,10 +86,17 @@ def kill_sandbox(proc: subprocess.Popen[bytes], uid: int | None) -> None:
 
 
 def remove_tree(path: str) -> None:
+    """Remove a tree the sandbox wrote (hostile: locked folders, planted symlinks).
+
+    ``chmod`` follows symlinks, so it is applied only to real folders and files;
+    a symlink is removed, never followed.
+    """
+
     def unlock(func: Any, target: str, _exc: Any) -> None:
         try:
-            os.chmod(os.path.dirname(target), 0o700)
-            os.chmod(target, 0o700)
+            for item in (os.path.dirname(target), target):
+                if not os.path.islink(item):
+                    os.chmod(item, 0o700)
             func(target)
         except OSError:
             pass

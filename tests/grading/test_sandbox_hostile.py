@@ -49,6 +49,8 @@ REQUIRED = (
     # traces: temp files, /dev/shm, CPU-bound overruns, values that used to crash
     "temp_files_leftovers", "dev_shm_fill", "cpu_threads_overrun", "ignore_sigxcpu",
     "complex_for_float", "deep_nested_return", "ragged_tuple_dropout", "huge_int_return",
+    # files the parent writes into the sandbox folder must not follow planted symlinks
+    "symlink_case_file",
 )
 
 
