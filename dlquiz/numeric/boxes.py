@@ -91,8 +91,8 @@ def _draw_delta(rng: np.random.Generator, params: Mapping[str, Any]) -> dict[str
     aw, ah = anchor[2] - anchor[0], anchor[3] - anchor[1]
     gx = anchor[0] + int(rng.integers(-aw // 3, aw // 3 + 1))
     gy = anchor[1] + int(rng.integers(-ah // 3, ah // 3 + 1))
-    gw = max(2, int(round(aw * float(rng.uniform(0.5, 2.0)))))
-    gh = max(2, int(round(ah * float(rng.uniform(0.5, 2.0)))))
+    gw = max(2, round(aw * float(rng.uniform(0.5, 2.0))))
+    gh = max(2, round(ah * float(rng.uniform(0.5, 2.0))))
     weights = [1, 1, 1, 1] if rng.random() < 0.5 else [10, 10, 5, 5]
     return {"anchor": anchor, "gt": [gx, gy, gx + gw, gy + gh], "weights": weights}
 

@@ -112,8 +112,8 @@ MISTAKES = [
      "dw, dh above the clamp log(1000/16)"),
     ("box-decode", "clamp before undoing the weights",
      "d = codes.reshape(n, k, 4) / np.asarray(weights, dtype=np.float64)\n    d[..., 2:] = np.minimum(d[..., 2:], bbox_xform_clip)",
-     "d = codes.reshape(n, k, 4).copy()\n    d[..., 2:] = np.minimum(d[..., 2:], bbox_xform_clip)\n"
-     "    d = d / np.asarray(weights, dtype=np.float64)", "clamp applies after dividing by the weights"),
+     ("d = codes.reshape(n, k, 4).copy()\n    d[..., 2:] = np.minimum(d[..., 2:], bbox_xform_clip)\n"
+     "    d = d / np.asarray(weights, dtype=np.float64)"), "clamp applies after dividing by the weights"),
     ("box-decode", "clamped from below too", "np.minimum(d[..., 2:], bbox_xform_clip)",
      "np.clip(d[..., 2:], -bbox_xform_clip, bbox_xform_clip)", "very negative dw, dh are not clamped"),
     ("box-decode", "only the first class's deltas", "n, k = codes.shape[0], codes.shape[1] // 4",
@@ -149,13 +149,13 @@ MISTAKES = [
      'order = np.argsort(-np.concatenate(scores), kind="mergesort")',
      'order = np.argsort(np.concatenate(scores), kind="mergesort")[::-1]', "score ties across images: image-id order"),
     ("dice-loss", "mean of per-sample Dice instead of batch Dice",
-     "pc = p[:, c]\n        gc = (t == c).astype(np.float64)\n        total = pc.sum() + gc.sum()\n"
+     ("pc = p[:, c]\n        gc = (t == c).astype(np.float64)\n        total = pc.sum() + gc.sum()\n"
      "        if total == 0:\n            scores.append(1.0)                       # empty-mask rule\n"
-     "        else:\n            scores.append((2.0 * (pc * gc).sum() + smooth) / (total + smooth))",
-     "per = []\n        for i in range(p.shape[0]):\n            pc = p[i, c]\n            gc = (t[i] == c).astype(float)\n"
+     "        else:\n            scores.append((2.0 * (pc * gc).sum() + smooth) / (total + smooth))"),
+     ("per = []\n        for i in range(p.shape[0]):\n            pc = p[i, c]\n            gc = (t[i] == c).astype(float)\n"
      "            total = pc.sum() + gc.sum()\n"
      "            per.append(1.0 if total == 0 else (2 * (pc * gc).sum() + smooth) / (total + smooth))\n"
-     "        scores.append(np.mean(per))", "batch Dice: sums over the batch, not a mean of per-sample Dice"),
+     "        scores.append(np.mean(per))"), "batch Dice: sums over the batch, not a mean of per-sample Dice"),
     ("dice-loss", "empty mask scored 0 instead of 1", "scores.append(1.0)                       # empty-mask rule",
      "scores.append(0.0)", "class absent from target and prediction: dice 1 (empty-mask rule)"),
     ("dice-loss", "no empty-mask rule (0/0 with smooth = 0)", "if total == 0:", "if False:",
@@ -171,11 +171,11 @@ MISTAKES = [
      "union = np.sum(p == c)", "class predicted but absent from target: IoU 0, counted"),
     ("linear-assignment", "greedy cheapest cell first",
      "if n <= m:\n        return np.arange(n, dtype=np.int64), np.asarray(_solve(c.tolist()), dtype=np.int64)",
-     "if n <= m:\n        cols, taken = [-1] * n, set()\n"
+     ("if n <= m:\n        cols, taken = [-1] * n, set()\n"
      "        for flat in np.argsort(c, axis=None, kind='stable'):\n"
      "            i, j = divmod(int(flat), m)\n"
      "            if cols[i] < 0 and j not in taken:\n                cols[i] = j\n                taken.add(j)\n"
-     "        return np.arange(n, dtype=np.int64), np.asarray(cols, dtype=np.int64)",
+     "        return np.arange(n, dtype=np.int64), np.asarray(cols, dtype=np.int64)"),
      "greedy cheapest-cell-first is not optimal"),
     ("linear-assignment", "row-wise argmin (a column can be used twice)",
      "return np.arange(n, dtype=np.int64), np.asarray(_solve(c.tolist()), dtype=np.int64)",

@@ -17,7 +17,14 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlquiz.grading.cases.boxes import anchor_cases, ciou_cases, decode_cases, diou_cases, encode_cases, giou_cases
+from dlquiz.grading.cases.boxes import (
+    anchor_cases,
+    ciou_cases,
+    decode_cases,
+    diou_cases,
+    encode_cases,
+    giou_cases,
+)
 from dlquiz.grading.cases.detection import random_boxes
 from dlquiz.grading.reference.boxes import (
     BBOX_XFORM_CLIP,

@@ -166,8 +166,8 @@ def test_pycocotools_caps_max_dets_per_image_and_category() -> None:
     # max_dets = 2. A per-image cap (top 2 of 4 boxes) would lose a class; per category keeps all.
     gts = np.array([[0, 0, 10, 10], [20, 20, 30, 30], [40, 40, 50, 50], [60, 60, 70, 70]], float)
     labels = np.array([1, 1, 2, 2])
-    args = dict(det_boxes=gts, det_scores=np.array([0.9, 0.8, 0.7, 0.6]), det_labels=labels,
-                det_image_ids=np.zeros(4, int), gt_boxes=gts, gt_labels=labels, gt_image_ids=np.zeros(4, int),
-                max_dets=2)
+    args = {"det_boxes": gts, "det_scores": np.array([0.9, 0.8, 0.7, 0.6]), "det_labels": labels,
+            "det_image_ids": np.zeros(4, int), "gt_boxes": gts, "gt_labels": labels,
+            "gt_image_ids": np.zeros(4, int), "max_dets": 2}
     assert pycoco_map(**args)[0] == pytest.approx(1.0)
     assert coco_map(**args)[0] == pytest.approx(1.0)

@@ -10,22 +10,25 @@ ground truths (the later one wins), ``max_dets`` and no ground truth at all.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from dlquiz.grading.case import Case
 from dlquiz.grading.cases.detection import random_boxes
 
 
-def _b(rows: list[list[float]]) -> np.ndarray:
+def _b(rows: Sequence[Sequence[float]]) -> np.ndarray:
     return np.asarray(rows, dtype=np.float64).reshape(-1, 4)
 
 
-def _i(values: list[int]) -> np.ndarray:
+def _i(values: Sequence[int]) -> np.ndarray:
     return np.asarray(values, dtype=np.int64)
 
 
-def _case(name: str, det: list[list[float]], scores: list[float], dlab: list[int], dimg: list[int],
-          gt: list[list[float]], glab: list[int], gimg: list[int], **extra: int) -> Case:
+def _case(name: str, det: Sequence[Sequence[float]], scores: Sequence[float], dlab: Sequence[int],
+          dimg: Sequence[int], gt: Sequence[Sequence[float]], glab: Sequence[int], gimg: Sequence[int],
+          **extra: int) -> Case:
     args = {"det_boxes": _b(det), "det_scores": np.asarray(scores, dtype=np.float64),
             "det_labels": _i(dlab), "det_image_ids": _i(dimg), "gt_boxes": _b(gt),
             "gt_labels": _i(glab), "gt_image_ids": _i(gimg), **extra}

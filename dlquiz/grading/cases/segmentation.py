@@ -18,7 +18,8 @@ from dlquiz.grading.case import Case
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
     e = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
+    probs: np.ndarray = e / e.sum(axis=1, keepdims=True)
+    return probs
 
 
 def _onehot(target: np.ndarray, c: int) -> np.ndarray:
