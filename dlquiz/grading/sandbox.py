@@ -10,6 +10,7 @@ child script). This module re-exports what callers use; see
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from dlquiz.grading.pool import WorkerPool, default_pool, warm_up
@@ -29,7 +30,12 @@ __all__ = ["RUNNER_PATH", "CaseRun", "Limits", "SandboxProcess", "SandboxRun", "
 
 
 def hidden_folders(exercise: Exercise) -> list[str]:
-    """Folders the sandbox hides: dlquiz itself, its checkout's ``.git``, the exercise's folder."""
+    """Folders the sandbox hides: dlquiz itself, its checkout's ``.git``, the exercise's folder.
+
+    The exercise's folder (a user deck's, holding its reference) is not hidden
+    when it is ``/``, your home, or holds the Python installation or NumPy the
+    sandbox still imports from (a deck at the top of a project with its venv).
+    """
     package = Path(__file__).resolve().parents[1]
     folders = [str(package)]
     git = package.parent / ".git"
@@ -37,6 +43,10 @@ def hidden_folders(exercise: Exercise) -> list[str]:
         folders.append(str(git))
     if exercise.base_dir:
         base = Path(exercise.base_dir).resolve()
-        if base != Path(base.anchor) and base != Path.home():
+        needed = [Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)]
+        if "numpy" in sys.modules and sys.modules["numpy"].__file__:
+            needed.append(Path(sys.modules["numpy"].__file__).resolve().parent)
+        if base not in (Path(base.anchor), Path.home()) and not any(
+                p == base or base in p.parents for p in needed):
             folders.append(str(base))
     return folders
