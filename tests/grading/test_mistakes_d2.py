@@ -24,7 +24,7 @@ from dlquiz.model import Exercise
 IDS = ["sgd-momentum", "adam-step", "adamw-step", "rmsprop-step", "cosine-warmup-lr",
        "label-smoothing-ce", "softmax-ce-backward", "conv2d-backward", "batch-norm-backward",
        "distillation-loss",
-       "quantize-per-tensor", "quantize-per-channel-symmetric"]
+       "quantize-per-tensor", "quantize-per-channel-symmetric", "observer-qparams"]
 
 
 @pytest.fixture(scope="module")
@@ -217,6 +217,22 @@ MISTAKES: list[tuple[Any, ...]] = [
      "return q, (q - zero_point) * float(scale)",
      "return q, ((q.astype(np.uint8) - np.uint8(zero_point)) if dtype == 'quint8' else (q - zero_point)).astype(float) * float(scale)",
      "zero point 255: only non-positive values representable"),
+    ("observer-qparams", "range not widened to include 0",
+     "lo, hi = min(float(x.min()), 0.0), max(float(x.max()), 0.0)", "lo, hi = float(x.min()), float(x.max())",
+     "all positive: the range is widened to include 0"),
+    ("observer-qparams", "zero point rounded half away from zero",
+     "zp = int(np.clip(qmin - np.rint(lo / scale), qmin, qmax))",
+     "zp = int(np.clip(qmin - np.sign(lo / scale) * np.floor(abs(lo / scale) + 0.5), qmin, qmax))",
+     "zero point rounds half to even (−20.5 → −20)"),
+    ("observer-qparams", "symmetric scale max|x|/127 (restricted range)",
+     "scale = max(max(-lo, hi) / ((qmax - qmin) / 2), eps)", "scale = max(max(-lo, hi) / 127, eps)",
+     "symmetric qint8: zero point 0, scale max|x|/127.5"),
+    ("observer-qparams", "symmetric quint8 with zero point 0",
+     "return scale, (0 if dtype == 'qint8' else 128)", "return scale, 0",
+     "symmetric quint8: zero point 128"),
+    ("observer-qparams", "no eps floor on the scale",
+     "scale = max((hi - lo) / (qmax - qmin), eps)", "scale = (hi - lo) / (qmax - qmin)",
+     "all zeros: scale = float32 eps"),
     ("quantize-per-channel-symmetric", "one scale for the whole tensor",
      "amax = np.abs(w).max(axis=others) if others else np.abs(w)",
      "amax = np.full(w.shape[axis], np.abs(w).max())", "±max|w| of each row map to ±127"),
@@ -439,6 +455,17 @@ def quantize_per_tensor(values, s, z, kind="quint8"):
     codes = [min(hi, max(lo, round(v / s + z))) for v in arr.ravel().tolist()]   # round(): half to even
     q = np.array(codes, dtype=np.int16).reshape(arr.shape)
     return q, (q.astype(float) - z) * s
+''',
+    "observer-qparams": '''
+def observer_qparams(data, qdtype="quint8", sym=False):
+    flat = [float(v) for v in __import__("numpy").ravel(data)]
+    lo, hi = min(min(flat), 0.0), max(max(flat), 0.0)
+    q_lo, q_hi = {"quint8": (0, 255), "qint8": (-128, 127)}[qdtype]
+    eps = 2.0 ** -23
+    if sym:
+        return max(max(-lo, hi) * 2 / (q_hi - q_lo), eps), (128 if qdtype == "quint8" else 0)
+    s = max((hi - lo) / (q_hi - q_lo), eps)
+    return s, min(q_hi, max(q_lo, q_lo - round(lo / s)))       # round(): half to even
 ''',
     "quantize-per-channel-symmetric": '''
 import numpy as np

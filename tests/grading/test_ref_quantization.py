@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from dlquiz.grading.reference.quantization import (
     FLOAT32_EPS,
     minmax_qparams,
+    observer_qparams,
     quantize_per_channel_symmetric,
     quantize_per_tensor,
 )
@@ -186,3 +187,39 @@ def test_per_channel_scales_with_the_weights(seed: int, c: float) -> None:
     assert np.abs(q2 - q).max() <= 1            # only ties can flip (scale rounding)
     assert np.all(np.abs(q).max(axis=1) == 127)
     assert np.all(np.abs(what - w) <= scales[:, None] / 2 * (1 + 1e-9))
+
+
+def torch_observer(x: np.ndarray, dtype: str, symmetric: bool) -> tuple[float, int]:
+    obs = torch.ao.quantization.MinMaxObserver(
+        dtype=TORCH_DTYPES[dtype],
+        qscheme=torch.per_tensor_symmetric if symmetric else torch.per_tensor_affine)
+    obs(torch.tensor(x, dtype=torch.float32))
+    scale, zp = obs.calculate_qparams()
+    return float(scale), int(zp)
+
+
+def test_observer_exercise_cases_match_minmax_observer() -> None:
+    from dlquiz.grading.cases.quantization import observer_qparams_cases
+
+    for case in observer_qparams_cases(np.random.default_rng(0)):
+        x, dtype, symmetric = case.args.values()
+        x32 = np.asarray(x, dtype=np.float32).astype(np.float64)      # what torch observes
+        scale, zp = observer_qparams(x32, dtype, symmetric)
+        t_scale, t_zp = torch_observer(x32, dtype, symmetric)
+        assert scale == pytest.approx(t_scale, rel=1e-6), case.name
+        assert zp == t_zp, case.name
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(0, 2**16), st.sampled_from(["quint8", "qint8"]), st.booleans())
+def test_observer_qparams_represent_zero_and_cover_the_range(seed: int, dtype: str, symmetric: bool) -> None:
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=50) * rng.uniform(0.1, 10) + rng.uniform(-5, 5)
+    scale, zp = observer_qparams(x, dtype, symmetric)
+    qmin, qmax = (0, 255) if dtype == "quint8" else (-128, 127)
+    assert qmin <= zp <= qmax
+    q, xhat = quantize_per_tensor(x, scale, zp, dtype)
+    assert qmin <= q.min() and q.max() <= qmax
+    assert quantize_per_tensor(np.zeros(1), scale, zp, dtype)[1][0] == 0.0
+    # Every observed value is inside the grid up to half a step (plus one code at a clipped extreme).
+    assert np.all(np.abs(xhat - x) <= scale * (1.0 + 1e-9))

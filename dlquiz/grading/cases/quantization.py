@@ -96,3 +96,40 @@ def quantize_per_channel_symmetric_cases(rng: np.random.Generator) -> list[Case]
         cases.append(_pc(f"random shape={shape} axis={axis} #{i}", _weights(rng, shape, axis),
                          axis, "random"))
     return cases
+
+
+def _ob(name: str, x: Any, dtype: str, symmetric: bool, kind: CaseKind = "edge") -> Case:
+    return Case(name, {"x": np.asarray(x, dtype=float), "dtype": dtype, "symmetric": symmetric}, kind)
+
+
+def _range_away_from_ties(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    """Data whose affine zero point is not within 1e-3 of a rounding tie (for any dtype)."""
+    while True:
+        x = rng.normal(size=shape) * rng.uniform(0.5, 5.0) + rng.uniform(-2.0, 2.0)
+        lo, hi = min(float(x.min()), 0.0), max(float(x.max()), 0.0)
+        u = lo / ((hi - lo) / 255)
+        if abs(u - np.floor(u) - 0.5) > 1e-3:
+            return x
+
+
+def observer_qparams_cases(rng: np.random.Generator) -> list[Case]:
+    """Range widened to 0, all-negative, both dtypes, symmetric zero points, eps floor, a tie."""
+    tie = np.array([-2.5625, 0.0, 29.3125])          # scale 0.125, min/scale = −20.5 exactly
+    return [
+        _ob("range straddles 0: affine quint8", [-1.0, 0.5, 2.0, 3.0], "quint8", False),
+        _ob("all positive: the range is widened to include 0", [0.5, 1.0, 4.0], "quint8", False),
+        _ob("all negative: zero point at qmax", [-4.0, -1.0, -0.5], "quint8", False),
+        _ob("qint8 affine: zero point shifted by −128", [-1.0, 0.5, 2.0, 3.0], "qint8", False),
+        _ob("zero point rounds half to even (−20.5 → −20)", tie, "quint8", False),
+        _ob("symmetric qint8: zero point 0, scale max|x|/127.5", [-3.0, 1.0, 2.0], "qint8", True),
+        _ob("symmetric quint8: zero point 128", [-3.0, 1.0, 2.0], "quint8", True),
+        _ob("symmetric uses the larger side", [-0.5, 6.0], "qint8", True),
+        _ob("all zeros: scale = float32 eps", np.zeros(5), "quint8", False),
+        _ob("range below 255·eps: scale clamps to eps", [0.0, 1e-6, 2e-5], "quint8", False),
+        _ob("2-D input: statistics over every element", _range_away_from_ties(rng, (3, 4)), "quint8", False),
+    ] + [
+        _ob(f"random shape={shape} {dtype} symmetric={sym} #{i}", _range_away_from_ties(rng, shape),
+            dtype, sym, "random")
+        for i, (shape, dtype, sym) in enumerate([((100,), "quint8", False), ((8, 16), "qint8", False),
+                                                 ((4, 3, 5), "qint8", True), ((10_000,), "quint8", False)])
+    ]

@@ -22,7 +22,8 @@
   the numeric cards): the range is first widened to include 0, affine
   ``scale = (max − min)/(qmax − qmin)``, ``zp = qmin − round(min/scale)`` clamped;
   symmetric ``scale = max(|min|, |max|) / ((qmax − qmin)/2)``, zp 0 (qint8) or 128
-  (quint8); scale is at least float32 eps.
+  (quint8); scale is at least float32 eps. ``observer_qparams(x, dtype, symmetric)``
+  is the same from the data (the exercise), returning ``(scale, zero_point)``.
 
 Rounding happens on float64 ``x / scale``; cases avoid values within 1e-9 of a
 rounding tie unless the tie is exact (power-of-two scales).
@@ -83,3 +84,9 @@ def minmax_qparams(min_val: float, max_val: float, dtype: str = "quint8",
     scale = max((hi - lo) / (qmax - qmin), FLOAT32_EPS)
     zp = int(np.clip(qmin - np.rint(lo / scale), qmin, qmax))
     return scale, zp
+
+
+def observer_qparams(x: npt.ArrayLike, dtype: str = "quint8", symmetric: bool = False) -> tuple[float, int]:
+    """(scale, zero_point) that MinMaxObserver derives after observing the tensor ``x``."""
+    xs = np.asarray(x, dtype=np.float64)
+    return minmax_qparams(float(xs.min()), float(xs.max()), dtype, symmetric)
