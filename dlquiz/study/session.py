@@ -39,6 +39,7 @@ from typing import Any, Literal
 from dlquiz.clock import now_utc, study_day
 from dlquiz.model import Item, Review
 from dlquiz.store.database import Store
+from dlquiz.store.dbfile import DiskFullError
 from dlquiz.study import plan as interview
 from dlquiz.study.leeches import is_new_leech
 from dlquiz.study.limits import DeckLimit, deck_quotas, take_within
@@ -237,10 +238,14 @@ class StudySession:
         entry = self._require_current()
         scheduled = self.mode == "review" and entry.kind in ("due", "new")
         before = _Step(list(self.queue), self.position)
-        review = self.store.answer(entry.item.key, quality, grade=grade, graded_by=graded_by,
-            duration_s=duration_s, now=now, drawn=drawn, scheduled=scheduled,
-            day_start_hour=self.config.day_start_hour,
-        )  # fmt: skip
+        try:
+            review = self.store.answer(entry.item.key, quality, grade=grade, graded_by=graded_by,
+                duration_s=duration_s, now=now, drawn=drawn, scheduled=scheduled,
+                day_start_hour=self.config.day_start_hour,
+            )  # fmt: skip
+        except DiskFullError:
+            self.position += 1  # seen, not saved: the session goes on read-only (data safety)
+            raise
         before.review_id = review.id
         self._history.append(before)
         self._answers.append(review)
