@@ -217,3 +217,15 @@ def test_any_row_is_parsed_or_refused_with_its_place(changes: dict[str, Any],
     assert abs((datetime.fromisoformat(day + "T00:00:00+00:00") - datetime.fromisoformat(
         review.reviewed_at)).days) <= 3
     assert datetime.fromisoformat(review.reviewed_at) <= NOW + timedelta(hours=1)
+
+
+@pytest.mark.parametrize("argv", [["export", "reviews", "{missing}/r.csv"],
+                                  ["export", "anki", "{missing}/x.apkg", "--deck", "ml"]])
+def test_an_output_in_a_missing_folder_is_an_error(argv: list[str], tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "no" / "such"
+    capsys.readouterr()
+    assert main([a.replace("{missing}", str(missing)) for a in argv]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.endswith(f"folder {missing} does not exist") and len(err.splitlines()) == 1
+    assert not (tmp_path / "no").exists()
