@@ -1,10 +1,10 @@
 """Exercise + solution source -> :class:`GradeReport` (a judge-style verdict).
 
-Flow: static checks (``invalid``) -> a sandbox process is taken from the pool
-(or started) -> meanwhile, in *this* process, the seeded cases are generated
-and the reference computes the expected outputs (cached per exercise and
-seed) -> only the inputs go to the child -> its results come back as plain
-data and each is compared here with the exercise's checker.
+Flow: the deck's code must be trusted (:func:`~dlquiz.grading.targets.require_trusted`)
+-> in *this* process the seeded cases are generated and the reference computes
+the expected outputs (cached per exercise and seed) -> static checks
+(``invalid``) -> a sandbox process from the pool gets only the inputs -> its
+results come back as plain data, each compared here with the checker.
 
 Verdicts: ``pass``, ``wrong_answer``, ``time_limit``, ``memory_limit``,
 ``runtime_error``, ``invalid``. Case statuses use the same words plus
@@ -25,8 +25,7 @@ Performance: when the exercise has ``perf_multiple``, its ``perf`` case is
 run and the learner's time may not exceed ``perf_multiple`` times the
 reference's time (measured here, best of a few runs), with a floor of
 :data:`PERF_FLOOR_S` so timer noise on tiny inputs never fails anyone.
-Without ``perf_multiple`` the perf case is skipped.
-"""
+Without ``perf_multiple`` the perf case is skipped."""
 
 from __future__ import annotations
 
@@ -47,6 +46,7 @@ from dlquiz.grading.case import Case
 from dlquiz.grading.calls import call_plan, reported_arity_problem
 from dlquiz.grading.checkers import CheckResult, check, describe, summarize
 from dlquiz.grading.registry import SPEC_PREFIX, resolve_target
+from dlquiz.grading.targets import require_trusted
 from dlquiz.grading.sandbox import Limits, SandboxRun, default_pool, hidden_folders
 from dlquiz.grading.wire import OUTPUT_HARD_LIMIT, decode, encode, make_fingerprint
 from dlquiz.grading.static_checks import find_invalid
@@ -184,6 +184,7 @@ def prepare(exercise: Exercise, seed: int = 0) -> Prepared:
     key = (exercise.id, exercise.reference, cases_key, exercise.base_dir, seed,
            exercise.perf_multiple, _stamp(exercise.reference, exercise.base_dir),
            _stamp(cases_key, exercise.base_dir))
+    require_trusted(exercise)
     with _CACHE_LOCK:
         if key in _CACHE:
             return _CACHE[key]
@@ -220,8 +221,8 @@ def prepare(exercise: Exercise, seed: int = 0) -> Prepared:
 
 
 def _transfer_s(value: Any) -> float:
-    """Twice the parent's cost of encoding and decoding ``value``: what shipping a
-    result of that size adds to a perf case's clock (it stops at the result line)."""
+    """Twice the parent's cost of encoding and decoding ``value`` (shipping a result
+    adds that to a perf case's clock, which stops at the result line)."""
     started = time.perf_counter()
     decode(json.loads(json.dumps(encode(value), separators=(",", ":"))))
     return 2 * (time.perf_counter() - started)
