@@ -25,6 +25,8 @@ COMMAND_MODULES = (
     "exercises",
     "practice_loop",
     "stats",
+    "plan",
+    "scheduler",
     "cards",
     "db",
     "transfer",
@@ -159,4 +161,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f": {exc.filename}" if exc.filename else ""
         reason = exc.strerror or type(exc).__name__
         print(f"dlquiz: {reason}{where}", file=sys.stderr)
+        return EXIT_FAILURE
+    except Exception as exc:  # an SQLite error that escaped the store: still one clear line
+        from dlquiz.store.dbfile import error_for
+
+        mapped = error_for(exc)
+        if mapped is None:
+            raise
+        print(f"dlquiz: {mapped.title}: {mapped.message}", file=sys.stderr)
         return EXIT_FAILURE

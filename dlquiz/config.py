@@ -1,10 +1,22 @@
-"""User settings: daily limits, day start hour, theme, in ``config.toml``.
+"""User settings in ``config.toml``: limits, day start, theme, scheduler, interview date.
 
-Read with :mod:`tomllib`; written by a tiny writer (the file only holds flat
-scalars, so a TOML library for writing would be a dependency for nothing).
-Every bad value is a :class:`~dlquiz.errors.ConfigError` that names the file
-and line, e.g. ``config.toml:3: day_start_hour: expected an integer 0-23, got 25``.
+Read with :mod:`tomllib`; written by a tiny writer (flat scalars, one list of
+floats and one table of per-deck limits, so a TOML library for writing would
+be a dependency for nothing). Every bad value is a
+:class:`~dlquiz.errors.ConfigError` that names the file and line, e.g.
+``config.toml:3: day_start_hour: expected an integer 0-23, got 25``.
 A missing file means defaults; nothing is written until :func:`save_settings`.
+
+Scheduling settings (see docs/scheduling.md):
+
+* ``scheduler``: ``"sm2"`` (default) or ``"fsrs"``; ``desired_retention`` (FSRS,
+  0.70-0.99, default 0.90); ``fsrs_parameters`` (21 numbers fitted by
+  ``dlquiz scheduler optimize``; empty = py-fsrs's defaults); ``fuzz``;
+* ``interview_date`` (``YYYY-MM-DD`` or ``""``): see :mod:`dlquiz.study.plan`;
+* ``leech_threshold`` (lapses that make a leech, 0 = off), ``leech_suspend``,
+  ``bury_siblings``;
+* ``[deck_limits.<deck id>]`` with ``new_per_day`` / ``reviews_per_day``: per-deck
+  daily limits applied beside the global ones.
 """
 
 from __future__ import annotations
@@ -12,30 +24,50 @@ from __future__ import annotations
 import difflib
 import os
 import tomllib
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from dlquiz.clock import DEFAULT_DAY_START_HOUR
 from dlquiz.errors import ConfigError
 from dlquiz.paths import Paths
-from dlquiz.study.session import DEFAULT_NEW_PER_DAY, DEFAULT_REVIEWS_PER_DAY, SchedulingConfig
+from dlquiz.study.scheduler import DEFAULT_DESIRED_RETENTION, DEFAULT_SCHEDULER, SCHEDULERS
+from dlquiz.study.session import (
+    DEFAULT_LEECH_THRESHOLD,
+    DEFAULT_NEW_PER_DAY,
+    DEFAULT_REVIEWS_PER_DAY,
+    DeckLimit,
+    SchedulingConfig,
+)
 
 DEFAULT_THEME = "textual-dark"
 MAX_PER_DAY = 100_000
+RETENTION_RANGE = (0.70, 0.99)
+FSRS_PARAMETER_COUNT = 21
 
 #: key -> (minimum, maximum) for integer settings.
 _INT_RANGES: dict[str, tuple[int, int]] = {
     "new_per_day": (0, MAX_PER_DAY),
     "reviews_per_day": (0, MAX_PER_DAY),
     "day_start_hour": (0, 23),
+    "leech_threshold": (0, 99),
 }
+_BOOLS = ("fuzz", "leech_suspend", "bury_siblings")
 
 _COMMENTS = {
     "new_per_day": "new cards introduced per study day",
     "reviews_per_day": "most due reviews shown per study day",
     "day_start_hour": "local hour (0-23) at which a new study day begins",
     "theme": "TUI colour theme",
+    "scheduler": 'scheduler: "sm2" (default) or "fsrs" (card states are replayed on a change)',
+    "desired_retention": "FSRS: recall probability aimed at when a card falls due (0.70-0.99)",
+    "fsrs_parameters": "FSRS parameters from `dlquiz scheduler optimize` ([] = defaults)",
+    "fuzz": "spread intervals of 3+ days by a few days (seeded per card, replays are exact)",
+    "interview_date": 'aim reviews at this day (YYYY-MM-DD, "" = none); see `dlquiz plan`',
+    "leech_threshold": "lapses after which a card is a leech (0 = never)",
+    "leech_suspend": "suspend a card when it becomes a leech",
+    "bury_siblings": "hide the other cards of a note (cloze siblings) until tomorrow once one is answered",
 }
 
 
@@ -45,17 +77,106 @@ class Settings:
     reviews_per_day: int = DEFAULT_REVIEWS_PER_DAY
     day_start_hour: int = DEFAULT_DAY_START_HOUR
     theme: str = DEFAULT_THEME
+    scheduler: str = DEFAULT_SCHEDULER
+    desired_retention: float = DEFAULT_DESIRED_RETENTION
+    fsrs_parameters: tuple[float, ...] = ()
+    fuzz: bool = True
+    interview_date: str = ""
+    leech_threshold: int = DEFAULT_LEECH_THRESHOLD
+    leech_suspend: bool = False
+    bury_siblings: bool = False
+    deck_limits: tuple[DeckLimit, ...] = ()
 
     @property
     def scheduling(self) -> SchedulingConfig:
-        return SchedulingConfig(self.new_per_day, self.reviews_per_day, self.day_start_hour)
+        return SchedulingConfig(
+            self.new_per_day, self.reviews_per_day, self.day_start_hour,
+            deck_limits=self.deck_limits, leech_threshold=self.leech_threshold,
+            leech_suspend=self.leech_suspend, bury_siblings=self.bury_siblings,
+            interview_date=self.interview_date or None,
+        )  # fmt: skip
+
+    @property
+    def scheduler_spec(self) -> dict[str, Any]:
+        """What :func:`dlquiz.study.scheduler.make_scheduler` builds the chosen scheduler from."""
+        if self.scheduler == "sm2":
+            return {"scheduler": "sm2", "fuzz": self.fuzz}
+        spec: dict[str, Any] = {"scheduler": "fsrs", "desired_retention": self.desired_retention,
+                                "fuzz": self.fuzz}  # fmt: skip
+        if self.fsrs_parameters:
+            spec["parameters"] = list(self.fsrs_parameters)
+        return spec
 
 
 def _line_of(text: str, key: str) -> int:
     for number, line in enumerate(text.splitlines(), start=1):
-        if line.split("=", 1)[0].strip() == key:
+        stripped = line.strip()
+        if line.split("=", 1)[0].strip() == key or stripped in (
+            f"[deck_limits.{key}]", f'[deck_limits."{key}"]'
+        ):
             return number
     return 1
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check(key: str, value: Any, where: str) -> Any:
+    """The value for ``key`` if valid, else ConfigError naming ``where``."""
+    if key in _INT_RANGES:
+        low, high = _INT_RANGES[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ConfigError(f"{where}: expected an integer {low}-{high}, got {value!r}")
+        return value
+    if key in _BOOLS:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: expected true or false, got {value!r}")
+        return value
+    if key == "scheduler":
+        if value not in SCHEDULERS:
+            raise ConfigError(f"{where}: expected one of {', '.join(map(repr, SCHEDULERS))}, got {value!r}")
+        return value
+    if key == "desired_retention":
+        low, high = RETENTION_RANGE
+        if not _is_number(value) or not low <= value <= high:
+            raise ConfigError(f"{where}: expected a number {low}-{high}, got {value!r}")
+        return float(value)
+    if key == "fsrs_parameters":
+        if not isinstance(value, list) or not all(_is_number(v) for v in value) or len(value) not in (
+            0, FSRS_PARAMETER_COUNT,
+        ):  # fmt: skip
+            raise ConfigError(f"{where}: expected a list of {FSRS_PARAMETER_COUNT} numbers or [], got {value!r}")
+        return tuple(float(v) for v in value)
+    if key == "interview_date":
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: expected a date YYYY-MM-DD or \"\", got {value!r}")
+        if value:
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                raise ConfigError(f"{where}: expected a date YYYY-MM-DD, got {value!r}") from None
+        return value
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{where}: expected a non-empty string, got {value!r}")
+    return value
+
+
+def _deck_limits(text: str, source: str, value: Any) -> tuple[DeckLimit, ...]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{source}:{_line_of(text, 'deck_limits')}: deck_limits: expected tables [deck_limits.<deck id>]")
+    limits = []
+    for deck_id, table in value.items():
+        where = f"{source}:{_line_of(text, deck_id)}: deck_limits.{deck_id}"
+        if not isinstance(table, dict):
+            raise ConfigError(f"{where}: expected a table with new_per_day and/or reviews_per_day")
+        extra = set(table) - {"new_per_day", "reviews_per_day"}
+        if extra:
+            raise ConfigError(f"{where}: unknown key {sorted(extra)[0]!r} (known: new_per_day, reviews_per_day)")
+        numbers = [_check(k, table[k], f"{where}.{k}") if k in table else None
+                   for k in ("new_per_day", "reviews_per_day")]  # fmt: skip
+        limits.append(DeckLimit(deck_id, numbers[0], numbers[1]))
+    return tuple(limits)
 
 
 def parse_settings(text: str, source: str = "config.toml") -> Settings:
@@ -72,13 +193,7 @@ def parse_settings(text: str, source: str = "config.toml") -> Settings:
             close = difflib.get_close_matches(key, known, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else f"; known: {', '.join(known)}"
             raise ConfigError(f"{where}: unknown setting{hint}")
-        if key in _INT_RANGES:
-            low, high = _INT_RANGES[key]
-            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                raise ConfigError(f"{where}: expected an integer {low}-{high}, got {value!r}")
-        elif not isinstance(value, str) or not value.strip():
-            raise ConfigError(f"{where}: expected a non-empty string, got {value!r}")
-        values[key] = value
+        values[key] = _deck_limits(text, source, value) if key == "deck_limits" else _check(key, value, where)
     return Settings(**values)
 
 
@@ -101,17 +216,30 @@ def load_settings(paths: Paths) -> Settings:
 def _toml_value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{text}"'
 
 
 def dump_settings(settings: Settings) -> str:
-    """TOML text with a comment above each setting."""
+    """TOML text with a comment above each setting; per-deck limits as tables at the end."""
     lines = ["# dlquiz settings (see `dlquiz --help`); delete a line to use its default.", ""]
-    for key, value in asdict(settings).items():
-        lines += [f"# {_COMMENTS[key]}", f"{key} = {_toml_value(value)}", ""]
+    for f in fields(Settings):
+        if f.name == "deck_limits":
+            continue
+        lines += [f"# {_COMMENTS[f.name]}", f"{f.name} = {_toml_value(getattr(settings, f.name))}", ""]
+    if settings.deck_limits:
+        lines += ["# per-deck daily limits, beside the global ones"]
+    for limit in settings.deck_limits:
+        lines.append(f'[deck_limits."{limit.deck_id}"]')
+        if limit.new_per_day is not None:
+            lines.append(f"new_per_day = {limit.new_per_day}")
+        if limit.reviews_per_day is not None:
+            lines.append(f"reviews_per_day = {limit.reviews_per_day}")
+        lines.append("")
     return "\n".join(lines)
 
 

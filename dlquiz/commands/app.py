@@ -79,9 +79,41 @@ def run_app(args: argparse.Namespace, *, plan: StudyPlan | None = None,
         if configure is not None:
             configure(app)
         gc.freeze()
+    fatal = plain_errors(app)
     try:
         app.run()
     finally:
         ctx.close()
         gc.freeze()  # nothing left to free: spare the interpreter's exit a full collection
+    for message in fatal[:1]:
+        print(message, file=sys.stderr)
     return int(app.return_code or 0)
+
+
+def plain_errors(app: DlquizApp) -> list[str]:
+    """Make a database or dlquiz error that escapes a screen end the app with one line.
+
+    Textual's default is a Rich traceback with every frame's locals (the
+    database path, the session, the card); for an error a person must act on
+    (a damaged database, a full disk) that hides the one thing to do. The
+    returned list receives ``dlquiz: <title>: <message>`` for the caller to
+    print after the terminal is restored; any other exception keeps Textual's
+    handling (it is a bug, and the traceback is for the developer).
+    """
+    from dlquiz.errors import DlquizError
+    from dlquiz.store.dbfile import error_for
+
+    messages: list[str] = []
+    original = app._handle_exception
+
+    def handle(error: Exception) -> None:
+        mapped = error if isinstance(error, DlquizError) else error_for(error)
+        if mapped is None:
+            original(error)
+            return
+        messages.append(f"dlquiz: {mapped.title}: {mapped.message}")
+        app._return_code = 1
+        app.exit(return_code=1)
+
+    app._handle_exception = handle  # type: ignore[method-assign]
+    return messages

@@ -17,14 +17,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from dlquiz.decks.catalog import Catalog, discover, load_catalog, load_files
 from dlquiz.decks.cache import DeckCache
+from dlquiz.decks.catalog import Catalog, discover, load_catalog, load_files
+from dlquiz.decks.files import Skipped, safe_resolve
 from dlquiz.decks.loader import default_context
 from dlquiz.decks.schema import published_schema
+from dlquiz.decks.starter import starter_deck
 from dlquiz.errors import UsageError
 from dlquiz.model import ID_RE, BrokenDeck, Deck, DeckError
 from dlquiz.paths import Paths, resolve_paths
-from dlquiz.decks.starter import starter_deck
 
 SCHEMA_FILENAME = "deck-v1.schema.json"
 
@@ -55,12 +56,22 @@ def _queue_counts(paths: Paths, catalog: Catalog) -> dict[str, tuple[int, int]]:
     """Due today / new available today per deck, with the user's daily limits."""
     from dlquiz.clock import today
     from dlquiz.config import load_settings
-    from dlquiz.study.session import queue_counts
     from dlquiz.store.database import Store
+    from dlquiz.study.session import queue_counts
 
     config = load_settings(paths).scheduling
     with Store.open(paths.database) as store:
+        warn_orphans(store, catalog)
         return queue_counts(store, catalog.items(), today(config.day_start_hour), config)
+
+
+def warn_orphans(store: Any, catalog: Catalog) -> None:
+    """On stderr: history a renamed deck or a card's type change left behind, and the fix."""
+    from dlquiz.store.orphans import orphan_advice
+
+    for line in orphan_advice(store, (item.key for item in catalog.items()),
+                              ignore_decks={b.deck_id for b in catalog.broken if b.deck_id}):
+        print(f"warning: {line}", file=sys.stderr)
 
 
 def _table(rows: Sequence[Sequence[str]]) -> str:
@@ -130,20 +141,30 @@ def _validate(args: argparse.Namespace) -> int:
     paths = _paths(args)
     ctx = default_context()
     cache = None if args.no_cache else DeckCache(paths.cache_dir, ctx.fingerprint())
+    skipped: list[Skipped] = []
     if args.paths:
         # Bundled decks are loaded too, so a clashing deck id is caught, but only
         # the named files are reported.
         # Compare resolved paths: `decks/ml.yaml` names the same file as the bundled
         # deck found at its absolute path, which is the copy discover() keeps.
-        named = discover(paths, args.paths, include_bundled=False, include_user=False)
-        wanted = {f.path.resolve() for f in named}
+        named = discover(paths, args.paths, include_bundled=False, include_user=False,
+                         skipped=skipped)
+        wanted = {safe_resolve(f.path) for f in named}
         results = [r for r in load_files(discover(paths, args.paths, include_user=False),
                                          ctx, cache)
-                   if Path(r.path if isinstance(r, BrokenDeck) else r.source.path).resolve()
+                   if safe_resolve(Path(r.path if isinstance(r, BrokenDeck) else r.source.path))
                    in wanted]
     else:
         catalog = load_catalog(paths, args.deck_paths, context=ctx, use_cache=not args.no_cache)
         results = [*catalog.decks, *catalog.broken]
+        skipped = list(catalog.skipped)
+        if paths.database.exists():
+            from dlquiz.store.database import Store
+
+            with Store.open(paths.database) as store:
+                warn_orphans(store, catalog)
+    for folder in skipped:
+        print(f"skipped {folder}", file=sys.stderr)
     valid = [r for r in results if isinstance(r, Deck)]
     errors = [e for r in results if isinstance(r, BrokenDeck) for e in r.errors]
     if not args.no_grade:
@@ -154,7 +175,8 @@ def _validate(args: argparse.Namespace) -> int:
     valid = [d for d in valid if d.source.path not in graded_bad]
     broken = len(results) - len(valid)
     print(f"{len(results)} deck file(s): {len(valid)} valid, {broken} broken, "
-          f"{len(errors)} error(s)")
+          f"{len(errors)} error(s)"
+          + (f"; skipped {len(skipped)} folder(s) that hold no decks" if skipped else ""))
     return 1 if errors else 0
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from dlquiz.commands._core import load_catalog_for, open_store, paths_of, select_items, settings_of
 from dlquiz.errors import UsageError
 from dlquiz.model import Item, render_cloze
+from dlquiz.store.dbfile import DiskFullError
 from dlquiz.study.session import AUTO_CORRECT, AUTO_WRONG, SELF_GRADES, StudySession
 
 #: Plain-mode keys for self grades, in Anki's order.
@@ -149,7 +150,10 @@ def run_plain(session: StudySession, ui: PlainUI, catalog: Any = None, seed: int
                 session.bury()
                 ui.write("Buried until tomorrow.")
             continue
-        session.answer(quality, grade=grade, graded_by=graded_by, duration_s=time.monotonic() - started, drawn=drawn)
+        try:
+            session.answer(quality, grade=grade, graded_by=graded_by, duration_s=time.monotonic() - started, drawn=drawn)
+        except DiskFullError as exc:  # the session goes on read-only; earlier answers are saved
+            ui.write(f"{exc.message} This answer was not saved; the session goes on read-only.")
     summary = session.summary()
     ui.write(
         f"\nDone: {summary.answers} answers on {summary.cards} cards, {summary.correct_pct:.0f}% correct, "

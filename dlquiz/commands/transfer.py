@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from dlquiz.commands._core import open_store, paths_of
 from dlquiz.interop.reviews import export_reviews, import_reviews
@@ -30,9 +31,44 @@ def _export_reviews(args: argparse.Namespace) -> int:
     return 0
 
 
+class ProgressBar:
+    """A one-line bar on stderr, redrawn in place; silent unless stderr is a terminal.
+
+    Plain text (no Rich: the core stays free of UI toolkits), at most one
+    redraw per 20,000 rows (see :func:`dlquiz.interop.reviews.read_reviews`).
+    """
+
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.active = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.drawn = False
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if not self.active or total <= 0:
+            return
+        filled = self.WIDTH * done // total
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        self.stream.write(f"\r{phase:>8} [{bar}] {done:,}/{total:,}")
+        self.stream.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
 def _import_reviews(args: argparse.Namespace) -> int:
-    with open_store(paths_of(args)) as store:
-        read, added = import_reviews(store, Path(args.file))
+    path = Path(args.file)
+    bar = ProgressBar()
+    try:
+        with open_store(paths_of(args)) as store:
+            read, added = import_reviews(store, path, allow_future=args.allow_future,
+                                         progress=bar)
+    finally:
+        bar.close()
     print(f"read {read} reviews from {args.file}: {added} new, {read - added} already here")
     return 0
 
@@ -50,9 +86,15 @@ def register(subparsers: Any) -> None:
     imp = subparsers.add_parser("import", help="import reviews (or decks) from a file")
     import_sub = imp.add_subparsers(dest="import_what", metavar="WHAT", required=True)
     p = import_sub.add_parser(
-        "reviews", help="merge a review export by review id (idempotent) and rebuild states"
+        "reviews", help="merge a review export by review id (idempotent) and rebuild states",
+        description="Merge a review export by review id (idempotent), all or nothing: every "
+                    "row is checked first, and the rows and the rebuilt card states are "
+                    "committed together. A bad row is reported as FILE:LINE and nothing is "
+                    "written (exit 1).",
     )
     p.add_argument("file", metavar="FILE", help="a CSV or JSON file from `dlquiz export reviews`")
+    p.add_argument("--allow-future", action="store_true",
+                   help="import reviews dated after this machine's clock (normally refused)")
     p.set_defaults(handler=_import_reviews)
 
     for name in PLUGIN_MODULES:

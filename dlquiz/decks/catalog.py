@@ -7,8 +7,12 @@ Sources, in precedence order (the first deck to claim an id keeps it):
 3. ``$DLQUIZ_DECKS``: files or folders separated by ``os.pathsep``;
 4. ``--deck PATH`` (file or folder, repeatable): ``extra_deck_paths``.
 
-Folders are searched recursively for ``*.yaml``/``*.yml`` (hidden folders
-skipped), in sorted order so loading is deterministic. A deck whose id is
+Folders are searched recursively for ``*.yaml``/``*.yml`` in sorted order so
+loading is deterministic; hidden folders are skipped, and folders that hold no
+decks (virtual environments, ``site-packages``, ``node_modules``, VCS data) are
+skipped and listed in :attr:`Catalog.skipped` (:mod:`dlquiz.decks.files`).
+Nothing on the file system makes loading raise: a symlink loop, a FIFO or an
+unreadable or oversized file is a broken deck with one message. A deck whose id is
 already taken becomes a :class:`~dlquiz.model.BrokenDeck` whose error names
 both files; so does a user exercise id defined twice. A missing ``--deck``
 path is an error too (a typo should not silently load nothing).
@@ -37,32 +41,43 @@ from pathlib import Path
 
 from dlquiz.decks.cache import DeckCache, LoadResult
 from dlquiz.decks.context import ValidationContext, context_cache_dir, default_context
+from dlquiz.decks.files import (
+    DECK_SUFFIXES,  # noqa: F401  (re-exported: part of this module's API)
+    DeckReadError,
+    Skipped,
+    path_problem,
+    read_deck,
+    safe_resolve,
+    walk_decks,
+)
 from dlquiz.model import BrokenDeck, Card, Deck, DeckError, Exercise, Item
 from dlquiz.paths import ENV_DECKS, Paths, bundled_decks_dir
-
-DECK_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass(frozen=True)
 class DeckFile:
-    """One deck file to load; ``missing`` marks a named path that does not exist."""
+    """One deck file to load; ``missing`` marks a named path that cannot be searched.
+
+    ``problem`` says why (no such path, a symlink loop, no permission).
+    """
 
     path: Path
     bundled: bool = False
     missing: bool = False
+    problem: str = ""
 
 
-def _expand(path: Path, bundled: bool) -> list[DeckFile]:
-    if path.is_file():
-        return [DeckFile(path, bundled)]
-    if not path.is_dir():
-        return [DeckFile(path, bundled, missing=True)]
-    found = [
-        p for p in path.rglob("*")
-        if p.suffix in DECK_SUFFIXES and p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(path).parts)
-    ]
-    return [DeckFile(p, bundled) for p in sorted(found)]
+def _expand(path: Path, bundled: bool, skipped: list[Skipped] | None = None) -> list[DeckFile]:
+    problem = path_problem(path)
+    if problem is not None:
+        return [DeckFile(path, bundled, missing=True, problem=problem)]
+    try:
+        is_dir = path.is_dir()
+    except OSError:
+        is_dir = False
+    if not is_dir:
+        return [DeckFile(path, bundled)]  # reading it says what it is (FIFO, device, ...)
+    return [DeckFile(p, bundled) for p in walk_decks(path, skipped)]
 
 
 def env_deck_paths() -> list[Path]:
@@ -72,22 +87,26 @@ def env_deck_paths() -> list[Path]:
 
 
 def discover(paths: Paths, extra_deck_paths: Iterable[str | os.PathLike[str]] = (),
-             *, include_bundled: bool = True, include_user: bool = True) -> list[DeckFile]:
-    """Every deck file of every source, in precedence order, each file once."""
+             *, include_bundled: bool = True, include_user: bool = True,
+             skipped: list[Skipped] | None = None) -> list[DeckFile]:
+    """Every deck file of every source, in precedence order, each file once.
+
+    Folders left out of the search are appended to ``skipped`` when given.
+    """
     files: list[DeckFile] = []
     if include_bundled and bundled_decks_dir().is_dir():
-        files += _expand(bundled_decks_dir(), bundled=True)
+        files += _expand(bundled_decks_dir(), True, skipped)
     if include_user and paths.user_decks_dir.is_dir():
-        files += _expand(paths.user_decks_dir, bundled=False)
+        files += _expand(paths.user_decks_dir, False, skipped)
     if include_user:
         for p in env_deck_paths():
-            files += _expand(p, bundled=False)
+            files += _expand(p, False, skipped)
     for extra in extra_deck_paths:
-        files += _expand(Path(extra).expanduser(), bundled=False)
+        files += _expand(Path(extra).expanduser(), False, skipped)
     seen: set[Path] = set()
     unique = []
     for f in files:
-        key = f.path.resolve()
+        key = safe_resolve(f.path)
         if key not in seen:
             seen.add(key)
             unique.append(f)
@@ -105,12 +124,12 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 def _load_one(f: DeckFile, ctx: ValidationContext, cache: DeckCache | None) -> LoadResult:
     path = str(f.path)
     if f.missing:
-        return BrokenDeck(path, (DeckError(path, 1, 1, "", "no such deck file or folder"),))
+        message = f.problem or "no such deck file or folder"
+        return BrokenDeck(path, (DeckError(path, 1, 1, "", message),))
     try:
-        data = f.path.read_bytes()
-        st = f.path.stat()
-    except OSError as exc:
-        return BrokenDeck(path, (DeckError(path, 1, 1, "", f"cannot read: {exc.strerror}"),))
+        data, st = read_deck(f.path)
+    except DeckReadError as exc:
+        return BrokenDeck(path, (DeckError(path, 1, 1, "", exc.message),))
     sha = hashlib.sha256(data).hexdigest()
     if cache is not None:
         hit = cache.get(path, f.bundled, st, sha)
@@ -177,6 +196,8 @@ class Catalog:
     paths: Paths | None = None
     extra_deck_paths: tuple[str, ...] = ()
     context: ValidationContext | None = field(default=None, compare=False)
+    #: folders left out of the search (venvs, node_modules, VCS data, ...)
+    skipped: tuple[Skipped, ...] = ()
 
     @property
     def cache_dir(self) -> Path | None:
@@ -279,7 +300,8 @@ def load_catalog(paths: Paths, extra_deck_paths: Iterable[str | os.PathLike[str]
             context = default_context()
     ctx = context
     cache = DeckCache(paths.cache_dir, ctx.fingerprint()) if use_cache else None
-    files = discover(paths, extra)
+    skipped: list[Skipped] = []
+    files = discover(paths, extra, skipped=skipped)
     stamps = tuple((str(f.path), _stamp(f.path)) for f in files)
     results = load_files(files, ctx, cache)
     return Catalog(
@@ -290,4 +312,5 @@ def load_catalog(paths: Paths, extra_deck_paths: Iterable[str | os.PathLike[str]
         paths=paths,
         extra_deck_paths=extra,
         context=ctx,
+        skipped=tuple(skipped),
     )

@@ -24,6 +24,7 @@ only when a deck file is not in the parsed-deck cache.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,7 @@ from dlquiz.decks.context import (
     default_context,
     load_topic_ids,
 )
+from dlquiz.decks.echo import clip
 from dlquiz.decks.exercises import build_exercise, exercise_rule_errors
 from dlquiz.decks.schema import did_you_mean, params_errors, schema_errors
 from dlquiz.model import (
@@ -53,9 +55,19 @@ if TYPE_CHECKING:
 LoadResult = Deck | BrokenDeck
 
 __all__ = [
-    "TOPICS_FILE", "USER_TOPIC_PREFIX", "LoadResult", "ValidationContext", "build_deck",
-    "decode_deck_bytes", "default_context", "load_deck_bytes", "load_deck_file",
-    "load_topic_ids", "rule_errors",
+    "TOPICS_FILE",
+    "USER_TOPIC_PREFIX",
+    "LoadResult",
+    "ValidationContext",
+    "build_deck",
+    "choice_problems",
+    "cloze_problems",
+    "decode_deck_bytes",
+    "default_context",
+    "load_deck_bytes",
+    "load_deck_file",
+    "load_topic_ids",
+    "rule_errors",
 ]
 
 
@@ -97,6 +109,69 @@ def decode_deck_bytes(data: bytes) -> tuple[str | None, YamlProblem | None]:
         )
 
 
+_CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
+_CLOZE_NESTED = re.compile(r"\{\{c\d+")
+
+
+def cloze_problems(text: str) -> list[str]:
+    """What makes cloze ``text`` unusable: no deletion, ``c0``, an empty, nested or unclosed one.
+
+    ``c0`` would give the item the card's own key (``deck/card``), an empty
+    deletion hides nothing, and a nested one is cut at the inner ``}}`` so
+    neither deletion shows what was meant.
+    """
+    matches = list(CLOZE_RE.finditer(text))
+    if not matches:
+        return ["cloze text has no {{c1::...}} deletion"]
+    out: list[str] = []
+    for match in matches:
+        shown = clip(match.group(0))
+        if int(match.group(1)) == 0:
+            out.append(f"cloze numbers start at 1, got {shown}")
+        inner = match.group(2)
+        if _CLOZE_NESTED.search(match.group(0), 2):
+            out.append(f"nested cloze deletion in {shown}: a deletion cannot contain another")
+        elif not inner.strip():
+            out.append(f"empty cloze deletion {shown}: it hides nothing")
+    spans = [(m.start(), m.end()) for m in matches]
+    for opening in _CLOZE_OPEN.finditer(text):
+        if not any(start <= opening.start() < end for start, end in spans):
+            out.append(f"cloze deletion {clip(text[opening.start():opening.start() + 40])} "
+                       "is never closed with }}")
+    return out
+
+
+def choice_problems(choices: Any, answer: Any) -> list[tuple[DocPath, str]]:
+    """Choice cards the schema lets through but a session cannot grade right.
+
+    JSON Schema counts ``1.0`` as an integer, so a float index is refused here;
+    an index past the last choice could never be picked; two identical
+    choices make the second copy a wrong answer.
+    """
+    out: list[tuple[DocPath, str]] = []
+    answers: list[tuple[DocPath, Any]] = [(("answer",), answer)] if not isinstance(
+        answer, list) else [(("answer", j), a) for j, a in enumerate(answer)]
+    count = len(choices) if isinstance(choices, list) else 0
+    for where, index in answers:
+        if isinstance(index, float):
+            out.append((where, f"expected a whole choice index like 0 or 1, got {index!r}"))
+        elif isinstance(index, int) and not isinstance(index, bool) and count >= 2 \
+                and index >= count:
+            out.append((where, (f"answer {index} is out of range: there are {count} "
+                                f"choices, numbered 0 to {count - 1}")))
+    seen: dict[str, int] = {}
+    for j, choice in enumerate(choices if isinstance(choices, list) else ()):
+        if not isinstance(choice, str):
+            continue
+        norm = " ".join(choice.split()).casefold()
+        if norm in seen:
+            out.append((("choices", j), (f"choice {j} repeats choice {seen[norm]} "
+                                         f"({clip(choice)}); each choice must differ")))
+        else:
+            seen[norm] = j
+    return out
+
+
 def _card_rule_errors(card: dict[str, Any], base: DocPath, located: Located,
                       ctx: ValidationContext, local_exercises: set[str]) -> list[YamlProblem]:
     from dlquiz.decks.positions import YamlProblem
@@ -111,27 +186,20 @@ def _card_rule_errors(card: dict[str, Any], base: DocPath, located: Located,
     if isinstance(topics, list):
         for j, topic in enumerate(topics):
             if isinstance(topic, str) and topic and not ctx.topic_known(topic):
-                add(("topics", j), f"unknown topic {topic!r}{did_you_mean(topic, ctx.topics)}; "
+                add(("topics", j), f"unknown topic {clip(topic)}{did_you_mean(topic, ctx.topics)}; "
                                    "see dlquiz/topics.yaml")
     kind = card.get("type")
     text = card.get("text")
-    if kind == "cloze" and isinstance(text, str) and text and not CLOZE_RE.search(text):
-        add(("text",), "cloze text has no {{c1::...}} deletion")
+    if kind == "cloze" and isinstance(text, str) and text:
+        for message in cloze_problems(text):
+            add(("text",), message)
     if kind == "choice":
-        choices, answer = card.get("choices"), card.get("answer")
-        if isinstance(choices, list) and len(choices) >= 2:
-            answers = [(("answer",), answer)] if isinstance(answer, int) else (
-                [(("answer", j), a) for j, a in enumerate(answer)]
-                if isinstance(answer, list) else [])
-            for where, index in answers:
-                if isinstance(index, int) and not isinstance(index, bool) \
-                        and index >= len(choices):
-                    add(where, f"answer {index} is out of range: there are {len(choices)} "
-                               f"choices, numbered 0 to {len(choices) - 1}")
+        for where, message in choice_problems(card.get("choices"), card.get("answer")):
+            add(where, message)
     if kind == "numeric" and isinstance(card.get("generator"), str) and card["generator"]:
         name = card["generator"]
         if name not in ctx.generators:
-            add(("generator",), f"unknown numeric generator {name!r}"
+            add(("generator",), f"unknown numeric generator {clip(name)}"
                                 f"{did_you_mean(name, ctx.generators)}; known: "
                                 f"{', '.join(sorted(ctx.generators)) or 'none'}")
         else:
@@ -143,7 +211,7 @@ def _card_rule_errors(card: dict[str, Any], base: DocPath, located: Located,
         name = card["exercise"]
         known = ctx.exercise_ids | local_exercises
         if name not in known:
-            add(("exercise",), f"unknown exercise {name!r}{did_you_mean(name, known)}")
+            add(("exercise",), f"unknown exercise {clip(name)}{did_you_mean(name, known)}")
     return out
 
 

@@ -32,6 +32,8 @@ from typing import Any
 
 import yaml
 
+from dlquiz.decks.echo import clip
+
 try:  # libyaml is ~10x faster; fall back to the pure-Python composer if absent.
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -53,6 +55,7 @@ _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _SCALAR_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP}
+_MERGE = "tag:yaml.org,2002:merge"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 
@@ -140,10 +143,10 @@ def _scalar(node: yaml.ScalarNode, path: DocPath) -> Any:
             line, col = _pos(node)
             kind = tag.rsplit(":", 1)[-1]
             raise YamlFatal(YamlProblem(line, col, path,
-                                        f"cannot read {node.value!r} as {kind}")) from None
+                                        f"cannot read {clip(node.value)} as {kind}")) from None
     line, col = _pos(node)
     raise YamlFatal(
-        YamlProblem(line, col, path, f"unsupported YAML tag {tag!r}; decks hold plain data only")
+        YamlProblem(line, col, path, f"unsupported YAML tag {clip(tag)}; decks hold plain data only")
     )
 
 
@@ -200,7 +203,7 @@ class _Walker:
         if node.tag != expected:
             line, col = _pos(node)
             raise YamlFatal(
-                YamlProblem(line, col, path, f"unsupported YAML tag {node.tag!r}; "
+                YamlProblem(line, col, path, f"unsupported YAML tag {clip(node.tag)}; "
                             "decks hold plain data only")
             )
 
@@ -219,6 +222,13 @@ class _Walker:
             key = str(key_node.value)
             key_line, key_col = _pos(key_node)
             child = path + (key,)
+            if key_node.tag == _MERGE:
+                if not via_alias:
+                    self.located.problems.append(YamlProblem(
+                        key_line, key_col, path,
+                        "YAML merge key '<<' is not supported (decks are plain data): write "
+                        "the keys out instead of merging an anchor"))
+                continue
             if key in first_line:
                 if not via_alias:
                     self.located.problems.append(
@@ -226,7 +236,7 @@ class _Walker:
                             key_line,
                             key_col,
                             child,
-                            f"duplicate key {key!r} (first defined on line {first_line[key]})",
+                            f"duplicate key {clip(key)} (first defined on line {first_line[key]})",
                         )
                     )
                 continue
@@ -236,8 +246,29 @@ class _Walker:
         return out
 
 
+def _reader_problem(exc: yaml.reader.ReaderError, text: str) -> YamlProblem:
+    """A forbidden character, at its own line and column.
+
+    The reader's ``position`` counts bytes in libyaml and characters in
+    PyYAML, so the character itself is searched for instead.
+    """
+    code = exc.character if isinstance(exc.character, int) else -1
+    index = text.find(chr(code)) if 0 <= code <= 0x10FFFF else -1
+    if index < 0:
+        index = min(max(int(exc.position), 0), max(len(text) - 1, 0))
+        code = ord(text[index]) if text else 0
+    char = chr(code)
+    line = text.count("\n", 0, index) + 1
+    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    return YamlProblem(line, col, (), f"control character U+{ord(char):04X} is not allowed "
+                                      "in YAML; delete it or write it as an escape in a "
+                                      "double-quoted string")
+
+
 def _problem_from_yaml_error(exc: yaml.YAMLError, text: str) -> YamlProblem:
     """A readable problem for a PyYAML error, pointing at tabs when they are the cause."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        return _reader_problem(exc, text)
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark is not None else 1
     col = mark.column + 1 if mark is not None else 1

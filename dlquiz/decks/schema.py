@@ -24,6 +24,7 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from dlquiz.decks.echo import ECHO_LIMIT, clip
 from dlquiz.model import CARD_TYPES, DIFFICULTIES
 
 if TYPE_CHECKING:
@@ -38,7 +39,9 @@ SLUG_HINT = "use lowercase letters, digits, '.', '_' and '-', starting with a le
 
 _TEXT = {"type": "string", "minLength": 1}
 _STRINGS = {"type": "array", "items": {"type": "string"}}
-_SLUG = {"type": "string", "pattern": SLUG_PATTERN}
+#: Longest id accepted: ids end up in item keys, file names and every message.
+MAX_ID_LENGTH = 100
+_SLUG = {"type": "string", "pattern": SLUG_PATTERN, "maxLength": MAX_ID_LENGTH}
 
 _COMMON_CARD = {
     "id": {**_SLUG, "description": "Stable id, unique in the deck. Never rename it: "
@@ -265,6 +268,8 @@ def describe_value(value: Any) -> str:
 
 def did_you_mean(word: str, choices: Any) -> str:
     """`` (did you mean 'front'?)`` when a close match exists, else ``""``."""
+    if len(word) > 2 * ECHO_LIMIT:
+        return ""  # nothing is that long; and difflib is quadratic in the length
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.65)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
@@ -283,9 +288,9 @@ def _unknown_keys(error: ValidationError, base: DocPath, located: Located,
         where = base + path + (key,)
         line, col = located.key_pos(where)
         if card_type in _CARD_TYPES and any(key in card_keys(t) for t in _CARD_TYPES):
-            message = f"key {key!r} does not apply to {card_type} cards"
+            message = f"key {clip(key)} does not apply to {card_type} cards"
         else:
-            message = f"unknown key {key!r}{did_you_mean(key, allowed)}"
+            message = f"unknown key {clip(key)}{did_you_mean(key, allowed)}"
         yield YamlProblem(line, col, where, message)
 
 
@@ -298,13 +303,15 @@ def _message(error: ValidationError) -> str:
             message += "; quote words like yes, no, on, off to keep them as text"
         return message
     if kind == "enum":
-        return f"{value!r} is not one of {', '.join(map(str, error.validator_value))}"
+        return f"{clip(value)} is not one of {', '.join(map(str, error.validator_value))}"
     if kind == "pattern":
         if error.validator_value == SLUG_PATTERN:
-            return f"{value!r} is not a valid id ({SLUG_HINT})"
-        return f"{value!r} does not have the expected form ({schema.get('description', '')})"
+            return f"{clip(value)} is not a valid id ({SLUG_HINT})"
+        return f"{clip(value)} does not have the expected form ({schema.get('description', '')})"
     if kind == "minLength":
         return "must not be empty"
+    if kind == "maxLength":
+        return f"must be at most {error.validator_value} characters, got {len(value):,}"
     if kind == "minItems":
         need = error.validator_value
         return f"expected at least {need} item{'s' if need != 1 else ''}, got {len(value)}"

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from dlquiz.grading.case import Case
-from dlquiz.grading.checkers import CheckResult
+from dlquiz.grading.checkers import CheckResult, as_array, describe
 
 DEFAULT_SIGMAS = 5.0
 DEFAULT_CHUNKS = 4
@@ -54,7 +54,10 @@ def check_dropout(
     rtol = float(options.get("rtol", 1e-6 if x.dtype == np.float32 else 1e-12))
     atol = float(options.get("atol", 1e-7 if x.dtype == np.float32 else 1e-12))
 
-    out = np.asarray(got)
+    out = as_array(got)
+    if out is None:
+        return CheckResult(False, f"expected an array like x ({x.dtype}, shape {x.shape}), "
+                                  f"got {describe(got)}")
     if out.shape != x.shape:
         return CheckResult(False, f"expected shape {x.shape}, got {out.shape}")
     if out.dtype != x.dtype:

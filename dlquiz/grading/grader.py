@@ -1,10 +1,11 @@
 """Exercise + solution source -> :class:`GradeReport` (a judge-style verdict).
 
-Flow: static checks (``invalid``) -> a sandbox process is taken from the pool
-(or started) -> meanwhile, in *this* process, the seeded cases are generated
-and the reference computes the expected outputs (cached per exercise and
-seed) -> only the inputs go to the child -> its results come back as plain
-data and each is compared here with the exercise's checker.
+Flow: the deck's code must be trusted (:func:`~dlquiz.grading.targets.require_trusted`)
+-> in *this* process the cases are generated and the reference computes the
+expected outputs (:mod:`dlquiz.grading.preparation`: fixed edge and perf cases, random
+cases from the run's seed) -> static checks
+(``invalid``) -> a sandbox process from the pool gets only the inputs -> its
+results come back as plain data, each compared here with the checker.
 
 Verdicts: ``pass``, ``wrong_answer``, ``time_limit``, ``memory_limit``,
 ``runtime_error``, ``invalid``. Case statuses use the same words plus
@@ -12,35 +13,37 @@ Verdicts: ``pass``, ``wrong_answer``, ``time_limit``, ``memory_limit``,
 order (edge cases first, then random, then perf), or of the whole run when it
 failed before any case (syntax, import-time crash, timeout while importing).
 
+Calls are positional, in the order of the exercise's signature
+(:mod:`dlquiz.grading.calls`): parameter names are the learner's business.
+Everything that decides a verdict happens here, on data the child cannot
+forge: each case is timed from outside (hand-over to result line, see
+:mod:`dlquiz.grading.protocol`), in-place mutation is found by comparing the
+child's fingerprint of each argument after the call with the fingerprint of
+what was sent, and values are judged by the checker. A checker that raises
+on a learner's value gives ``wrong_answer``, never a crash.
+
 Performance: when the exercise has ``perf_multiple``, its ``perf`` case is
-run and the learner's time (measured by the parent between the child's
-"start" and "result" messages) may not exceed ``perf_multiple`` times the
+run and the learner's time may not exceed ``perf_multiple`` times the
 reference's time (measured here, best of a few runs), with a floor of
 :data:`PERF_FLOOR_S` so timer noise on tiny inputs never fails anyone.
-Without ``perf_multiple`` the perf case is skipped.
-"""
+Without ``perf_multiple`` the perf case is skipped."""
 
 from __future__ import annotations
 
-import copy
-import json
 import signal
-import threading
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from dlquiz.errors import DlquizError
+from dlquiz.grading.calls import reported_arity_problem
 from dlquiz.grading.case import Case
-from dlquiz.grading.checkers import check, summarize
-from dlquiz.grading.sandbox import Limits, SandboxRun, default_pool
-from dlquiz.grading.wire import OUTPUT_HARD_LIMIT, decode, encode
+from dlquiz.grading.checkers import CheckResult, check, describe, summarize
+from dlquiz.grading.preparation import Prepared, prepare
+from dlquiz.grading.sandbox import Limits, SandboxRun, default_pool, hidden_folders
 from dlquiz.grading.static_checks import find_invalid
-from dlquiz.grading.preparation import ExerciseError, Prepared, prepare
+from dlquiz.grading.wire import OUTPUT_HARD_LIMIT
 from dlquiz.model import Exercise
 
 VERDICTS = ("pass", "wrong_answer", "time_limit", "memory_limit", "runtime_error", "invalid")
@@ -116,17 +119,19 @@ def grade(exercise: Exercise, source: str, *, seed: int = 0,
     expected outputs between runs.
     """
     started = time.perf_counter()
-    problem = find_invalid(exercise, source)
+    prepared = prepare(exercise, seed, cache_dir=cache_dir)
+    problem = find_invalid(exercise, source, prepared.n_args or None)
     if problem:
-        prepared = prepare(exercise, seed, cache_dir=cache_dir)
         return _report(exercise, "invalid", prepared, [], started, message=problem)
     worker = default_pool().acquire()
     try:
-        prepared = prepare(exercise, seed, cache_dir=cache_dir)
-        job = {"source": source, "function": exercise.function, "cases": prepared.encoded,
-               "result_arg": exercise.result_arg}
+        job = {"source": source, "function": exercise.function,
+               "result_index": prepared.result_index, "forbidden": list(exercise.forbidden),
+               "hide": hidden_folders(exercise)}
         limits = Limits(time_s=exercise.time_limit_s, memory_mb=exercise.memory_mb)
-        run = worker.run(job, limits, len(prepared.cases))
+        run = worker.run(job, limits, prepared.encoded,
+                         arity_problem=lambda arity: reported_arity_problem(
+                             arity, prepared.n_args, exercise.function, exercise.signature))
     finally:
         worker.close()
     return _judge(exercise, prepared, run, started)
@@ -135,10 +140,16 @@ def grade(exercise: Exercise, source: str, *, seed: int = 0,
 def _judge(exercise: Exercise, prepared: Prepared, run: SandboxRun, started: float) -> GradeReport:
     if run.outcome == "sandbox_error":
         raise SandboxError(run.message or "the sandbox failed to start")
+    if run.outcome == "bad_signature":
+        return _report(exercise, "invalid", prepared, [], started, output=run.output,
+                       message=f"wrong signature: {run.message}")
     if run.outcome == "no_function":
         return _report(exercise, "invalid", prepared, [], started, output=run.output,
                        message=f"after running your file, `{exercise.function}` is not a "
                                f"function (found {run.message or 'nothing'})")
+    if run.outcome == "import_failed" and run.import_status == "forbidden":
+        return _report(exercise, "invalid", prepared, [], started, output=run.output,
+                       message=_last_line(run.import_traceback))
     if run.outcome == "import_failed":
         verdict = "memory_limit" if run.import_status == "memory" else "runtime_error"
         lead = ("your file called sys.exit() while being imported"
@@ -198,14 +209,19 @@ def _case_report(exercise: Exercise, prepared: Prepared, run: SandboxRun, index:
         return CaseReport(case.name, "memory_limit",
                           f"out of memory (limit {exercise.memory_mb} MiB)\n{result.traceback}",
                           result.output)
-    if result.status == "error":
+    if result.status == "forbidden":
+        return CaseReport(case.name, "invalid", _last_line(result.traceback), result.output)
+    if result.status in ("error", "exit"):
         return CaseReport(case.name, "runtime_error", result.traceback, result.output)
     if result.status != "ok":
         if run.outcome in ("crashed", "output_limit", "bad_results") and run.running_case == index:
             return CaseReport(case.name, "runtime_error", _run_message(run, exercise), result.output)
         return CaseReport(case.name, "not_run", "", "")
-    if result.mutated:
-        names = ", ".join(f"`{name}`" for name in result.mutated)
+    mutated = [prepared.names[int(i)] if int(i) < len(prepared.names) else f"#{i}"
+               for i, before in prepared.prints[index].items()
+               if result.prints.get(i) != before]
+    if mutated:
+        names = ", ".join(f"`{name}`" for name in mutated)
         return CaseReport(case.name, "wrong_answer",
                           f"your function modified its input {names} in place; leave the inputs "
                           f"unchanged and return new arrays (copy first, e.g. np.array(x, "
@@ -215,9 +231,9 @@ def _case_report(exercise: Exercise, prepared: Prepared, run: SandboxRun, index:
     try:
         verdict = check(exercise.checker.name, exercise.checker.options, expected, result.value,
                         case, base_dir=exercise.base_dir)
-    except Exception as exc:
-        raise ExerciseError(f"the checker of {exercise.id!r} failed on case {case.name!r}: "
-                            f"{type(exc).__name__}: {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - whatever came back gets a verdict, not a crash
+        verdict = CheckResult(False, f"your result could not be checked ({describe(result.value)}"
+                                     f"): {type(exc).__name__}: {str(exc)[:200]}")
     if not verdict.ok:
         detail = (f"{verdict.message}\ninput: {summarize_args(case.args)}\n"
                   f"expected: {summarize(expected)}\ngot: {summarize(result.value)}")
@@ -227,13 +243,21 @@ def _case_report(exercise: Exercise, prepared: Prepared, run: SandboxRun, index:
                           picture_for(exercise.id, dict(case.args), expected, result.value))
     if case.kind == "perf" and exercise.perf_multiple:
         reference_s = prepared.reference_perf_s.get(index, 0.0)
-        allowed = max(exercise.perf_multiple * reference_s, PERF_FLOOR_S)
+        shipping = prepared.transfer_s.get(index, 0.0)  # the clock stops at the result line
+        allowed = max(exercise.perf_multiple * reference_s + shipping, PERF_FLOOR_S)
         if result.elapsed_s > allowed:
             return CaseReport(case.name, "time_limit",
                               f"too slow: your code took {result.elapsed_s:.3f} s, the reference "
-                              f"{reference_s:.4f} s (allowed {exercise.perf_multiple:g}x = "
-                              f"{allowed:.3f} s)", result.output)
+                              f"{reference_s:.4f} s (allowed {exercise.perf_multiple:g}x"
+                              f"{' + result transfer' if shipping else ''} = {allowed:.3f} s)",
+                              result.output)
     return CaseReport(case.name, "pass", "", result.output)
+
+
+def _last_line(text: str) -> str:
+    """The guard's own message: the exception line of a learner traceback."""
+    last = ([line for line in text.splitlines() if line.strip()] or ["a forbidden name"])[-1]
+    return last.split(": ", 1)[1] if last.startswith(("ForbiddenName: ", "ImportError: ")) else last
 
 
 def summarize_args(args: dict[str, Any]) -> str:

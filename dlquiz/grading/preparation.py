@@ -38,9 +38,10 @@ import numpy as np
 
 from dlquiz import __version__
 from dlquiz.errors import DlquizError
+from dlquiz.grading.calls import call_plan
 from dlquiz.grading.case import SPEC_PREFIX, Case
-from dlquiz.grading.targets import resolve_target
-from dlquiz.grading.wire import decode, encode
+from dlquiz.grading.targets import require_trusted, resolve_target
+from dlquiz.grading.wire import decode, encode, make_fingerprint
 from dlquiz.model import Exercise
 
 #: The seed of every edge and perf case.
@@ -48,7 +49,7 @@ FIXED_SEED = 0
 #: Best of this many reference runs is the perf baseline.
 PERF_REFERENCE_RUNS = 3
 #: Bump when the on-disk layout changes.
-PREPARED_FORMAT = 1
+PREPARED_FORMAT = 2
 #: Seeds printed to the learner stay short enough to retype.
 MAX_SEED = 2**31 - 1
 
@@ -61,12 +62,24 @@ class ExerciseError(DlquizError):
 
 @dataclass
 class Prepared:
-    """Cases, expected outputs (plain data) and the reference's perf time per case index."""
+    """Cases, expected outputs (plain data) and the reference's perf time per case index.
+
+    ``encoded`` holds each case's *positional* arguments (wire format), in the
+    order of the exercise's signature (:mod:`dlquiz.grading.calls`);
+    ``prints`` the fingerprint of each of them (by position, ``result_arg``
+    excepted), for the in-place mutation check done in the parent;
+    ``transfer_s`` what shipping a perf case's result adds to its clock.
+    """
 
     cases: list[Case]
     expected: list[Any]
     encoded: list[Any]
     reference_perf_s: dict[int, float] = field(default_factory=dict)
+    transfer_s: dict[int, float] = field(default_factory=dict)
+    prints: list[dict[str, str]] = field(default_factory=list)
+    names: tuple[str, ...] = ()
+    result_index: int = -1
+    n_args: int = 0
     seed: int = FIXED_SEED
 
 
@@ -155,6 +168,7 @@ def prepare(exercise: Exercise, seed: int = FIXED_SEED, *,
     Memoised per process and (for the fixed cases) on disk under ``cache_dir``.
     Raises :class:`ExerciseError` when the reference or the generator fails.
     """
+    require_trusted(exercise)
     key = _key(exercise)
     memo_key = hashlib.sha256(json.dumps([key, seed], sort_keys=True, default=str)
                               .encode()).hexdigest()
@@ -181,32 +195,60 @@ def prepare(exercise: Exercise, seed: int = FIXED_SEED, *,
     return prepared
 
 
+def _empty(exercise: Exercise, cases: list[Case]) -> Prepared:
+    plan = call_plan(exercise.signature)
+    result_index = plan.index(exercise.result_arg) if exercise.result_arg else -1
+    return Prepared(cases=cases, expected=[], encoded=[], names=plan.names,
+                    result_index=result_index)
+
+
 def _compute(exercise: Exercise, reference: Callable[..., Any], cases: list[Case]) -> Prepared:
-    out = Prepared(cases=cases, expected=[], encoded=[])
+    plan = call_plan(exercise.signature)
+    out = _empty(exercise, cases)
+    fingerprint = make_fingerprint()
     for index, case in enumerate(cases):
         value, elapsed = call_reference(reference, case, exercise.result_arg)
         if case.kind == "perf":
             for _ in range(PERF_REFERENCE_RUNS - 1):
                 elapsed = min(elapsed, call_reference(reference, case, exercise.result_arg)[1])
             out.reference_perf_s[index] = elapsed
+            out.transfer_s[index] = _transfer_s(value)
         out.expected.append(decode(encode(value)))
-        out.encoded.append(encode(dict(case.args)))
+        positional = encode(plan.positional(case.args))
+        out.encoded.append(positional)
+        out.prints.append({str(i): fingerprint(arg) for i, arg in enumerate(decode(positional))
+                           if i != out.result_index})
+        out.n_args = max(out.n_args, len(positional))
     return out
+
+
+def _transfer_s(value: Any) -> float:
+    """Twice the parent's cost of encoding and decoding ``value`` (shipping a result
+    adds that to a perf case's clock, which stops at the result line)."""
+    started = time.perf_counter()
+    decode(json.loads(json.dumps(encode(value), separators=(",", ":"))))
+    return 2 * (time.perf_counter() - started)
 
 
 def _merge(fixed: Prepared, fresh: Prepared, seed: int) -> Prepared:
     """Edge cases, then the random ones, then perf: the order the generators promise."""
     order = ([i for i, c in enumerate(fixed.cases) if c.kind != "perf"],
              [i for i, c in enumerate(fixed.cases) if c.kind == "perf"])
-    out = Prepared(cases=[], expected=[], encoded=[], seed=seed)
+    out = Prepared(cases=[], expected=[], encoded=[], names=fixed.names,
+                   result_index=fixed.result_index, n_args=max(fixed.n_args, fresh.n_args),
+                   seed=seed)
 
     def take(source: Prepared, indices: list[int]) -> None:
         for i in indices:
+            at = len(out.cases)
             if i in source.reference_perf_s:
-                out.reference_perf_s[len(out.cases)] = source.reference_perf_s[i]
+                out.reference_perf_s[at] = source.reference_perf_s[i]
+            if i in source.transfer_s:
+                out.transfer_s[at] = source.transfer_s[i]
             out.cases.append(source.cases[i])
             out.expected.append(source.expected[i])
             out.encoded.append(source.encoded[i])
+            out.prints.append(source.prints[i])
 
     take(fixed, order[0])
     take(fresh, list(range(len(fresh.cases))))
@@ -227,11 +269,15 @@ def _load_fixed(cache_dir: Path | None, exercise: Exercise, key: Mapping[str, An
             entry = json.load(fh)
         if entry.get("key") != json.loads(json.dumps(key, default=str)):
             return None
-        cases = [Case(str(c["name"]), decode(c["args"]), c["kind"]) for c in entry["cases"]]
-        return Prepared(cases=cases,
-                        expected=[decode(c["expected"]) for c in entry["cases"]],
-                        encoded=[c["args"] for c in entry["cases"]],
-                        reference_perf_s={int(k): float(v) for k, v in entry["perf"].items()})
+        out = _empty(exercise, [Case(str(c["name"]), decode(c["args"]), c["kind"])
+                                for c in entry["cases"]])
+        out.expected = [decode(c["expected"]) for c in entry["cases"]]
+        out.encoded = [c["positional"] for c in entry["cases"]]
+        out.prints = [{str(k): str(v) for k, v in c["prints"].items()} for c in entry["cases"]]
+        out.reference_perf_s = {int(k): float(v) for k, v in entry["perf"].items()}
+        out.transfer_s = {int(k): float(v) for k, v in entry["transfer"].items()}
+        out.n_args = int(entry["n_args"])
+        return out
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None  # missing, corrupt or another format: compute it again
 
@@ -242,8 +288,12 @@ def _save_fixed(cache_dir: Path | None, exercise: Exercise, key: Mapping[str, An
         return
     file = _cache_file(cache_dir, exercise)
     payload = {"key": key, "perf": {str(k): v for k, v in fixed.reference_perf_s.items()},
-               "cases": [{"name": c.name, "kind": c.kind, "args": a, "expected": encode(e)}
-                         for c, a, e in zip(fixed.cases, fixed.encoded, fixed.expected)]}
+               "transfer": {str(k): v for k, v in fixed.transfer_s.items()},
+               "n_args": fixed.n_args,
+               "cases": [{"name": c.name, "kind": c.kind, "args": encode(dict(c.args)),
+                          "positional": a, "prints": pr, "expected": encode(e)}
+                         for c, a, pr, e in zip(fixed.cases, fixed.encoded, fixed.prints,
+                                                fixed.expected)]}
     tmp: str | None = None
     try:
         file.parent.mkdir(parents=True, exist_ok=True)

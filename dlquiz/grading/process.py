@@ -12,8 +12,10 @@ runs in ``preexec_fn``, so starting a sandbox is safe from a threaded TUI.
 Teardown is thorough because learner code is hostile by assumption: the
 process group is SIGKILLed repeatedly, and every process still owned by the
 sandbox's uid (root mode) or still in its session (unprivileged mode) is
-killed too, until none is left. A process that ran learner code is never
-reused; :class:`WorkerPool` keeps *fresh* runners warm (NumPy imported,
+killed too, until none is left; then whatever the sandbox's uid left in the
+shared temp folders or as SysV IPC objects is removed (:mod:`.reaper`), when
+its private namespaces did not already take it away. A process that ran
+learner code is never reused; :class:`WorkerPool` keeps *fresh* runners warm (NumPy imported,
 waiting on stdin) so a verdict does not pay the interpreter start-up.
 
 :mod:`dlquiz.grading.sandbox` is the public face of this module and of the pool.
@@ -31,13 +33,15 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import Any, BinaryIO
 
 from dlquiz.grading import wire
-from dlquiz.grading.reaper import kill_sandbox, remove_tree
-from dlquiz.grading.wire import UID_BASE, decode
+from dlquiz.grading.protocol import CaseRun, Driver, SandboxRun
+from dlquiz.grading.reaper import kill_sandbox, remove_leftovers, remove_tree
+from dlquiz.grading.wire import UID_BASE
 
 #: The child script (never imported by the parent).
 RUNNER_PATH = str(Path(__file__).resolve().with_name("sandbox_runner.py"))
@@ -65,42 +69,6 @@ class Limits:
     def to_json(self) -> dict[str, Any]:
         return {"time_s": self.time_s, "memory_mb": self.memory_mb, "file_mb": self.file_mb,
                 "open_files": self.open_files, "processes": self.processes}
-
-
-@dataclass
-class CaseRun:
-    """What the child reported for one case (``status``: ok/error/memory/timeout/not_run)."""
-
-    index: int
-    status: str = "not_run"
-    value: Any = None
-    traceback: str = ""
-    output: str = ""
-    elapsed_s: float = 0.0
-    #: Arguments the learner's function changed in place (``result_arg`` excepted).
-    mutated: list[str] = field(default_factory=list)
-
-
-@dataclass
-class SandboxRun:
-    """Everything the parent learned from one run; the grader turns it into a verdict.
-
-    ``outcome`` is ``done`` (every case reported), ``import_failed``
-    (``import_status``: error / exit / memory), ``no_function``, ``timeout``,
-    ``output_limit``, ``crashed`` (the process died without finishing),
-    ``bad_results`` (unreadable result data) or ``sandbox_error``.
-    """
-
-    outcome: str
-    cases: list[CaseRun]
-    import_status: str = ""
-    import_traceback: str = ""
-    import_output: str = ""
-    output: str = ""
-    returncode: int | None = None
-    message: str = ""
-    running_case: int | None = None
-    wall_s: float = 0.0
 
 
 def sandbox_env(workdir: str) -> dict[str, str]:
@@ -148,6 +116,17 @@ class _StreamReader(threading.Thread):
         return shown
 
 
+def parse_line(line: bytes) -> dict[str, Any]:
+    """One result line as an event; anything malformed becomes a ``bad_results`` event."""
+    try:
+        message = json.loads(line)
+    except (ValueError, RecursionError, MemoryError):
+        return {"event": "bad_results", "why": "a result line is not JSON"}
+    if not isinstance(message, dict):
+        return {"event": "bad_results", "why": "a result line is not an object"}
+    return message
+
+
 class _ResultsReader(threading.Thread):
     """Parses JSON lines from the results pipe into a queue of (time, message)."""
 
@@ -165,18 +144,37 @@ class _ResultsReader(threading.Thread):
                 if self.total > MAX_RESULTS_BYTES:
                     self.messages.put((stamp, {"event": "bad_results", "why": "too much data"}))
                     break
-                try:
-                    message = json.loads(line)
-                except ValueError:
-                    message = {"event": "bad_results", "why": "a result line is not JSON"}
-                if not isinstance(message, dict):
-                    message = {"event": "bad_results", "why": "a result line is not an object"}
-                self.messages.put((stamp, message))
-        except (OSError, ValueError):
+                self.messages.put((stamp, parse_line(line)))
+        except Exception:  # noqa: BLE001 - a broken channel ends the run, never the parent
             pass
         finally:
             self.messages.put((time.perf_counter(), None))
             self.file.close()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a live process, read by the parent from ``/proc``."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+        fields = stat[stat.rindex(b")") + 2:].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def crash_outcome(returncode: int, cpu_s: float, cpu_budget_s: float | None) -> str:
+    """What a child that died on its own means: a CPU overrun is a ``timeout``.
+
+    SIGXCPU is the soft CPU limit; SIGKILL after the child used more CPU than
+    its budget (as read from ``/proc`` by the parent) is the hard limit of a
+    child that ignored SIGXCPU. Anything else is a crash (or the output limit).
+    """
+    if returncode == -signal.SIGXCPU:
+        return "timeout"
+    if returncode == -signal.SIGKILL and cpu_budget_s is not None and cpu_s >= cpu_budget_s:
+        return "timeout"
+    return "output_limit" if returncode == wire.EXIT_OUTPUT_LIMIT else "crashed"
 
 
 class SandboxProcess:
@@ -214,6 +212,11 @@ class SandboxProcess:
             thread.start()
         self.ready = False
         self.closed = False
+        #: CPU seconds after which the child is over its budget (set when a job is sent).
+        self.cpu_soft_s: float | None = None
+        #: Namespaces the child obtained (``ready``) and what it mounted (``isolated``).
+        self.namespaces: dict[str, Any] = {}
+        self.isolation: dict[str, Any] = {}
 
     @property
     def pid(self) -> int:
@@ -222,27 +225,37 @@ class SandboxProcess:
     def alive(self) -> bool:
         return not self.closed and self.proc.poll() is None
 
-    def run(self, job: dict[str, Any], limits: Limits, n_cases: int) -> SandboxRun:
-        """Send ``job`` (source, function, encoded cases, result_arg) and collect events."""
+    def run(self, job: dict[str, Any], limits: Limits, cases: Sequence[Any],
+            arity_problem: Callable[[Any], str] | None = None) -> SandboxRun:
+        """Run ``job`` (source, function, result_index, forbidden, hide) on ``cases``.
+
+        ``cases`` are encoded positional argument lists. They are handed over
+        one at a time (``case-N.json``, then ``N`` on stdin), each only after
+        the previous one's result and input fingerprints came back, and every
+        case is timed here, from that line to its result line: a child cannot
+        read a case early or shorten its own clock. ``arity_problem`` judges
+        the function's reported signature ("" when it can be called).
+        """
         started = time.perf_counter()
-        run = SandboxRun(outcome="crashed", cases=[CaseRun(i) for i in range(n_cases)])
+        run = SandboxRun(outcome="crashed", cases=[CaseRun(i) for i in range(len(cases))])
         try:
             self._wait_ready(run)
         except _Stop:
             return self._finish(run, started)
         job = dict(job, limits=limits.to_json())
-        job_path = os.path.join(self.workdir, "job.json")
-        with open(job_path, "w", encoding="utf-8") as fh:
-            json.dump(job, fh, separators=(",", ":"))
-        os.chmod(job_path, 0o644)
-        assert self.proc.stdin is not None
-        try:
-            self.proc.stdin.write(b"job.json\n")
-            self.proc.stdin.close()
-        except OSError:
+        if not self._write("job.json", job) or not self._send(b"job.json\n"):
             return self._finish(run, started)
+        self.cpu_soft_s = cpu_seconds(self.pid) + limits.time_s
+
+        def send_case(index: int) -> bool:
+            return self._write(f"case-{index}.json", cases[index]) and self._send(b"%d\n" % index)
+
+        def go() -> float | None:
+            return time.perf_counter() if self._send(b"go\n") else None
+
+        driver = Driver(run, len(cases), send_case, go, lambda: self._send(b"end\n"),
+                        arity_problem)
         deadline = time.perf_counter() + limits.time_s
-        starts: dict[int, float] = {}
         while True:
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
@@ -254,12 +267,46 @@ class SandboxProcess:
             try:
                 stamp, message = self.results.messages.get(timeout=min(remaining, 0.05))
             except queue.Empty:
+                run.cpu_s = max(run.cpu_s, cpu_seconds(self.pid))
                 continue
             if message is None:
                 break
-            if self._handle(run, stamp, message, starts):
+            if driver.handle(stamp, message):
                 break
+        run.cpu_s = max(run.cpu_s, cpu_seconds(self.pid))
+        mounted = run.isolation.get("mounted")
+        self.isolation = {"mounted": [m for m in mounted if isinstance(m, str)]
+                          if isinstance(mounted, list) else []}
         return self._finish(run, started)
+
+    def _write(self, name: str, data: Any) -> bool:
+        """Write a file into the sandbox's folder without following anything it planted.
+
+        The folder belongs to the child's uid, so a solution may have put a
+        symlink (or file) under the name first: it is unlinked, and the file is
+        created with ``O_EXCL | O_NOFOLLOW`` (a race lost to the child ends the run).
+        """
+        path = os.path.join(self.workdir, name)
+        try:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, separators=(",", ":"))
+        except OSError:
+            return False
+        return True
+
+    def _send(self, line: bytes) -> bool:
+        assert self.proc.stdin is not None
+        try:
+            self.proc.stdin.write(line)
+            self.proc.stdin.flush()
+        except (OSError, ValueError):
+            return False
+        return True
 
     def _wait_ready(self, run: SandboxRun) -> None:
         if self.ready:
@@ -274,6 +321,8 @@ class SandboxProcess:
                 run.outcome, run.message = "sandbox_error", "the sandbox exited while starting"
                 raise _Stop
             if message.get("event") == "ready":
+                spaces = message.get("namespaces")
+                self.namespaces = dict(spaces) if isinstance(spaces, dict) else {}
                 self.ready = True
                 return
             if message.get("event") == "sandbox_error":
@@ -281,54 +330,6 @@ class SandboxProcess:
                 raise _Stop
         run.outcome, run.message = "sandbox_error", "the sandbox did not start in time"
         raise _Stop
-
-    def _handle(self, run: SandboxRun, stamp: float, msg: dict[str, Any],
-                starts: dict[int, float]) -> bool:
-        """Apply one event; True when the run is over."""
-        event = msg.get("event")
-        try:
-            if event == "imported":
-                run.import_output = _output_text(msg.get("output"))
-            elif event == "import_failed":
-                run.outcome = "import_failed"
-                run.import_status = str(msg.get("status", "error"))
-                run.import_traceback = str(msg.get("traceback", ""))
-                run.import_output = _output_text(msg.get("output"))
-                return True
-            elif event == "no_function":
-                run.outcome = "no_function"
-                run.message = str(msg.get("found", ""))
-                return True
-            elif event == "start":
-                index = _case_index(msg, len(run.cases))
-                starts[index] = stamp
-                run.running_case = index
-            elif event == "result":
-                index = _case_index(msg, len(run.cases))
-                case = run.cases[index]
-                case.elapsed_s = stamp - starts.get(index, stamp)
-                case.output = _output_text(msg.get("output"))
-                status = msg.get("status")
-                if status == "ok":
-                    case.status, case.value = "ok", decode(msg.get("value"))
-                    case.mutated = [str(name) for name in msg.get("mutated") or []]
-                else:
-                    case.status = "memory" if status == "memory" else "error"
-                    case.traceback = str(msg.get("traceback", ""))
-                run.running_case = None
-            elif event == "done":
-                run.outcome = "done"
-                return True
-            elif event == "output_limit":
-                run.outcome = "output_limit"
-                return True
-            elif event == "bad_results":
-                run.outcome, run.message = "bad_results", str(msg.get("why", ""))
-                return True
-        except (wire.WireError, ValueError, TypeError, KeyError, IndexError) as exc:
-            run.outcome, run.message = "bad_results", f"unreadable result data: {exc}"
-            return True
-        return False
 
     def _finish(self, run: SandboxRun, started: float) -> SandboxRun:
         run.wall_s = time.perf_counter() - started
@@ -342,12 +343,9 @@ class SandboxProcess:
         self.close()
         run.returncode = self.proc.returncode
         if run.outcome == "crashed" and run.returncode is not None:
-            if run.returncode == -signal.SIGXCPU:
-                run.outcome = "timeout"
-                if run.running_case is not None:
-                    run.cases[run.running_case].status = "timeout"
-            elif run.returncode == wire.EXIT_OUTPUT_LIMIT:
-                run.outcome = "output_limit"
+            run.outcome = crash_outcome(run.returncode, run.cpu_s, self.cpu_soft_s)
+            if run.outcome == "timeout" and run.running_case is not None:
+                run.cases[run.running_case].status = "timeout"
         run.output = _join_output(run.import_output, self.stdout.text(), self.stderr.text())
         return run
 
@@ -363,6 +361,9 @@ class SandboxProcess:
             except OSError:
                 pass
         kill_sandbox(self.proc, self.uid)
+        if self.uid is not None:
+            remove_leftovers(self.uid, private_temp=self.isolation.get("mounted", ()),
+                             private_ipc=bool(self.namespaces.get("ipc")))
         for thread in (self.stdout, self.stderr, self.results):
             thread.join(timeout=2.0)
         for stream in (self.proc.stdout, self.proc.stderr):
@@ -373,23 +374,6 @@ class SandboxProcess:
 
 class _Stop(Exception):
     """Internal: the runner failed before the job could be sent."""
-
-
-def _case_index(msg: dict[str, Any], n_cases: int) -> int:
-    index = msg.get("case")
-    if not isinstance(index, int) or not 0 <= index < n_cases:
-        raise ValueError(f"bad case index {index!r}")
-    return index
-
-
-def _output_text(data: Any) -> str:
-    if not isinstance(data, dict):
-        return ""
-    text = str(data.get("text", ""))
-    dropped = data.get("dropped", 0)
-    if isinstance(dropped, int) and dropped > 0:
-        text += f"\n[output truncated: {dropped} more characters not shown]"
-    return text
 
 
 def _join_output(*parts: str) -> str:

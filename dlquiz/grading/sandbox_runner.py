@@ -2,73 +2,72 @@
 
 This file is executed as a standalone script (``python -I -B sandbox_runner.py
 WORKDIR RESULTS_FD``) and imports only the standard library and NumPy; it never
-imports dlquiz. The wire codec and protocol constants live in ``wire.py`` next
-to it, loaded here by path (the parent imports the same file as
-:mod:`dlquiz.grading.wire`), so both sides speak exactly the same format.
+imports dlquiz. ``wire.py`` (the codec both sides speak) and
+``sandbox_guard.py`` (isolation and the run-time guard) are loaded from this
+script's folder by path, before anything of the learner's runs.
 
 Life of a runner:
 
-1. *Warm up* while still privileged: import NumPy and the stdlib modules
-   learners commonly use, take the network away (``unshare(CLONE_NEWNET)``,
-   best effort), and, when started as root, drop to an unprivileged uid
-   (``UID_BASE + pid``: unique per sandbox, so the parent can find and kill
-   every process it spawned, and ``RLIMIT_NPROC`` counts only this sandbox)
-   with gid ``nogroup``. Then report ``ready`` on the results pipe.
-2. Wait for one line on stdin: the name of the job file in WORKDIR.
-3. Read the job (JSON: source, function name, encoded case arguments,
-   limits), set the rlimits, refuse ``import dlquiz``, run the learner's
-   module, then call the function once per case, streaming one JSON line per
-   event to the results pipe (never stdout, which belongs to the learner).
-4. Exit. A runner serves exactly one job: a process that ran learner code is
-   never reused.
+1. *Warm up*: import NumPy and the stdlib modules learners commonly use, take
+   the network away and (as root) enter private mount and IPC namespaces;
+   report ``ready`` on the results pipe, then wait (idle workers of the pool
+   wait here, having paid the interpreter start-up already).
+2. Read one line on stdin: the job file's name. The job holds the source,
+   the function name, how many positional arguments it will get, which one is
+   the in-place result, the forbidden names, the folders to hide and limits.
+3. Isolate (:mod:`sandbox_guard`): private temp folders and hidden folders,
+   drop to the sandbox uid, rlimits, the audit hook and guarded names.
+4. Run the learner's module, report ``imported`` and what the function
+   accepts (``signature``); then, for each ``N`` line on stdin (the parent
+   writes ``case-N.json`` just before), decode the inputs, send ``loaded``,
+   wait for ``go``, call the function positionally and send ``result`` (value
+   or error) and then ``inputs`` (a fingerprint of each argument after the
+   call). ``end`` or EOF: exit.
 
-The runner never sees expected outputs and never decides a verdict; whatever
-the learner does to this process (monkeypatching NumPy, printing fake results,
-exiting early) can at worst make its own answers wrong or missing.
+The runner never sees expected outputs and decides nothing: the parent times
+each case from outside (from writing ``go`` to reading ``result``), compares
+the fingerprints with those of what it sent, and judges the values. Whatever
+the learner does to this process can at worst make its own answers wrong,
+missing, or late.
 """
 
 from __future__ import annotations
 
-import ctypes
 import importlib
 import importlib.util
 import io
 import json
 import os
-import resource
 import select
 import sys
-import time
 import traceback
 import types
 from typing import Any
 
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def _load_wire() -> Any:
-    """``wire.py`` from this script's folder, under a private module name."""
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "wire.py")
-    spec = importlib.util.spec_from_file_location("_dlquiz_sandbox_wire", path)
+def _load(name: str) -> Any:
+    """A sibling file of this script as a private module (not in ``sys.modules``)."""
+    spec = importlib.util.spec_from_file_location(f"_dlquiz_sandbox_{name}",
+                                                  os.path.join(HERE, f"{name}.py"))
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-wire = _load_wire()
+wire = _load("wire")
+guard = _load("sandbox_guard")
 UID_BASE, SOLUTION_FILENAME = wire.UID_BASE, wire.SOLUTION_FILENAME
 OUTPUT_HARD_LIMIT, EXIT_OUTPUT_LIMIT = wire.OUTPUT_HARD_LIMIT, wire.EXIT_OUTPUT_LIMIT
-MAX_RESULT_BYTES, WireError = wire.MAX_RESULT_BYTES, wire.WireError
-encode, decode = wire.encode, wire.decode
-
-#: ``nogroup`` on Debian-like systems.
-SANDBOX_GID = 65534
+MAX_RESULT_BYTES = wire.MAX_RESULT_BYTES
 #: Printed text kept per case / for the import phase, in characters.
 OUTPUT_KEEP_CHARS = 4096
 #: Seconds an idle pre-started runner waits for a job before exiting.
 IDLE_TIMEOUT_S = 900.0
-CLONE_NEWNET = 0x40000000
-CLONE_NEWUSER = 0x10000000
+#: ``CO_VARARGS`` in a code object's flags.
+CO_VARARGS = 0x04
 
 #: Stdlib modules imported before privileges are dropped: when the interpreter
 #: lives somewhere the sandbox uid cannot read (e.g. under /root), these are
@@ -77,12 +76,10 @@ PRELOAD = (
     "encodings.ascii", "encodings.latin_1", "encodings.utf_8", "linecache", "tokenize",
     "abc", "array", "bisect", "cmath", "collections", "collections.abc", "copy",
     "dataclasses", "decimal", "enum", "fractions", "functools", "heapq", "itertools",
-    "math", "numbers", "operator", "random", "re", "statistics", "string", "typing",
+    "math", "numbers", "operator", "random", "re", "signal", "statistics", "string", "typing",
+    "threading", "mmap",
     "numpy.random", "numpy.fft", "numpy.linalg", "numpy.lib.stride_tricks",
 )
-
-
-# -------------------------------------------------------------- the channel
 
 
 class Channel:
@@ -92,7 +89,11 @@ class Channel:
         self.fd = fd
 
     def send(self, message: dict[str, Any]) -> None:
-        data = (json.dumps(message, separators=(",", ":")) + "\n").encode("utf-8")
+        self.send_raw(json.dumps(message, separators=(",", ":")))
+
+    def send_raw(self, line: str) -> None:
+        """One already-encoded JSON object (large results are not encoded twice)."""
+        data = (line + "\n").encode("utf-8")
         view = memoryview(data)
         while view:
             written = os.write(self.fd, view)
@@ -138,9 +139,6 @@ class CappedText(io.TextIOBase):
         return out
 
 
-# ---------------------------------------------------------- isolation steps
-
-
 def _preload() -> None:
     import numpy  # noqa: F401 - imported for the learner, before privileges go
 
@@ -149,101 +147,6 @@ def _preload() -> None:
             importlib.import_module(name)
         except ImportError:
             continue
-
-
-def _drop_network() -> bool:
-    """Best effort: move into a fresh network namespace (no interfaces but lo)."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.unshare(CLONE_NEWNET) == 0:
-            return True
-        if os.geteuid() != 0 and libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0:
-            return True
-    except (OSError, AttributeError):
-        return False
-    return False
-
-
-def _drop_privileges(workdir: str) -> int:
-    """When root, become ``UID_BASE + pid`` / nogroup; returns the uid in force."""
-    if os.geteuid() != 0:
-        return os.getuid()
-    uid = UID_BASE + os.getpid()
-    os.chown(workdir, uid, SANDBOX_GID)
-    os.chmod(workdir, 0o700)
-    os.setgroups([])
-    os.setresgid(SANDBOX_GID, SANDBOX_GID, SANDBOX_GID)
-    os.setresuid(uid, uid, uid)
-    if os.geteuid() != uid or os.getuid() != uid:
-        raise OSError("could not drop privileges")
-    return uid
-
-
-def _processes_of(uid: int) -> int:
-    count = 0
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                if os.stat(f"/proc/{entry}").st_uid == uid:
-                    count += 1
-            except OSError:
-                continue
-    return count
-
-
-def _vm_size_bytes() -> int:
-    try:
-        with open("/proc/self/status", "rb") as fh:
-            for line in fh:
-                if line.startswith(b"VmSize:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
-def _set_limits(limits: dict[str, Any], dropped_root: bool) -> None:
-    """Apply the job's limits (all lowering, so an unprivileged runner can too)."""
-
-    def lower(which: int, value: int) -> None:
-        soft, hard = resource.getrlimit(which)
-        if hard != resource.RLIM_INFINITY:
-            value = min(value, hard)
-        try:
-            resource.setrlimit(which, (value, value))
-        except (ValueError, OSError):
-            resource.setrlimit(which, (min(value, soft) if soft >= 0 else value, hard))
-
-    used = resource.getrusage(resource.RUSAGE_SELF)
-    cpu_used = used.ru_utime + used.ru_stime
-    lower(resource.RLIMIT_CPU, int(cpu_used + float(limits["time_s"]) + 2))
-    lower(resource.RLIMIT_AS, _vm_size_bytes() + int(limits["memory_mb"]) * 1024 * 1024)
-    lower(resource.RLIMIT_FSIZE, int(limits.get("file_mb", 16)) * 1024 * 1024)
-    lower(resource.RLIMIT_NOFILE, int(limits.get("open_files", 64)))
-    lower(resource.RLIMIT_CORE, 0)
-    nproc = int(limits.get("processes", 32))
-    if not dropped_root:
-        nproc += _processes_of(os.getuid())
-    lower(resource.RLIMIT_NPROC, nproc)
-
-
-class DlquizImportBlocker:
-    """Meta-path finder that refuses ``import dlquiz`` (and its submodules)."""
-
-    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
-        if name == "dlquiz" or name.startswith("dlquiz."):
-            raise ImportError("solutions may not import dlquiz (write the code yourself)")
-
-
-def _hide_dlquiz() -> None:
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != root]
-    sys.meta_path.insert(0, DlquizImportBlocker())
-    for name in [m for m in sys.modules if m == "dlquiz" or m.startswith("dlquiz.")]:
-        del sys.modules[name]
-
-
-# ------------------------------------------------------------- running code
 
 
 def learner_traceback(exc: BaseException) -> str:
@@ -263,14 +166,47 @@ def learner_traceback(exc: BaseException) -> str:
 
 
 def _classify(exc: BaseException) -> str:
+    if isinstance(exc, guard.ForbiddenName):
+        return "forbidden"
+    if isinstance(exc, SystemExit):
+        return "exit"
     if isinstance(exc, MemoryError):
         return "memory"
     return "error"
 
 
-def _run_job(job: dict[str, Any], channel: Channel, dropped_root: bool) -> None:
-    _set_limits(job["limits"], dropped_root)
-    _hide_dlquiz()
+def _arity(function: Any) -> dict[str, Any] | None:
+    """What a plain Python function accepts (``None`` for other callables)."""
+    if type(function) is not types.FunctionType:
+        return None
+    code = function.__code__
+    positional = code.co_argcount
+    kwonly = code.co_varnames[positional:positional + code.co_kwonlyargcount]
+    kwdefaults = function.__kwdefaults__ or {}
+    return {"positional": positional, "varargs": bool(code.co_flags & CO_VARARGS),
+            "required": positional - len(function.__defaults__ or ()),
+            "required_kwonly": [k for k in kwonly if k not in kwdefaults]}
+
+
+def _isolate(job: dict[str, Any], workdir: str, spaces: dict[str, bool]) -> dict[str, Any]:
+    """Private folders, hidden folders, uid, limits and the guard, in that order."""
+    inside = os.path.realpath(workdir) + os.sep
+    hidden = [d for d in job.get("hide", []) if isinstance(d, str) and os.path.isabs(d)
+              and not inside.startswith(os.path.realpath(d).rstrip(os.sep) + os.sep)]
+    mounted: list[str] = []
+    if os.geteuid() == 0 and spaces.get("mount"):
+        mounted = guard.private_mounts(workdir, hidden, int(job["limits"].get("file_mb", 16)))
+    uid = guard.drop_privileges(workdir, UID_BASE)
+    os.chdir(workdir)
+    guard.set_limits(job["limits"], uid >= UID_BASE)
+    guard.install_guard(job.get("forbidden", []), hidden)
+    sys.argv[:] = [SOLUTION_FILENAME]
+    return {"uid": uid, "mounted": mounted}
+
+
+def _serve(job: dict[str, Any], channel: Channel, control: Any) -> None:
+    """Run the learner's module, then one case per control line (see the module docstring)."""
+    fingerprint, encode, decode, dumps = wire.make_fingerprint(), wire.encode, wire.decode, json.dumps
     source = job["source"]
     with open(SOLUTION_FILENAME, "w", encoding="utf-8") as fh:
         fh.write(source)
@@ -282,13 +218,11 @@ def _run_job(job: dict[str, Any], channel: Channel, dropped_root: bool) -> None:
     sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - lives as long as the process
     module = types.ModuleType("solution")
     module.__file__ = os.path.abspath(SOLUTION_FILENAME)
-    sys.modules["solution"] = module
+    sys.modules["solution"] = sys.modules["__main__"] = module
     try:
-        code = compile(source, SOLUTION_FILENAME, "exec")
-        exec(code, module.__dict__)  # noqa: S102 - this is the sandbox's purpose
+        exec(compile(source, SOLUTION_FILENAME, "exec"), module.__dict__)  # noqa: S102
     except BaseException as exc:  # noqa: BLE001 - report everything, decide nothing
-        status = "exit" if isinstance(exc, SystemExit) else _classify(exc)
-        channel.send({"event": "import_failed", "status": status,
+        channel.send({"event": "import_failed", "status": _classify(exc),
                       "traceback": learner_traceback(exc), "output": stream.take()})
         return
     channel.send({"event": "imported", "output": stream.take()})
@@ -296,43 +230,32 @@ def _run_job(job: dict[str, Any], channel: Channel, dropped_root: bool) -> None:
     if not callable(function):
         channel.send({"event": "no_function", "found": type(function).__name__})
         return
-    result_arg = job.get("result_arg") or ""
-    for index, encoded_args in enumerate(job["cases"]):
-        args = decode(encoded_args)
-        # The inputs exactly as sent: the parent refuses a result whose function
-        # changed its inputs in place (except ``result_arg``, the in-place result).
-        sent = encoded_args.get("__map__", {}) if isinstance(encoded_args, dict) else {}
-        watched = {name: json.dumps(encoded, sort_keys=True)
-                   for name, encoded in sent.items() if name != result_arg}
-        channel.send({"event": "start", "case": index})
-        started = time.perf_counter()
+    channel.send({"event": "signature", "arity": _arity(function)})
+    result_index = int(job.get("result_index", -1))
+    while True:
+        line = control.readline().strip()
+        if not line or line == b"end":
+            return
+        index = int(line)
+        with open(f"case-{index}.json", "rb") as fh:
+            args = decode(json.load(fh))
+        channel.send({"event": "loaded", "case": index})
+        if control.readline().strip() != b"go":
+            return
         try:
-            value = function(**args)
-            elapsed = time.perf_counter() - started
-            if value is None and result_arg:
-                value = args.get(result_arg)
-            payload = encode(value)
-            text = json.dumps(payload, separators=(",", ":"))
+            value = function(*args)
+            if value is None and 0 <= result_index < len(args):
+                value = args[result_index]
+            text = dumps(encode(value), separators=(",", ":"))
             if len(text) > MAX_RESULT_BYTES:
                 raise ValueError(f"result too large to send back ({len(text)} bytes)")
-            mutated = sorted(name for name, before in watched.items()
-                             if _encoded_text(args.get(name)) != before)
-            channel.send({"event": "result", "case": index, "status": "ok", "value": payload,
-                          "mutated": mutated, "time": elapsed, "output": stream.take()})
+            channel.send_raw(f'{{"event":"result","case":{index},"status":"ok","value":{text},'
+                             f'"output":{dumps(stream.take())}}}')
         except BaseException as exc:  # noqa: BLE001
-            elapsed = time.perf_counter() - started
             channel.send({"event": "result", "case": index, "status": _classify(exc),
-                          "traceback": learner_traceback(exc), "time": elapsed,
-                          "output": stream.take()})
-    channel.send({"event": "done"})
-
-
-def _encoded_text(value: Any) -> str:
-    """``value`` encoded as canonical JSON text (NaN-safe to compare), or "" if it cannot be."""
-    try:
-        return json.dumps(encode(value), sort_keys=True)
-    except (WireError, TypeError, ValueError):
-        return ""
+                          "traceback": learner_traceback(exc), "output": stream.take()})
+        prints = {str(i): fingerprint(arg) for i, arg in enumerate(args) if i != result_index}
+        channel.send({"event": "inputs", "case": index, "prints": prints})
 
 
 def main(argv: list[str]) -> int:
@@ -340,22 +263,24 @@ def main(argv: list[str]) -> int:
     channel = Channel(results_fd)
     os.chdir(workdir)
     _preload()
-    network = _drop_network()
-    try:
-        uid = _drop_privileges(workdir)
-    except OSError as exc:
-        channel.send({"event": "sandbox_error", "message": f"could not drop privileges: {exc}"})
-        return 2
-    channel.send({"event": "ready", "pid": os.getpid(), "uid": uid, "network": not network})
-    ready, _, _ = select.select([sys.stdin], [], [], IDLE_TIMEOUT_S)
+    spaces = guard.unshare_namespaces()
+    channel.send({"event": "ready", "pid": os.getpid(), "namespaces": spaces})
+    control = io.open(0, "rb", closefd=False)  # noqa: SIM115 - the parent's control lines
+    ready, _, _ = select.select([control], [], [], IDLE_TIMEOUT_S)
     if not ready:
         return 0
-    line = sys.stdin.readline().strip()
-    if not line:
+    name = control.readline().strip().decode("utf-8", "replace")
+    if not name:
         return 0
-    with open(os.path.join(workdir, os.path.basename(line)), encoding="utf-8") as fh:
+    with open(os.path.join(workdir, os.path.basename(name)), encoding="utf-8") as fh:
         job = json.load(fh)
-    _run_job(job, channel, dropped_root=uid >= UID_BASE)
+    try:
+        isolation = _isolate(job, workdir, spaces)
+    except OSError as exc:
+        channel.send({"event": "sandbox_error", "message": f"could not isolate the run: {exc}"})
+        return 2
+    channel.send({"event": "isolated", **isolation})
+    _serve(job, channel, control)
     return 0
 
 

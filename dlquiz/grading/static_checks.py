@@ -3,7 +3,8 @@
 These give the ``invalid`` verdict: a syntax error (with its line), a use of
 a name the exercise forbids (``sorted``, ``.sort``, ``np.argsort``,
 ``import heapq`` ...), any use of ``dlquiz`` itself, a missing function, or
-a signature the grader cannot call with the exercise's keyword arguments.
+a function that cannot take the exercise's arguments positionally (names and
+defaults are the learner's business, see :mod:`dlquiz.grading.calls`).
 Forbidden names are matched as identifiers, attributes and imported module
 or member names, plus string literals passed to ``getattr`` /
 ``__import__`` / ``import_module`` (the obvious ways around a name check).
@@ -14,6 +15,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Set as AbstractSet
 
+from dlquiz.grading.calls import arity_problem, ast_arity, call_plan
 from dlquiz.model import Exercise
 
 _DYNAMIC_LOOKUPS = {"getattr", "__import__", "import_module", "hasattr", "attrgetter"}
@@ -87,8 +89,12 @@ def _parts(dotted: str) -> list[str]:
     return [p for p in dotted.split(".") if p]
 
 
-def find_invalid(exercise: Exercise, source: str) -> str:
-    """Why ``source`` cannot be graded, or ``""`` when it can."""
+def find_invalid(exercise: Exercise, source: str, n_args: int | None = None) -> str:
+    """Why ``source`` cannot be graded, or ``""`` when it can.
+
+    ``n_args`` is the most positional arguments any case passes (default: every
+    parameter of the exercise's signature).
+    """
     try:
         tree = ast.parse(source, filename="solution.py")
     except SyntaxError as exc:
@@ -98,7 +104,7 @@ def find_invalid(exercise: Exercise, source: str) -> str:
     problem = _forbidden_use(tree, set(exercise.forbidden))
     if problem:
         return problem
-    return _function_problem(tree, exercise)
+    return _function_problem(tree, exercise, n_args)
 
 
 def _forbidden_use(tree: ast.AST, forbidden: set[str]) -> str:
@@ -146,49 +152,25 @@ def _forbidden_use(tree: ast.AST, forbidden: set[str]) -> str:
     return ""
 
 
-def _signature(text: str) -> ast.arguments | None:
-    try:
-        fn = ast.parse(f"def {text}: pass").body[0]
-    except SyntaxError:
-        return None
-    return fn.args if isinstance(fn, ast.FunctionDef) else None
-
-
-def _render(name: str, args: ast.arguments) -> str:
-    return f"{name}({ast.unparse(args)})"
-
-
-def _function_problem(tree: ast.Module, exercise: Exercise) -> str:
+def _function_problem(tree: ast.Module, exercise: Exercise, n_args: int | None) -> str:
     name = exercise.function
     defs = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
             and n.name == name]
     if not defs:
         if _binds_name(tree, name):
-            return ""
+            return ""  # a lambda, class or import: the child checks what it accepts
         return (f"missing function `{name}`: define `def {exercise.signature}:` "
                 "at the top level of your file")
     fn = defs[-1]
     if isinstance(fn, ast.AsyncFunctionDef):
         return f"line {fn.lineno}: `{name}` must be a regular function, not `async def`"
-    wanted = _signature(exercise.signature)
-    if wanted is None:
-        return ""
-    expected_names = [a.arg for a in (*wanted.posonlyargs, *wanted.args, *wanted.kwonlyargs)]
-    mine = fn.args
-    keyword_ok = {a.arg for a in (*mine.args, *mine.kwonlyargs)}
-    shown = f"expected {exercise.signature}, you wrote {_render(name, mine)}"
-    for param in expected_names:
-        if param not in keyword_ok and mine.kwarg is None:
-            return f"line {fn.lineno}: wrong signature: parameter `{param}` is missing ({shown})"
-    positional = [*mine.posonlyargs, *mine.args]
-    n_required = len(positional) - len(mine.defaults)
-    required = [a.arg for a in positional[:n_required]]
-    required += [a.arg for a, d in zip(mine.kwonlyargs, mine.kw_defaults) if d is None]
-    for param in required:
-        if param not in expected_names:
-            return (f"line {fn.lineno}: wrong signature: `{param}` is not a parameter of "
-                    f"this exercise ({shown})")
-    return ""
+    if n_args is None:
+        try:
+            n_args = len(call_plan(exercise.signature).names)
+        except ValueError:
+            return ""
+    problem = arity_problem(ast_arity(fn.args), n_args, name, exercise.signature)
+    return f"line {fn.lineno}: wrong signature: {problem}" if problem else ""
 
 
 def _binds_name(tree: ast.Module, name: str) -> bool:

@@ -9,7 +9,10 @@ anything that imports it back: no import cycle between the two.
 ``base_dir`` (a user deck's folder), loaded by path under a private module
 name (``dlquiz_user_<hash>``) so that user files never shadow real modules,
 and reloaded when the file changes on disk. Loading such a file runs it in
-this process, so callers decide beforehand whether that code may run.
+this process, so whatever grades or validates an exercise first calls
+:func:`require_trusted`, which asks the gate the commands install
+(:mod:`dlquiz.decks.trust`: a user deck's code runs only once trusted).
+Without a gate (library use, tests) nothing is refused.
 """
 
 from __future__ import annotations
@@ -21,9 +24,26 @@ import importlib.util
 import sys
 import threading
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
+from dlquiz.model import Exercise
+
 _module_lock = threading.Lock()
+_trust_gate: Callable[[Exercise], None] | None = None
+
+
+def set_trust_gate(gate: Callable[[Exercise], None] | None) -> None:
+    """Install (or with ``None`` remove) the check run before an exercise's code runs."""
+    global _trust_gate
+    _trust_gate = gate
+
+
+def require_trusted(exercise: Exercise) -> None:
+    """Raise (``UntrustedDeckCode``) unless the exercise's deck code may run."""
+    gate = _trust_gate
+    if gate is not None:
+        gate(exercise)
 
 
 def resolve_target(target: str, base_dir: str = "") -> Any:

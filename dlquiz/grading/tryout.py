@@ -23,11 +23,12 @@ from typing import Any
 import numpy as np
 
 from dlquiz.errors import UsageError
+from dlquiz.grading.calls import call_plan, reported_arity_problem
 from dlquiz.grading.case import Case
 from dlquiz.grading.checkers import summarize
 from dlquiz.grading.preparation import FIXED_SEED, _draw, call_reference
-from dlquiz.grading.sandbox import Limits, default_pool
-from dlquiz.grading.targets import resolve_target
+from dlquiz.grading.sandbox import Limits, default_pool, hidden_folders
+from dlquiz.grading.targets import require_trusted, resolve_target
 from dlquiz.grading.wire import decode, encode
 from dlquiz.model import Exercise
 
@@ -108,6 +109,7 @@ def _like(typed: Any, example: Any) -> Any:
 
 def try_run(exercise: Exercise, source: str, *, input_text: str | None = None) -> TryResult:
     """Run ``source``'s function and the reference on the example or the typed input."""
+    require_trusted(exercise)
     template = example_case(exercise)
     case = parse_input(exercise, input_text, template) if input_text else template
     reference = resolve_target(exercise.reference, exercise.base_dir)
@@ -116,15 +118,20 @@ def try_run(exercise: Exercise, source: str, *, input_text: str | None = None) -
         reference_text = summarize(decode(encode(expected)))
     except Exception as exc:  # noqa: BLE001 - an input outside the contract: say what the reference said
         expected, reference_text = None, f"the reference rejects this input: {type(exc).__name__}: {exc}"
+    plan = call_plan(exercise.signature)
+    result_index = plan.index(exercise.result_arg) if exercise.result_arg else -1
+    positional = encode(plan.positional(case.args))
     worker = default_pool().acquire()
     try:
-        job = {"source": source, "function": exercise.function, "cases": [encode(dict(case.args))],
-               "result_arg": exercise.result_arg}
-        run = worker.run(job, Limits(time_s=exercise.time_limit_s, memory_mb=exercise.memory_mb), 1)
+        job = {"source": source, "function": exercise.function, "result_index": result_index,
+               "forbidden": list(exercise.forbidden), "hide": hidden_folders(exercise)}
+        limits = Limits(time_s=exercise.time_limit_s, memory_mb=exercise.memory_mb)
+        run = worker.run(job, limits, [positional], arity_problem=lambda arity: reported_arity_problem(
+            arity, len(positional), exercise.function, exercise.signature))
     finally:
         worker.close()
     output = run.output
-    if run.outcome in ("import_failed", "no_function") or not run.cases:
+    if run.outcome in ("import_failed", "no_function", "bad_signature") or not run.cases:
         yours = run.import_traceback or run.message or run.outcome
         return TryResult(summarize_input(case), yours, reference_text, output, None)
     result = run.cases[0]

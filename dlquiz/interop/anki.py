@@ -140,7 +140,8 @@ def export_apkg(decks: Sequence[Deck], out: Path) -> int:
                                             fields=fields, guid=note_guid(card), tags=tags))
             count += 1
         anki_decks.append(anki_deck)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    if not out.parent.is_dir():  # as every other output: a typo must not create folders
+        raise DlquizError(f"{out}: folder {out.parent} does not exist", title="No such folder")
     genanki.Package(anki_decks).write_to_file(str(out))
     return count
 

@@ -158,7 +158,7 @@ def _solve_equalized(drawn: Mapping[str, Any], params: Mapping[str, Any]) -> Num
                      for i, (lv, c) in enumerate(zip(levels, counts)))
     question = (
         "A uint8 image has only these grey levels (all other levels have count 0):\n\n"
-        f"| level | count |\n|---|---|\n"
+        "| level | count |\n|---|---|\n"
         + "\n".join(f"| {lv} | {c} |" for lv, c in zip(levels, counts))
         + f"\n\nAfter histogram equalisation as `cv2.equalizeHist` does it (darkest level "
         f"present → 0, brightest → 255, rounded to the nearest integer), what is level {v} "

@@ -29,9 +29,13 @@ from dlquiz.numeric.problem import NumericGenerator
 
 GENERATOR_MODULES: tuple[str, ...] = (
     "dlquiz.numeric.algorithms",
+    "dlquiz.numeric.architecture",
+    "dlquiz.numeric.boxes",
     "dlquiz.numeric.conv",
     "dlquiz.numeric.detection",
+    "dlquiz.numeric.geometry",
     "dlquiz.numeric.metrics",
+    "dlquiz.numeric.optimisation",
     "dlquiz.numeric.training",
 )
 

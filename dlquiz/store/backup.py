@@ -3,29 +3,49 @@
 Backups are whole SQLite files written with SQLite's online backup API (a
 consistent snapshot even while another process writes), named
 ``dlquiz-YYYYmmddTHHMMSSZ.sqlite3`` (UTC) so names sort by age. One is taken
-when dlquiz starts and the newest is older than :data:`BACKUP_EVERY`; then the
-folder is pruned to the newest backup of each of the last 7 days that have one
-and of each of the last 4 ISO weeks that have one.
+when dlquiz opens the database and the newest backup is from an earlier study
+day; then the folder is pruned to the newest backup of each of the last 7 days
+that have one and of each of the last 4 ISO weeks that have one. A backup
+dated in the future (a run with the clock at 2099) is kept but ignored: it is
+never "the newest" for scheduling, pruning or ``db restore``.
 
 A new backup is checked (``PRAGMA quick_check``) before it counts, so a
 silently damaged database never pushes good backups out of the rotation.
-Restoring keeps the damaged file aside (``<db>.damaged-<time>``), never deletes it.
+Restoring (:mod:`dlquiz.store.restore`) is copy, verify, swap, and keeps the
+damaged file aside (``<db>.damaged-<time>``), never deletes it.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from dlquiz.clock import DEFAULT_DAY_START_HOUR, study_day
 from dlquiz.errors import StoreError
 from dlquiz.store.database import Store
+from dlquiz.store.restore import check_file, restore_backup
+
+__all__ = [
+    "KEEP_DAILY",
+    "KEEP_WEEKLY",
+    "backup_if_due",
+    "backup_time",
+    "create_backup",
+    "is_future",
+    "list_backups",
+    "prune_backups",
+    "resolve_backup",
+    "restore_backup",
+    "usable_backups",
+]
 
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
-BACKUP_EVERY = timedelta(days=1)
+#: A backup stamped later than now by more than this is "from the future" (a clock once set
+#: wrong): listed, kept, but never the newest, never counted in the rotation.
+FUTURE_SLACK = timedelta(minutes=5)
 _PREFIX, _SUFFIX, _STAMP = "dlquiz-", ".sqlite3", "%Y%m%dT%H%M%S%fZ"
 
 
@@ -49,31 +69,43 @@ def list_backups(backups_dir: Path) -> list[Path]:
     return sorted(found, key=lambda p: backup_time(p) or datetime.min, reverse=True)
 
 
+def is_future(path: Path, now: datetime | None = None) -> bool:
+    """Whether a backup's name dates it after ``now`` (plus :data:`FUTURE_SLACK`)."""
+    stamp = backup_time(path)
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    return stamp is not None and stamp > moment + FUTURE_SLACK
+
+
+def usable_backups(backups_dir: Path, now: datetime | None = None) -> list[Path]:
+    """Backups newest first, without future-dated ones."""
+    return [p for p in list_backups(backups_dir) if not is_future(p, now)]
+
+
 def _check(path: Path) -> list[str]:
-    con = sqlite3.connect(path)
-    try:
-        rows = [str(r[0]) for r in con.execute("PRAGMA quick_check").fetchall()]
-    except sqlite3.DatabaseError as exc:
-        rows = [str(exc)]
-    finally:
-        con.close()
-    return [] if rows == ["ok"] else rows
+    return check_file(path)
 
 
 def create_backup(store: Store, backups_dir: Path, now: datetime | None = None) -> Path:
-    """Snapshot ``store`` into ``backups_dir``; StoreError if the copy fails its check."""
+    """Snapshot ``store`` into ``backups_dir``; StoreError if the copy fails or fails its check.
+
+    The snapshot is written as ``<name>.partial`` and renamed only once checked,
+    so a backup killed half-way (or a full disk) never leaves a file that
+    looks like a backup.
+    """
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     backups_dir.mkdir(parents=True, exist_ok=True)
     target = backups_dir / f"{_PREFIX}{moment.strftime(_STAMP)}{_SUFFIX}"
     partial = target.with_name(target.name + ".partial")
-    dest = sqlite3.connect(partial)
     try:
-        store.connection.backup(dest)
-    except sqlite3.DatabaseError as exc:
-        dest.close()
+        dest = sqlite3.connect(partial)
+        try:
+            store.connection.backup(dest)
+        finally:
+            dest.close()
+    except sqlite3.Error as exc:
         partial.unlink(missing_ok=True)
-        raise StoreError(f"backup of {store.path} failed: {exc}") from exc
-    dest.close()
+        reason = "disk full" if "full" in str(exc).lower() else str(exc)
+        raise StoreError(f"backup of {store.path} failed: {reason}") from exc
     problems = _check(partial)
     if problems:
         partial.unlink(missing_ok=True)
@@ -82,9 +114,13 @@ def create_backup(store: Store, backups_dir: Path, now: datetime | None = None) 
     return target
 
 
-def prune_backups(backups_dir: Path) -> list[Path]:
-    """Keep the newest backup per day (7 days) and per ISO week (4 weeks); return removed."""
-    backups = list_backups(backups_dir)
+def prune_backups(backups_dir: Path, now: datetime | None = None) -> list[Path]:
+    """Keep the newest backup per day (7 days) and per ISO week (4 weeks); return removed.
+
+    Future-dated backups are left alone: they are not deleted (they may be
+    all someone has) and do not take a day's or a week's place.
+    """
+    backups = usable_backups(backups_dir, now)
     keep: set[Path] = set()
     days: set[object] = set()
     weeks: set[object] = set()
@@ -101,56 +137,41 @@ def prune_backups(backups_dir: Path) -> list[Path]:
     removed = [p for p in backups if p not in keep]
     for path in removed:
         path.unlink(missing_ok=True)
+    for stale in backups_dir.glob(f"{_PREFIX}*{_SUFFIX}.partial"):  # a backup killed half-way
+        if stale.stat().st_mtime < (now or datetime.now(UTC)).timestamp() - 3600:
+            stale.unlink(missing_ok=True)
     return removed
 
 
-def backup_if_due(store: Store, backups_dir: Path, now: datetime | None = None) -> Path | None:
-    """Take a backup when the newest is older than a day (or there is none), then prune."""
+def backup_if_due(store: Store, backups_dir: Path, now: datetime | None = None,
+                  day_start_hour: int = DEFAULT_DAY_START_HOUR) -> Path | None:
+    """Back up when the newest backup is from an earlier study day (or there is none), then prune.
+
+    Keyed on the study day, not "24 hours ago": a morning session after an
+    evening one gets today's backup. A future-dated backup does not count.
+    """
     moment = now or datetime.now(UTC)
-    backups = list_backups(backups_dir)
+    backups = usable_backups(backups_dir, moment)
     newest = backup_time(backups[0]) if backups else None
-    if newest is not None and moment - newest < BACKUP_EVERY:
+    if newest is not None and study_day(newest, day_start_hour) >= study_day(moment, day_start_hour):
         return None
     path = create_backup(store, backups_dir, moment)
-    prune_backups(backups_dir)
+    prune_backups(backups_dir, moment)
     return path
 
 
 def resolve_backup(backups_dir: Path, name: str | None) -> Path:
     """The backup to restore: a path, a name in ``backups_dir``, or the newest."""
     if name is None:
-        backups = list_backups(backups_dir)
+        backups = usable_backups(backups_dir)
         if not backups:
+            future = list_backups(backups_dir)
+            if future:
+                raise StoreError(f"every backup in {backups_dir} is dated in the future (a clock "
+                                 f"set wrong?); name one: dlquiz db restore {future[0].name}")
             raise StoreError(f"no backups in {backups_dir}")
         return backups[0]
     for candidate in (Path(name).expanduser(), backups_dir / name):
         if candidate.is_file():
             return candidate
     raise StoreError(f"no backup named {name!r} (see `dlquiz db backups`)")
-
-
-def restore_backup(database: Path, backup: Path, now: datetime | None = None) -> Path | None:
-    """Replace ``database`` with a copy of ``backup``; return where the old file went.
-
-    The backup is checked first, so a bad backup never replaces anything.
-    """
-    problems = _check(backup)
-    if problems:
-        raise StoreError(f"{backup} is damaged too ({problems[0]}); pick another backup")
-    moment = (now or datetime.now(UTC)).astimezone(UTC)
-    aside: Path | None = None
-    if database.exists():
-        aside = database.with_name(f"{database.name}.damaged-{moment.strftime(_STAMP)}")
-        os.replace(database, aside)
-    for suffix in ("-wal", "-shm"):
-        side = database.with_name(database.name + suffix)
-        if side.exists():
-            if aside is not None:
-                os.replace(side, aside.with_name(aside.name + suffix))
-            else:
-                side.unlink()
-    database.parent.mkdir(parents=True, exist_ok=True)
-    partial = database.with_name(database.name + ".restoring")
-    shutil.copyfile(backup, partial)
-    os.replace(partial, database)
-    return aside

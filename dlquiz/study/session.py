@@ -17,22 +17,54 @@ below :data:`REDRILL_BELOW` comes back :data:`REDRILL_GAP` cards later until it
 is answered 4 or 5; those repeats are logged with ``scheduled=0`` and never
 move the schedule again (SM-2's same-day rule). Cram mode logs every answer
 with ``scheduled=0`` and leaves ``card_state`` untouched.
+
+Anki's habits: siblings (cloze deletions of one card) are never back to back
+(:mod:`dlquiz.study.siblings`) and, with ``bury_siblings``, the others are
+buried until tomorrow once one is answered; a card whose lapses reach
+``leech_threshold`` (8) is a leech (:mod:`dlquiz.study.leeches`), suspended
+at that answer when ``leech_suspend`` is on. Undo takes all of that back.
+With an interview date the due part of the queue follows
+:mod:`dlquiz.study.plan`. The schedule itself is the store's scheduler
+(SM-2 or FSRS, :mod:`dlquiz.study.scheduler`).
 """
 
 from __future__ import annotations
 
 import random
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cached_property
 from typing import Any, Literal
 
-from dlquiz.clock import DEFAULT_DAY_START_HOUR, now_utc, study_day
+from dlquiz.clock import now_utc, study_day
 from dlquiz.model import Item, Review
 from dlquiz.store.database import Store
-from dlquiz.study.newcards import Run, first_new, make_runs, new_counts
+from dlquiz.store.dbfile import DiskFullError
+from dlquiz.study import plan as interview
+from dlquiz.study.leeches import is_new_leech
+from dlquiz.study.limits import DeckLimit, deck_quotas, take_within
+from dlquiz.study.queue import (  # re-exported: the session's public names
+    DEFAULT_LEECH_THRESHOLD,
+    DEFAULT_NEW_PER_DAY,
+    DEFAULT_REVIEWS_PER_DAY,
+    ItemIndex,
+    SchedulingConfig,
+    _due_keys,
+    as_index,
+    limits_left,
+    new_keys_within,
+    nothing_to_study,
+    queue_counts,
+    uncapped_counts,
+)
+from dlquiz.study.readiness import load_memories
+from dlquiz.study.siblings import insert_apart, note_of, spread
+
+__all__ = [
+    "DEFAULT_LEECH_THRESHOLD", "DEFAULT_NEW_PER_DAY", "DEFAULT_REVIEWS_PER_DAY", "DeckLimit",
+    "ItemIndex", "SchedulingConfig", "StudySession", "as_index", "exercise_quality",
+    "limits_left", "nothing_to_study", "queue_counts",
+]  # fmt: skip
 
 AGAIN, HARD, GOOD, EASY = 1, 3, 4, 5
 #: Self grades as the learner sees them, mapped to SM-2 quality.
@@ -44,20 +76,8 @@ REDRILL_BELOW = 4
 #: How many other cards come before a re-drilled one (fewer when the queue is short).
 REDRILL_GAP = 3
 
-DEFAULT_NEW_PER_DAY = 20
-DEFAULT_REVIEWS_PER_DAY = 200
-
 Mode = Literal["review", "cram"]
 EntryKind = Literal["due", "new", "redrill", "cram"]
-
-
-@dataclass(frozen=True)
-class SchedulingConfig:
-    """Daily limits and when the study day starts (local hour, 0-23)."""
-
-    new_per_day: int = DEFAULT_NEW_PER_DAY
-    reviews_per_day: int = DEFAULT_REVIEWS_PER_DAY
-    day_start_hour: int = DEFAULT_DAY_START_HOUR
 
 
 def exercise_quality(passed: bool, first_try: bool, hints_used: int, gave_up: bool) -> int:
@@ -75,39 +95,6 @@ def exercise_quality(passed: bool, first_try: bool, hints_used: int, gave_up: bo
 
 
 
-class ItemIndex:
-    """Items in study order with their keys computed once.
-
-    Building the index is part of loading decks; a session over 100k items
-    then never recomputes 100k keys. Pass one to :class:`StudySession` and
-    :func:`queue_counts` to share it.
-    """
-
-    def __init__(self, items: Sequence[Item]) -> None:
-        self.keys: list[str] = [item.key for item in items]
-        self.by_key: dict[str, Item] = dict(zip(self.keys, items))
-
-    @classmethod
-    def from_mapping(cls, by_key: Mapping[str, Item]) -> ItemIndex:
-        """An index over an existing ``{key: item}`` map (e.g. the catalog's), in its order."""
-        index = cls.__new__(cls)
-        index.by_key = dict(by_key)
-        index.keys = list(index.by_key)
-        return index
-
-    def __len__(self) -> int:
-        return len(self.keys)
-
-    @cached_property
-    def runs(self) -> tuple[Run, ...]:
-        """The keys cut into per-deck runs for :func:`dlquiz.study.newcards.first_new` (made once)."""
-        return make_runs(self.keys, unique=len(self.by_key) == len(self.keys))
-
-
-def as_index(items: Sequence[Item] | ItemIndex) -> ItemIndex:
-    return items if isinstance(items, ItemIndex) else ItemIndex(items)
-
-
 @dataclass
 class _Entry:
     item: Item
@@ -121,7 +108,8 @@ class _Step:
     queue: list[_Entry]
     position: int
     review_id: str | None = None
-    flag: tuple[str, str, Any] | None = None  # (item_key, "suspended"|"buried_until", old value)
+    #: (item_key, "suspended"|"buried_until", old value), in the order they were set.
+    flags: list[tuple[str, str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -152,6 +140,11 @@ class StudySession:
     position: int = 0
     _history: list[_Step] = field(default_factory=list)
     _answers: list[Review] = field(default_factory=list)
+    #: What the UI drew for a queue position (choice order, numeric numbers), keyed by
+    #: (position, item key): undo comes back to the position and shows the same draw.
+    draws: dict[tuple[int, str], Any] = field(default_factory=dict)
+    #: Keys that became leeches in this session (for a notice).
+    new_leeches: list[str] = field(default_factory=list)
 
     @classmethod
     def build(
@@ -173,9 +166,9 @@ class StudySession:
             hidden = store.hidden_keys(today.isoformat())
             entries = [_Entry(index.by_key[k], "cram") for k in index.keys if k not in hidden]
             rng.shuffle(entries)
-            session.queue = entries
+            session.queue = spread(entries, _key)
         else:
-            session.queue = _review_queue(store, index, today, config, rng)
+            session.queue = spread(_review_queue(store, index, today, config, rng), _key)
         return session
 
     # -- what the UI reads -----------------------------------------------------------
@@ -194,6 +187,25 @@ class StudySession:
     @property
     def can_undo(self) -> bool:
         return bool(self._history)
+
+    def next_due_days(self) -> dict[int, int] | None:
+        """For each quality the answer could get: days until the card would be due again.
+
+        What the grade buttons show before a press (Anki's "next interval"), from
+        the store's scheduler and the card's state -- fuzz included, so the figure
+        is the one the answer will set. None when the answer would not move the
+        schedule (cram, a re-drill) or the session is over.
+        """
+        if self.position >= len(self.queue) or self.mode == "cram":
+            return None
+        entry = self.queue[self.position]
+        if entry.kind not in ("due", "new"):
+            return None
+        state = self.store.state(entry.item.key)
+        scheduler = self.store.scheduler
+        day = self.today.isoformat()
+        return {q: (date.fromisoformat(scheduler.review(state.memory, q, day, entry.item.key).due)
+                    - self.today).days for q in (AGAIN, HARD, GOOD, EASY)}  # fmt: skip
 
     def summary(self) -> Summary:
         answers = self._answers
@@ -226,19 +238,49 @@ class StudySession:
         entry = self._require_current()
         scheduled = self.mode == "review" and entry.kind in ("due", "new")
         before = _Step(list(self.queue), self.position)
-        review = self.store.answer(entry.item.key, quality, grade=grade, graded_by=graded_by,
-            duration_s=duration_s, now=now, drawn=drawn, scheduled=scheduled,
-            day_start_hour=self.config.day_start_hour,
-        )  # fmt: skip
+        try:
+            review = self.store.answer(entry.item.key, quality, grade=grade, graded_by=graded_by,
+                duration_s=duration_s, now=now, drawn=drawn, scheduled=scheduled,
+                day_start_hour=self.config.day_start_hour,
+            )  # fmt: skip
+        except DiskFullError:
+            self.position += 1  # seen, not saved: the session goes on read-only (data safety)
+            raise
         before.review_id = review.id
         self._history.append(before)
         self._answers.append(review)
         self.position += 1
+        if scheduled:
+            self._after_scheduled(entry.item.key, review, before)
         if quality < REDRILL_BELOW:
             kind: EntryKind = "cram" if self.mode == "cram" else "redrill"
             at = min(self.position + REDRILL_GAP, len(self.queue))
-            self.queue.insert(at, _Entry(entry.item, kind))
+            insert_apart(self.queue, at, _Entry(entry.item, kind), _key)
         return review
+
+    def _after_scheduled(self, key: str, review: Review, step: _Step) -> None:
+        """Leech check and sibling burial after an answer that moved the schedule."""
+        config = self.config
+        state = self.store.state(key)
+        if is_new_leech(state.lapses, review.repetitions_before, review.quality, config.leech_threshold):
+            self.new_leeches.append(key)
+            if config.leech_suspend:
+                step.flags.append((key, "suspended", state.suspended))
+                self.store.set_suspended(key, True)
+                self._remove_later(lambda k: k == key)
+        if config.bury_siblings:
+            note = note_of(key)
+            tomorrow = (self.today + timedelta(days=1)).isoformat()
+            later = {e.item.key for e in self.queue[self.position:]}
+            for sibling in sorted(k for k in later if note_of(k) == note and k != key):
+                step.flags.append((sibling, "buried_until", self.store.state(sibling).buried_until))
+                self.store.bury(sibling, tomorrow)
+            self._remove_later(lambda k: note_of(k) == note and k != key)
+
+    def _remove_later(self, drop: Any) -> None:
+        self.queue = self.queue[: self.position] + [
+            e for e in self.queue[self.position :] if not drop(e.item.key)
+        ]
 
     def undo(self) -> bool:
         """Take back the last action (answer, suspend or bury); False when nothing to undo."""
@@ -248,27 +290,30 @@ class StudySession:
         if step.review_id is not None:
             self.store.undo_review(step.review_id)
             self._answers = [r for r in self._answers if r.id != step.review_id]
-        if step.flag is not None:
-            key, name, old = step.flag
+        for key, name, old in reversed(step.flags):
             if name == "suspended":
                 self.store.set_suspended(key, bool(old))
             else:
                 self.store.bury(key, old)
+        self.new_leeches = [k for k in self.new_leeches if k in self._answered_keys()]
         self.queue, self.position = step.queue, step.position
         return True
+
+    def _answered_keys(self) -> set[str]:
+        return {review.item_key for review in self._answers}
 
     def suspend(self) -> None:
         """Suspend the current item: it leaves every queue until unsuspended."""
         entry = self._require_current()
         old = self.store.state(entry.item.key).suspended
-        self._drop_current(_Step(list(self.queue), self.position, flag=(entry.item.key, "suspended", old)))
+        self._drop_current(_Step(list(self.queue), self.position, flags=[(entry.item.key, "suspended", old)]))
         self.store.set_suspended(entry.item.key, True)
 
     def bury(self) -> None:
         """Hide the current item until the next study day."""
         entry = self._require_current()
         old = self.store.state(entry.item.key).buried_until
-        self._drop_current(_Step(list(self.queue), self.position, flag=(entry.item.key, "buried_until", old)))
+        self._drop_current(_Step(list(self.queue), self.position, flags=[(entry.item.key, "buried_until", old)]))
         self.store.bury(entry.item.key, (self.today + timedelta(days=1)).isoformat())
 
     def _drop_current(self, step: _Step) -> None:
@@ -284,38 +329,8 @@ class StudySession:
         return self.queue[self.position]
 
 
-def limits_left(store: Store, today: str, config: SchedulingConfig) -> tuple[int, int]:
-    """(reviews left today, new items left today)."""
-    reviews_left = max(0, config.reviews_per_day - store.reviewed_on(today))
-    new_left = max(0, config.new_per_day - store.introduced_on(today))
-    return reviews_left, new_left
-
-
-def _due_keys(store: Store, index: ItemIndex, day: str, limit: int, rng: random.Random) -> list[str]:
-    """The first ``limit`` loaded due items by due date, each date's items in a seeded shuffle.
-
-    Rows stream in due order and reading stops at the end of the due date that
-    fills the limit, so a large backlog costs only what the queue shows.
-    """
-    if limit <= 0:
-        return []
-    groups: dict[str, list[str]] = {}
-    taken = 0
-    boundary: str | None = None
-    for key, due in store.iter_due(day):
-        if boundary is not None and due != boundary:
-            break
-        if key in index.by_key:
-            groups.setdefault(due, []).append(key)
-            taken += 1
-            if boundary is None and taken >= limit:
-                boundary = due
-    ordered: list[str] = []
-    for due in sorted(groups):
-        group = sorted(groups[due])
-        rng.shuffle(group)
-        ordered += group
-    return ordered[:limit]
+def _key(entry: _Entry) -> str:
+    return entry.item.key
 
 
 def _review_queue(
@@ -323,39 +338,35 @@ def _review_queue(
 ) -> list[_Entry]:
     day = today.isoformat()
     reviews_left, new_left = limits_left(store, day, config)
+    quotas = deck_quotas(store, day, config.deck_limits)
     by_key = index.by_key
-    entries = [_Entry(by_key[k], "due") for k in _due_keys(store, index, day, reviews_left, rng)]
+    left = interview.days_until(today, config.interview_date)
+    if left is not None and config.interview_date:
+        due = _interview_due(store, index, day, config.interview_date, reviews_left, quotas.reviews)
+        plan = interview.new_card_plan(today, config.interview_date, 0, config.new_per_day)
+        if plan is not None and plan.start_days:
+            waiting = sum(n for _, n in uncapped_counts(store, index, day).values())
+            plan = interview.new_card_plan(today, config.interview_date, waiting, config.new_per_day)
+            assert plan is not None
+            new_left = max(new_left, plan.per_day - store.introduced_on(day))
+    else:
+        due = _due_keys(store, index, day, reviews_left, rng, quotas.reviews)
+    entries = [_Entry(by_key[k], "due") for k in due]
     if new_left:
-        new_keys = first_new(store, index.runs, new_left, store.hidden_keys(day))
+        new_keys = new_keys_within(store, index, new_left, store.hidden_keys(day), quotas.new)
         entries += [_Entry(by_key[k], "new") for k in new_keys]
     return entries
 
 
-def queue_counts(
-    store: Store, items: Sequence[Item] | ItemIndex, today: date, config: SchedulingConfig
-) -> dict[str, tuple[int, int]]:
-    """Per deck: (due today, new available today), each capped by the day's limits.
-
-    A deck is the part of a key before its first ``/``; items listed twice
-    count twice. Due items are counted from today's due rows (a few thousand
-    at most), new ones per deck run (see :func:`dlquiz.study.newcards.new_counts`),
-    so no step reads every reviewed key or walks every item in Python.
-    """
-    index = as_index(items)
-    day = today.isoformat()
-    reviews_left, new_left = limits_left(store, day, config)
-    counts: dict[str, list[int]] = {}
-    runs = index.runs
-    for run, new in zip(runs, new_counts(store, runs, store.hidden_keys(day))):
-        counts.setdefault(run.prefix.removesuffix("/"), [0, 0])[1] += new
-    repeats = None if len(index.by_key) == len(index.keys) else Counter(index.keys)
-    unreviewed = store.unreviewed_keys()
-    by_key = index.by_key
-    for key in store.due_key_list(day):
-        if key in by_key:
-            times = repeats[key] if repeats else 1
-            pair = counts[key.partition("/")[0]]
-            pair[0] += times
-            if key in unreviewed:  # a due date without a review (edited outside dlquiz): due only
-                pair[1] -= times
-    return {deck: (min(d, reviews_left), min(n, new_left)) for deck, (d, n) in counts.items()}
+def _interview_due(
+    store: Store, index: ItemIndex, day: str, interview_date: str, limit: int, quota: Mapping[str, int]
+) -> list[str]:
+    """Due and at-risk keys, weakest on the interview day first (see dlquiz.study.plan)."""
+    hidden = store.hidden_keys(day)
+    due_dates = {k: d for k, d in store.query(
+        "SELECT item_key, due FROM card_state WHERE last_reviewed IS NOT NULL AND due IS NOT NULL")
+        if k in index.by_key and k not in hidden}  # fmt: skip
+    memories = {k: m for k, m in load_memories(store).items() if k in due_dates}
+    due_today = [k for k, d in due_dates.items() if d <= day]
+    ordered = interview.plan_due_keys(due_today, memories, due_dates, store.scheduler, interview_date)
+    return take_within(ordered, quota, limit)

@@ -277,8 +277,8 @@ def test_per_card_validation_agrees_with_the_published_schema() -> None:
             located = load_located(text)
         except (yaml.YAMLError, YamlFatal, UnicodeDecodeError):
             continue  # unparseable corpus files are not schema cases
-        if located is None or not isinstance(data, dict):
-            continue
+        if located is None or not isinstance(data, dict) or "<<:" in text:
+            continue  # merge keys are refused by the YAML layer; PyYAML applies them
         located_errors = [p for p in schema_errors(located) if "duplicate key" not in p.message]
         assert bool(located_errors) == (not full.is_valid(data)), text
         checked += 1

@@ -108,6 +108,30 @@ EXACT: dict[str, list[str]] = {
         "(looked in {dir})"],
     "exercise_duplicate_id.yaml": [
         "17:9: exercises[1].id: duplicate exercise id 'twice' (also exercises[0])"],
+    # Accepted before, unusable in a session (issue 13).
+    "choice_answer_float.yaml": [
+        "10:13: cards[0].answer: expected a whole choice index like 0 or 1, got 1.0"],
+    "choice_answer_float_list.yaml": [
+        "10:14: cards[0].answer[0]: expected a whole choice index like 0 or 1, got 0.0",
+        "10:19: cards[0].answer[1]: expected a whole choice index like 0 or 1, got 9.0"],
+    "choice_duplicate.yaml": [
+        "12:9: cards[0].choices[2]: choice 2 repeats choice 0 ('IoU  above the threshold'); "
+        "each choice must differ"],
+    "cloze_c0.yaml": [
+        "8:11: cards[0].text: cloze numbers start at 1, got '{{c0::intersection}}'"],
+    "cloze_empty.yaml": ["8:11: cards[0].text: empty cloze deletion '{{c1:: }}': it hides nothing"],
+    "cloze_nested.yaml": [
+        "8:11: cards[0].text: nested cloze deletion in '{{c1::intersection {{c2::over}}': "
+        "a deletion cannot contain another"],
+    "cloze_unclosed.yaml": [
+        "8:11: cards[0].text: cloze deletion '{{c2::union.' is never closed with }}"],
+    "merge_key.yaml": [
+        "11:5: cards[1]: YAML merge key '<<' is not supported (decks are plain data): write the "
+        "keys out instead of merging an anchor",
+        "11:5: cards[1]: missing required field 'type'"],
+    "control_char.yaml": [
+        "8:20: control character U+0007 is not allowed in YAML; delete it or write it as an "
+        "escape in a double-quoted string"],
 }
 
 #: (file, line, message substring) where the exact column is libyaml's choice.

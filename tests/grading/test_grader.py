@@ -8,7 +8,7 @@ import json
 import pytest
 from grader_support import fixture_exercises
 
-from dlquiz.grading import grader
+from dlquiz.grading import grader, preparation
 from dlquiz.grading.grader import grade
 from dlquiz.grading.preparation import prepare
 
@@ -28,7 +28,7 @@ def test_solution_passes_and_report_shape(fx) -> None:  # type: ignore[no-untype
     assert {"exercise", "verdict", "passed", "total", "cases", "output", "duration_s",
             "first_failure"} <= set(data)
     assert [c["name"] for c in data["cases"]][:2] == ["empty input", "one element"]
-    assert all(set(c) == {"name", "status", "message", "output"} for c in data["cases"])
+    assert all(set(c) == {"name", "status", "message", "output", "picture"} for c in data["cases"])
 
 
 def test_wrong_answer_names_first_failing_case(fx) -> None:  # type: ignore[no-untyped-def]
@@ -65,7 +65,9 @@ def test_printed_output_is_captured_per_case_and_capped(fx) -> None:  # type: ig
 @pytest.mark.parametrize("source, needle", [
     ("def sort_list(xs)\n    return xs\n", "syntax error on line 1"),
     ("def other(xs):\n    return xs\n", "missing function `sort_list`"),
-    ("def sort_list(values):\n    return values\n", "parameter `xs` is missing"),
+    ("def sort_list():\n    return []\n", "must accept 1 positional argument"),
+    ("def sort_list(*, xs):\n    return xs\n", "required keyword-only parameter `xs`"),
+    ("def sort_list(xs, ys):\n    return xs\n", "requires 2 positional arguments"),
     ("import numpy as np\ndef sort_list(xs):\n    return list(np.sort(xs))\n", "line 3: `.sort`"),
     ("def sort_list(xs):\n    return list(reversed(sorted(xs)))[::-1]\n", "line 2: `sorted`"),
     ("from heapq import heappop\ndef sort_list(xs):\n    return xs\n", "line 1"),
@@ -79,6 +81,79 @@ def test_invalid_sources(fx, source: str, needle: str) -> None:  # type: ignore[
     assert needle in report.message
     assert report.passed == 0 and report.total == 6
     assert all(c.status == "not_run" for c in report.cases)
+
+
+MERGE_SORT_RENAMED = """
+def merge(left, right):
+    out, i, j = [], 0, 0
+    while i < len(left) and j < len(right):
+        if left[i] <= right[j]:
+            out.append(left[i]); i += 1
+        else:
+            out.append(right[j]); j += 1
+    return out + left[i:] + right[j:]
+
+def sort_list(values, depth=0):
+    if len(values) <= 1:
+        return list(values)
+    mid = len(values) // 2
+    return merge(sort_list(values[:mid], depth + 1), sort_list(values[mid:], depth + 1))
+"""
+
+
+@pytest.mark.parametrize("source", [
+    # other parameter names than the exercise's `xs`, an extra parameter with a default
+    MERGE_SORT_RENAMED,
+    # the same body behind *args, and behind a lambda bound to the name
+    "def _impl(v):\n    return _impl_sort(list(v))\n" + MERGE_SORT_RENAMED.replace(
+        "def sort_list(values, depth=0)", "def _impl_sort(values, depth=0)").replace(
+        "sort_list(values[", "_impl_sort(values[") + "\ndef sort_list(*args):\n    return _impl(args[0])\n",
+    MERGE_SORT_RENAMED.replace("def sort_list(values, depth=0)", "def _s(values, depth=0)")
+    .replace("sort_list(values[", "_s(values[") + "\nsort_list = lambda seq: _s(seq)\n",
+])
+def test_fair_calls_any_names_or_varargs_pass(fx, source: str) -> None:  # type: ignore[no-untyped-def]
+    report = grade(fx["fx-sort"], source)
+    assert report.verdict == "pass", (report.message, report.first_failure)
+
+
+def test_bubble_sort_with_its_own_parameter_name_passes_in_place(fx) -> None:  # type: ignore[no-untyped-def]
+    bubble = ("def sort_list(arr_in):\n"
+              "    n = len(arr_in)\n"
+              "    for i in range(n):\n"
+              "        for j in range(n - 1 - i):\n"
+              "            if arr_in[j] > arr_in[j + 1]:\n"
+              "                arr_in[j], arr_in[j + 1] = arr_in[j + 1], arr_in[j]\n")
+    exercise = dataclasses.replace(fx["fx-sort"], perf_multiple=None)
+    report = grade(exercise, bubble)  # returns None: `result_arg: xs` is found by position
+    assert report.verdict == "pass", (report.message, report.first_failure)
+
+
+def test_bundled_bubble_sort_named_xs_passes() -> None:
+    from dlquiz.grading.registry import bundled_exercises
+
+    exercise = bundled_exercises()["bubble-sort"]
+    source = ("def bubble_sort(xs):\n"
+              "    for i in range(len(xs)):\n"
+              "        swapped = False\n"
+              "        for j in range(len(xs) - 1 - i):\n"
+              "            if xs[j] > xs[j + 1]:\n"
+              "                xs[j], xs[j + 1] = xs[j + 1], xs[j]\n"
+              "                swapped = True\n"
+              "        if not swapped:\n"
+              "            break\n"
+              "    return xs\n")
+    report = grade(exercise, source)
+    assert report.verdict == "pass", (report.message, report.first_failure)
+
+
+def test_one_argument_function_for_two_argument_exercise_is_invalid(fx) -> None:  # type: ignore[no-untyped-def]
+    report = grade(fx["fx-add"], "def add(a):\n    return a\n")
+    assert report.verdict == "invalid"
+    assert "`add` must accept 2 positional arguments" in report.message
+    assert "yours accepts 1" in report.message
+    # the same, for a callable the AST cannot see: the child reports what it accepts
+    report = grade(fx["fx-add"], "def _make():\n    return lambda a: a\n\nadd = _make()\n")
+    assert report.verdict == "invalid" and "must accept 2 positional arguments" in report.message
 
 
 def test_in_place_result_arg(fx) -> None:  # type: ignore[no-untyped-def]
@@ -119,7 +194,7 @@ def test_seed_changes_random_cases_only(fx) -> None:  # type: ignore[no-untyped-
 
 def test_broken_reference_is_an_exercise_error(fx) -> None:  # type: ignore[no-untyped-def]
     broken = dataclasses.replace(fx["fx-add"], id="fx-broken", reference="fixture_refs.py:nope")
-    with pytest.raises(grader.ExerciseError):
+    with pytest.raises(preparation.ExerciseError):
         grade(broken, broken.solution)
 
 

@@ -863,6 +863,7 @@ def test_every_exercise_has_three_mistakes() -> None:
     per = {i: sum(1 for k in MISTAKES if k[0] == i) for i in IDS}
     per["bounded-buffer"] += len(BUFFER_MISTAKES) + 2      # + the two sandboxed deadlocks
     per["quickselect"] += 1                                # + the sandboxed quadratic one
+    per["box-sums"] += 1                                   # + the sandboxed O(area) one
     assert all(n >= 3 for n in per.values()), per
 
 
@@ -922,6 +923,25 @@ def test_deadlocking_pipelines_hit_the_time_limit(exercises: dict[str, Exercise]
     report = _sandboxed(exercises["bounded-buffer"], buffer_variant(**changes))
     assert report.verdict in {"time_limit", "wrong_answer"}
     assert report.first_failure is not None and report.first_failure.name == first
+
+
+NAIVE_BOX_SUMS = """
+import numpy as np
+def box_sums(img, boxes):
+    img = np.asarray(img)
+    dt = np.float64 if img.dtype.kind == "f" else np.int64
+    return np.array([img[y1:y2, x1:x2].sum(dtype=dt)              # O(area) per box
+                     for x1, y1, x2, y2 in np.asarray(boxes).reshape(-1, 4).tolist()], dtype=dt)
+"""
+
+
+def test_summing_each_box_fails_the_perf_case(exercises: dict[str, Exercise]) -> None:
+    ex = exercises["box-sums"]
+    assert _failures(ex, solution_function(NAIVE_BOX_SUMS, "box_sums")) == []   # right answers
+    report = _sandboxed(ex, NAIVE_BOX_SUMS, seconds=8.0)
+    assert report.verdict == "time_limit"
+    assert report.first_failure is not None
+    assert report.first_failure.name == "perf 500x500, 200000 boxes"
 
 
 LOMUTO_QUICKSELECT = """

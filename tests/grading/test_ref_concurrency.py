@@ -6,6 +6,8 @@ import threading
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dlquiz.grading.case import Case
 from dlquiz.grading.cases.concurrency import run_pipeline_cases
@@ -85,3 +87,15 @@ def test_cases_have_distinct_items_and_valid_counts() -> None:
         items = case.args["items"]
         assert len(set(items)) == len(items)
         assert case.args["n_producers"] >= 1 and case.args["n_consumers"] >= 1
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(1, 6), st.integers(0, 120), st.integers(1, 4), st.integers(1, 4), st.integers(0, 2**16))
+def test_reference_passes_its_checker_for_any_shape(capacity: int, n: int, producers: int,
+                                                    consumers: int, seed: int) -> None:
+    items = [int(v) for v in np.random.default_rng(seed).permutation(n) - n // 2]
+    case = Case("h", {"capacity": capacity, "items": items, "n_producers": producers,
+                      "n_consumers": consumers})
+    got = run_pipeline(capacity, items, producers, consumers)
+    assert check_pipeline({}, None, got, case).ok
+    assert got[1] <= capacity and sorted(got[0]) == sorted(items)

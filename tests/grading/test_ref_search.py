@@ -105,6 +105,6 @@ def test_top_k_values_match_torch_topk_on_every_case() -> None:
 def test_top_k_extreme_ints_exact() -> None:
     v = np.array([np.iinfo(np.int64).min, np.iinfo(np.int64).max, 0, np.iinfo(np.int64).max])
     vals, idx = top_k(v, 3)
-    assert idx.tolist() == [1, 3, 2]
+    assert idx.tolist() == [1, 3, 2] and vals.tolist() == [v[1], v[3], 0]
     u = np.array([0, 2**64 - 1, 5], dtype=np.uint64)
     assert top_k(u, 2)[1].tolist() == [1, 2]

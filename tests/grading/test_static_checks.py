@@ -44,3 +44,27 @@ def test_other_exercises_allow_fractional_powers() -> None:
     exercise = bundled_exercises()["gelu-tanh"]
     source = "def gelu_tanh(x):\n    return x ** 0.5\n"
     assert "fractional power" not in find_invalid(exercise, source)
+
+
+@pytest.mark.parametrize(("header", "problem"), [
+    ("def nms(boxes, scores, iou_threshold)", ""),  # the exercise's own names
+    ("def nms(b, s, t)", ""),  # names are the learner's business
+    ("def nms(b, s, t=0.5, extra=None)", ""),  # defaults too, and extra optional parameters
+    ("def nms(*args)", ""),
+    ("def nms(b, /, *rest)", ""),
+    ("def nms(b, s)", "`nms` must accept 3 positional arguments"),
+    ("def nms(b, s, t, u)", "`nms` requires 4 positional arguments, but the grader passes 3"),
+    ("def nms(b, s, *, t)", "required keyword-only parameter `t`"),
+    ("def nms(b, s, *, t=0.5)", "`nms` must accept 3 positional arguments"),
+    ("def nms(b, s, t, *, mode)", "required keyword-only parameter `mode`"),
+    ("def nms(**kwargs)", "yours accepts 0"),
+])
+def test_only_a_function_that_cannot_take_the_arguments_positionally_is_invalid(
+        header: str, problem: str) -> None:
+    exercise = bundled_exercises()["nms"]
+    message = find_invalid(exercise, f"{header}:\n    return []\n", 3)
+    if problem:
+        assert message.startswith("line 1: wrong signature:") and problem in message
+        assert exercise.signature in message  # the signature to copy
+    else:
+        assert message == ""

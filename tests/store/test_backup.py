@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,6 +24,16 @@ from dlquiz.store.database import Store
 NOW = datetime(2024, 6, 30, 9, 0, tzinfo=UTC)  # a Sunday
 
 
+@pytest.fixture
+def utc_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local time = UTC, so study days (local, from 04:00) are known in advance."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
 def fill(store: Store, n: int, prefix: str = "c") -> list[str]:
     return [
         store.answer(f"d/{prefix}{i}", 4, grade="good", graded_by="self", duration_s=1).id
@@ -29,13 +41,15 @@ def fill(store: Store, n: int, prefix: str = "c") -> list[str]:
     ]
 
 
-def test_backup_if_due_only_once_a_day(tmp_path: Path) -> None:
+def test_backup_if_due_only_once_a_study_day(tmp_path: Path, utc_zone: None) -> None:
     with Store.open(tmp_path / "db.sqlite3") as store:
         fill(store, 3)
         first = backup_if_due(store, tmp_path / "b", NOW)
         assert first is not None and backup_time(first) == NOW
-        assert backup_if_due(store, tmp_path / "b", NOW + timedelta(hours=23)) is None
-        assert backup_if_due(store, tmp_path / "b", NOW + timedelta(hours=25)) is not None
+        # 03:00 next morning is still the same study day (it starts at 04:00) ...
+        assert backup_if_due(store, tmp_path / "b", NOW + timedelta(hours=18)) is None
+        # ... 05:00 is the next one, though only 20 hours have passed.
+        assert backup_if_due(store, tmp_path / "b", NOW + timedelta(hours=20)) is not None
     with Store.open(first) as copy:
         assert copy.review_count() == 3
 

@@ -89,7 +89,20 @@ def oracle(
         hidden = s is not None and (bool(s[3]) or (s[4] is not None and s[4] > iso))
         if not reviewed and not hidden:
             queue.append(("new", item.key))
-    return queue
+    return siblings_apart(queue)
+
+
+def siblings_apart(queue: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Anki's rule, naively: when an entry's note (its key before ``#``) is the previous
+    entry's, the first later entry of another note is brought forward."""
+    out = list(queue)
+    for i in range(1, len(out)):
+        note = out[i - 1][1].split("#")[0]
+        if out[i][1].split("#")[0] == note:
+            later = [j for j in range(i + 1, len(out)) if out[j][1].split("#")[0] != note]
+            if later:
+                out.insert(i, out.pop(later[0]))
+    return out
 
 
 def session_queue(

@@ -25,6 +25,7 @@ from dlquiz.grading.checkers.base import (
     describe,
     exact_arrays,
     index_text,
+    real_kind_problem,
     shape_text,
     summarize,
 )
@@ -83,7 +84,8 @@ def check_pairs(options: Mapping[str, Any], expected: Any, got: Any, case: Case)
     is wrong; the pairs the learner missed or added do, and point at the query to debug.
     """
     e, g = as_array(expected), as_array(got)
-    if e is None or g is None or e.ndim != 2 or g.ndim != 2 or g.shape[1:] != e.shape[1:]:
+    if (e is None or g is None or e.ndim != 2 or g.ndim != 2 or g.shape[1:] != e.shape[1:]
+            or g.dtype.kind not in "iu" or e.dtype.kind not in "iu"):
         return check_exact(options, expected, got, case)
     want = [tuple(int(v) for v in row) for row in e]
     have = [tuple(int(v) for v in row) for row in g]
@@ -137,6 +139,8 @@ def check_sorted(options: Mapping[str, Any], expected: Any, got: Any, case: Case
         if g is not None and g.ndim == 0:
             return CheckResult(False, f"expected a list of {len(expected)} numbers, got {describe(got)}")
         return CheckResult(False, f"expected a list of numbers, got {describe(got)}")
+    if real_kind_problem(g, "the sorted values"):
+        return CheckResult(False, real_kind_problem(g, "the sorted values"))
     want, have = list(expected), g.tolist()
     for index, (w, h) in enumerate(zip(want, have)):
         if w != h:

@@ -44,25 +44,49 @@ BUILTIN_CHECKERS: dict[str, Checker] = {}
 _KIND_NAMES = {"b": "bool", "i": "integer", "u": "integer", "f": "float", "c": "complex"}
 
 
+#: Nesting shown by :func:`summarize` before it writes ``...``.
+SUMMARY_DEPTH = 4
+#: Longest text :func:`summarize` returns.
+SUMMARY_CHARS = 2000
+
+
 def summarize(value: Any, *, limit: int = 12) -> str:
-    """A short, readable rendering of a value (large arrays elided)."""
+    """A short, readable rendering of a value (large arrays elided).
+
+    Total: any value (deep nesting, ragged sequences, huge ints, unsupported
+    markers) gives a string of at most :data:`SUMMARY_CHARS` characters.
+    """
+    try:
+        text = _summarize(value, limit, 0)
+    except Exception:  # noqa: BLE001 - a rendering must never cost the verdict
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= SUMMARY_CHARS else text[:SUMMARY_CHARS - 15] + " ... (cut)"
+
+
+def _summarize(value: Any, limit: int, depth: int) -> str:
     if isinstance(value, np.ndarray):
         with np.printoptions(threshold=limit, edgeitems=3, precision=6, linewidth=100):
             body = np.array2string(value, separator=", ")
         return f"{body} ({value.dtype}, shape {value.shape})"
-    if isinstance(value, (list, tuple)) and len(value) > limit:
-        head = ", ".join(summarize(v) for v in value[:3])
-        tail = ", ".join(summarize(v) for v in value[-3:])
+    if isinstance(value, (list, tuple)):
         open_, close = ("[", "]") if isinstance(value, list) else ("(", ")")
-        return f"{open_}{head}, ..., {tail}{close} ({len(value)} items)"
-    if isinstance(value, tuple):
-        return "(" + ", ".join(summarize(v) for v in value) + ("," if len(value) == 1 else "") + ")"
-    if isinstance(value, list):
-        return "[" + ", ".join(summarize(v) for v in value) + "]"
+        if depth >= SUMMARY_DEPTH:
+            return f"{open_}...{close}"
+        if len(value) > limit:
+            head = ", ".join(_summarize(v, limit, depth + 1) for v in value[:3])
+            tail = ", ".join(_summarize(v, limit, depth + 1) for v in value[-3:])
+            return f"{open_}{head}, ..., {tail}{close} ({len(value)} items)"
+        body = ", ".join(_summarize(v, limit, depth + 1) for v in value)
+        return open_ + body + ("," if isinstance(value, tuple) and len(value) == 1 else "") + close
     if isinstance(value, (float, np.floating)):
         text = f"{float(value):.10g}"
         return text if any(c in text for c in ".eni") else text + ".0"
-    return repr(value)
+    if isinstance(value, int) and abs(value) > 10 ** 30:
+        return f"<an int of {value.bit_length()} bits>"
+    if isinstance(value, dict):
+        return "{...}" if depth >= SUMMARY_DEPTH else "{" + ", ".join(
+            f"{k!r}: {_summarize(v, limit, depth + 1)}" for k, v in list(value.items())[:limit]) + "}"
+    return repr(value)[:200]
 
 
 def describe(value: Any) -> str:
@@ -90,13 +114,20 @@ def as_array(value: Any) -> np.ndarray | None:
     elif isinstance(value, (bool, int, float, complex, np.generic, list, tuple)):
         try:
             arr = np.asarray(value)
-        except (ValueError, TypeError):
+        except Exception:  # noqa: BLE001 - ragged, too deep, ints too large: not numeric data
             return None
     else:
         return None
     if arr.dtype.kind not in _KIND_NAMES:
         return None
     return arr
+
+
+def real_kind_problem(arr: np.ndarray, what: str) -> str:
+    """Why ``arr`` is not real numbers ("" when it is): complex never passes for float64."""
+    if arr.dtype.kind == "c":
+        return f"expected real numbers for {what}, got complex values ({arr.dtype})"
+    return ""
 
 
 def _kind_group(kind: str) -> str:

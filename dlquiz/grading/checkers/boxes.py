@@ -25,6 +25,7 @@ from dlquiz.grading.checkers.base import (
     Checker,
     as_array,
     describe,
+    real_kind_problem,
     shape_text,
     summarize,
 )
@@ -125,6 +126,8 @@ def check_soft_nms(options: Mapping[str, Any], expected: Any, got: Any, case: Ca
     if kept_scores is None or kept_scores.shape != keep.shape:
         return CheckResult(False, f"expected scores of shape {keep.shape} (one per kept box), "
                                   f"got {describe(got[1])}")
+    if real_kind_problem(kept_scores, "scores (float64)"):
+        return CheckResult(False, real_kind_problem(kept_scores, "scores (float64)"))
     if (isinstance(expected, tuple) and len(expected) == 2 and _same_indices(expected[0], keep)
             and np.allclose(kept_scores, np.asarray(expected[1], dtype=np.float64),
                             rtol=float(options.get("rtol", DEFAULT_RTOL)),

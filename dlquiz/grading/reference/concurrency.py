@@ -29,6 +29,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Mapping, Sequence
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -128,7 +129,7 @@ def check_pipeline(options: Mapping[str, Any], expected: Any, got: Any, case: Ca
     position = {int(v): i for i, v in enumerate(taken)}
     for p in range(n_prod):
         own = items[p::n_prod]
-        for a, b in zip(own, own[1:]):
+        for a, b in pairwise(own):
             if position[a] > position[b]:
                 return CheckResult(False, f"producer {p} put {a} before {b}, but {b} was taken "
                                           "first: the buffer must be FIFO")

@@ -26,6 +26,7 @@ from textual.events import Key
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from dlquiz.store.dbfile import DiskFullError
 from dlquiz.tui import cards
 from dlquiz.tui.screens.base import BaseScreen
 from dlquiz.tui.study import CardView, StudyPlan, build_session, current_view
@@ -323,7 +324,14 @@ class ReviewScreen(BaseScreen[None]):
                 # the next card is prepared in the same trip to the database thread
                 return current_view(store, self.ctx, session) if then_show is None else None
 
-            view = await self.ctx.db(answer, self.session)
+            try:
+                view = await self.ctx.db(answer, self.session)
+            except DiskFullError as exc:  # read-only from here; every earlier answer is saved
+                self.notify(f"{exc.message} This answer was not saved.", severity="error",
+                            timeout=15)
+                view = await self.ctx.db(lambda store, session: current_view(
+                    store, self.ctx, session), self.session)
+                then_show = None
             if then_show is None:
                 if view is None:
                     await self.show_summary()

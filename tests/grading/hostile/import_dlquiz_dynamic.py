@@ -1,4 +1,4 @@
-# expect: runtime_error
+# expect: invalid
 import importlib
 
 ref = importlib.import_module("dl" + "quiz.grading.grader")

@@ -1,3 +1,4 @@
 # expect: invalid
-def add(x, y):
-    return x + y
+# fx-add takes (a, b): a function that accepts one positional argument cannot be called.
+def add(x):
+    return x + x

@@ -1,0 +1,7 @@
+# expect: invalid
+# exercise: fx-sort
+import builtins
+
+
+def sort_list(xs):
+    return vars(builtins)["sor" + "ted"](xs)

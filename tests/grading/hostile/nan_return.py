@@ -1,0 +1,6 @@
+# expect: wrong_answer
+import numpy as np
+
+
+def add(a, b):
+    return np.full(a.shape, np.nan)

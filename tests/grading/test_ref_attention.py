@@ -1,0 +1,171 @@
+"""Attention references against torch CPU (float64) and hypothesis properties."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dlquiz.grading.cases.attention import mha_cases, sdpa_cases, sinusoidal_pe_cases
+from dlquiz.grading.reference.attention import (
+    multi_head_attention,
+    scaled_dot_product_attention,
+    sinusoidal_positional_encoding,
+)
+
+
+def _t(a: np.ndarray) -> torch.Tensor:
+    return torch.from_numpy(np.ascontiguousarray(a))
+
+
+def _torch_sdpa(q, k, v, mask=None, is_causal=False, scale=None) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """torch's SDPA; a mask plus is_causal (torch refuses both) is folded into one bool mask."""
+    m = None if mask is None else _t(np.asarray(mask))
+    if is_causal and m is not None:
+        causal = torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool).tril()
+        m = m & causal if m.dtype == torch.bool else m.masked_fill(~causal, -math.inf)
+        is_causal = False
+    out = F.scaled_dot_product_attention(_t(q), _t(k), _t(v), attn_mask=m, is_causal=is_causal,
+                                         scale=scale)
+    return out.numpy()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_sdpa_matches_torch_on_every_case(seed: int) -> None:
+    for case in sdpa_cases(np.random.default_rng(seed)):
+        got = scaled_dot_product_attention(**case.args)
+        want = _torch_sdpa(**case.args)
+        # torch gives NaN for a float row that is entirely -inf; our contract says zeros.
+        want = np.where(np.isnan(want), 0.0, want)
+        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-11, err_msg=case.name)
+
+
+def test_fully_masked_rows_are_zero_and_others_untouched() -> None:
+    rng = np.random.default_rng(3)
+    q, k, v = rng.normal(size=(4, 3)), rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    mask = np.ones((4, 5), dtype=bool)
+    mask[1] = False
+    out = scaled_dot_product_attention(q, k, v, mask)
+    assert np.all(out[1] == 0.0)
+    np.testing.assert_allclose(out[[0, 2, 3]], scaled_dot_product_attention(q, k, v)[[0, 2, 3]])
+    additive = np.where(mask, 0.0, -np.inf)
+    np.testing.assert_allclose(scaled_dot_product_attention(q, k, v, additive), out)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 6), st.integers(1, 7), st.integers(1, 5), st.integers(0, 2**31 - 1))
+def test_sdpa_key_permutation_invariance_and_convexity(n_q: int, n_k: int, e: int,
+                                                       seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    q, k, v = rng.normal(size=(n_q, e)), rng.normal(size=(n_k, e)), rng.normal(size=(n_k, 3))
+    mask = rng.random((n_q, n_k)) > 0.3
+    perm = rng.permutation(n_k)
+    out = scaled_dot_product_attention(q, k, v, mask)
+    np.testing.assert_allclose(scaled_dot_product_attention(q, k[perm], v[perm], mask[:, perm]),
+                               out, atol=1e-12)
+    # Each non-empty row is a convex combination of the allowed values.
+    for i in range(n_q):
+        if mask[i].any():
+            allowed = v[mask[i]]
+            assert np.all(out[i] <= allowed.max(axis=0) + 1e-12)
+            assert np.all(out[i] >= allowed.min(axis=0) - 1e-12)
+        else:
+            assert np.all(out[i] == 0.0)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(-50, 50), st.integers(0, 2**31 - 1))
+def test_sdpa_float_mask_row_constant_does_not_matter(shift: float, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    q, k, v = rng.normal(size=(3, 4)), rng.normal(size=(5, 4)), rng.normal(size=(5, 2))
+    bias = rng.normal(size=(3, 5))
+    np.testing.assert_allclose(scaled_dot_product_attention(q, k, v, bias + shift),
+                               scaled_dot_product_attention(q, k, v, bias), atol=1e-10)
+
+
+def _torch_mha(args: dict) -> np.ndarray:  # type: ignore[type-arg]
+    e = args["query"].shape[-1]
+    bias = args["in_proj_bias"] is not None
+    mha = torch.nn.MultiheadAttention(e, args["num_heads"], bias=bias, batch_first=True).double()
+    with torch.no_grad():
+        mha.in_proj_weight.copy_(_t(args["in_proj_weight"]))
+        mha.out_proj.weight.copy_(_t(args["out_proj_weight"]))
+        if bias:
+            mha.in_proj_bias.copy_(_t(args["in_proj_bias"]))
+            mha.out_proj.bias.copy_(_t(args["out_proj_bias"]))
+    kpm = args.get("key_padding_mask")
+    causal = args.get("causal", False)
+    lq, lk = args["query"].shape[1], args["key"].shape[1]
+    attn_mask = torch.ones(lq, lk, dtype=torch.bool).triu(1) if causal else None
+    with torch.no_grad():
+        out, _ = mha(_t(args["query"]), _t(args["key"]), _t(args["value"]),
+                     key_padding_mask=None if kpm is None else _t(kpm), attn_mask=attn_mask,
+                     need_weights=False)
+    return out.numpy()
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_mha_matches_torch_multihead_attention(seed: int) -> None:
+    for case in mha_cases(np.random.default_rng(seed)):
+        if case.kind == "perf":
+            continue
+        got = multi_head_attention(**case.args)
+        kpm = case.args.get("key_padding_mask")
+        if kpm is not None and np.asarray(kpm).all(axis=1).any():
+            # torch returns NaN for a sample whose keys are all padding; the contract says
+            # the context is zero, so the row is out_proj_bias.
+            dead = np.asarray(kpm).all(axis=1)
+            np.testing.assert_allclose(got[dead], np.broadcast_to(
+                case.args["out_proj_bias"], got[dead].shape))
+            sub = {**case.args, "query": case.args["query"][~dead], "key": case.args["key"][~dead],
+                   "value": case.args["value"][~dead], "key_padding_mask": kpm[~dead]}
+            np.testing.assert_allclose(got[~dead], _torch_mha(sub), rtol=1e-9, atol=1e-11)
+            continue
+        np.testing.assert_allclose(got, _torch_mha(case.args), rtol=1e-9, atol=1e-11,
+                                   err_msg=case.name)
+
+
+def test_one_head_mha_is_sdpa_of_the_projections() -> None:
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(2, 4, 6))
+    w, wo = rng.normal(size=(18, 6)), rng.normal(size=(6, 6))
+    out = multi_head_attention(x, x, x, 1, w, None, wo, None)
+    ctx = scaled_dot_product_attention(x @ w[:6].T, x @ w[6:12].T, x @ w[12:].T)
+    np.testing.assert_allclose(out, ctx @ wo.T, atol=1e-12)
+
+
+def _pe_loop(n: int, d: int, base: float) -> np.ndarray:
+    out = np.zeros((n, d))
+    for p in range(n):
+        for i in range(0, d, 2):
+            angle = p / base ** (i / d)
+            out[p, i] = math.sin(angle)
+            if i + 1 < d:
+                out[p, i + 1] = math.cos(angle)
+    return out
+
+
+def test_pe_matches_a_scalar_loop_on_every_case() -> None:
+    for case in sinusoidal_pe_cases(np.random.default_rng(0)):
+        a = case.args
+        want = _pe_loop(a["num_positions"], a["d_model"], a.get("base", 10000.0))
+        got = sinusoidal_positional_encoding(**a)
+        assert got.shape == want.shape
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12, err_msg=case.name)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 64).map(lambda h: 2 * h), st.integers(0, 500), st.integers(0, 500))
+def test_pe_offset_is_a_rotation_per_pair(d: int, p: int, k: int) -> None:
+    pe = sinusoidal_positional_encoding(p + k + 1, d)
+    freq = 1.0 / 10000.0 ** (np.arange(0, d, 2) / d)
+    c, s = np.cos(k * freq), np.sin(k * freq)
+    sin_p, cos_p = pe[p, 0::2], pe[p, 1::2]
+    np.testing.assert_allclose(pe[p + k, 0::2], sin_p * c + cos_p * s, atol=1e-9)
+    np.testing.assert_allclose(pe[p + k, 1::2], cos_p * c - sin_p * s, atol=1e-9)
+    np.testing.assert_allclose(sin_p ** 2 + cos_p ** 2, 1.0, atol=1e-12)
