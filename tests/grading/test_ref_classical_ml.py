@@ -20,8 +20,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.manifold._t_sne import _joint_probabilities
 
 from dlquiz.grading.reference.classical_ml import (
-    kmeans_lloyd, linear_svm_subgradient, logistic_regression_gd, pca,
-    tsne_conditional_probabilities, tsne_joint_probabilities)
+    kmeans_lloyd,
+    linear_svm_subgradient,
+    logistic_regression_gd,
+    pca,
+    tsne_conditional_probabilities,
+    tsne_joint_probabilities,
+)
 
 
 def _blobs(rng: np.random.Generator, n: int, k: int, d: int) -> np.ndarray:
@@ -218,8 +223,9 @@ def test_tsne_rows_hit_the_perplexity(n: int, perp: float, scale: float, seed: i
 # ---------------------------------------------------------------- figures quoted on the cards
 
 def _card(card_id: str) -> str:
-    import yaml
     from pathlib import Path
+
+    import yaml
 
     deck = yaml.safe_load((Path(__file__).resolve().parents[2] / "decks" / "classical-ml.yaml")
                           .read_text(encoding="utf-8"))

@@ -17,8 +17,13 @@ from hypothesis import strategies as st
 from sklearn.decomposition import PCA
 
 from dlquiz.grading.cases.two_view import two_view_scene
-from dlquiz.grading.reference.two_view import (fit_line_tls, fundamental_8point,
-                                               homography_dlt, ransac_line, triangulate_dlt)
+from dlquiz.grading.reference.two_view import (
+    fit_line_tls,
+    fundamental_8point,
+    homography_dlt,
+    ransac_line,
+    triangulate_dlt,
+)
 
 
 def _apply(h: np.ndarray, pts: np.ndarray) -> np.ndarray:
@@ -204,8 +209,9 @@ def test_tls_refit_is_sklearn_pca_normal() -> None:
 # ---------------------------------------------------------------- figures quoted on the cards
 
 def _card(card_id: str) -> str:
-    import yaml
     from pathlib import Path
+
+    import yaml
 
     deck = yaml.safe_load((Path(__file__).resolve().parents[2] / "decks" / "geometry.yaml")
                           .read_text(encoding="utf-8"))
