@@ -23,7 +23,7 @@ Isolation, in the order the runner applies it:
   ``ctypes`` and ``gc`` object walks; stand-ins ("poison" modules) in
   ``sys.modules`` for forbidden modules, so every import route finds them
   first; and guarded callables in place of forbidden names in ``builtins``,
-  ``numpy``, ``math``, ``cmath`` and ``operator``, plus guarded ``getattr``,
+  ``numpy``, ``math`` and ``cmath``, plus guarded ``getattr``,
   ``__import__`` and ``importlib.import_module``, so a name spelled in pieces
   is refused when it is *used*.
 """
@@ -275,8 +275,10 @@ def install_guard(forbidden: Iterable[str], hidden: Iterable[str]) -> None:
         refused.__name__ = refused.__qualname__ = name
         return refused
 
-    namespaces = [builtins, *(sys.modules[m] for m in ("numpy", "math", "cmath", "operator")
-                              if m in sys.modules)]
+    # not ``operator``: NumPy calls ``operator.index`` at run time, and "index" is forbidden
+    # in the binary-search exercises
+    namespaces = [builtins, *(sys.modules[m] for m in ("numpy", "math", "cmath")
+                              if m in sys.modules and not isinstance(sys.modules[m], _Poison))]
     for space in namespaces:
         for name in names:
             if callable(space.__dict__.get(name)):
