@@ -122,9 +122,14 @@ def private_mounts(workdir: str, hide: Iterable[str], tmp_mb: int) -> list[str]:
     """
     libc = _libc()
     done: list[str] = []
+    numpy = sys.modules.get("numpy")
+    needed = [os.path.realpath(p) + os.sep for p in (sys.prefix, sys.base_prefix,
+                                                     getattr(numpy, "__file__", None) or sys.prefix)]
     keep = os.open(workdir, os.O_PATH | os.O_DIRECTORY)
     try:
         for folder in TEMP_DIRS:
+            if any(p.startswith(folder + os.sep) for p in needed):
+                continue  # Python or NumPy lives there (a venv in /tmp): keep it visible
             if os.path.isdir(folder) and _mount(libc, "tmpfs", folder, "tmpfs",
                                                 MS_NOSUID | MS_NODEV,
                                                 f"size={tmp_mb}m,mode=1777"):
