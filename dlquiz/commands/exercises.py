@@ -31,7 +31,10 @@ VERDICT_STYLES = {"pass": "bold green", "wrong_answer": "bold red", "time_limit"
 
 
 def _catalog_and_exercise(args: argparse.Namespace) -> tuple[Any, Exercise]:
+    from dlquiz.decks.trust import install
+
     catalog = load_catalog_for(args)
+    install(paths_of(args).data_dir, catalog.decks)  # a deck's own code runs only once trusted
     exercise = catalog.exercise(args.id)
     if exercise is None:
         known = ", ".join(sorted(_all_exercises(catalog)))
