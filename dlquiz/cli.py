@@ -44,6 +44,8 @@ COMMAND_HOMES = {
     "watch": "practice_loop", "hint": "practice_loop", "next": "practice_loop",
     "reset": "practice_loop", "run": "practice_loop",
     "stats": "stats",
+    "plan": "plan",
+    "scheduler": "scheduler",
     "cards": "cards",
     "db": "db",
     "export": "transfer", "import": "transfer",

@@ -11,8 +11,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from dlquiz.clock import DEFAULT_DAY_START_HOUR
 from dlquiz.config import Settings, load_settings
-from dlquiz.errors import StoreError
+from dlquiz.errors import ConfigError, StoreError
 from dlquiz.model import Item
 from dlquiz.paths import Paths, resolve_paths
 from dlquiz.store.backup import backup_if_due
@@ -32,7 +33,11 @@ def open_store(paths: Paths, *, backup: bool = True) -> Store:
     store = Store.open(paths.database)
     if backup:
         try:
-            backup_if_due(store, paths.backups_dir)
+            hour = load_settings(paths).day_start_hour  # backups are per study day
+        except ConfigError:
+            hour = DEFAULT_DAY_START_HOUR  # a bad config.toml is reported where it is used
+        try:
+            backup_if_due(store, paths.backups_dir, day_start_hour=hour)
         except (StoreError, OSError) as exc:
             print(f"dlquiz: warning: daily backup skipped: {exc}", file=sys.stderr)
     return store

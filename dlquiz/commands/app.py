@@ -60,6 +60,9 @@ def run_app(args: argparse.Namespace, *, plan: StudyPlan | None = None,
 
         paths = resolve_paths(getattr(args, "data_dir", None))
         ctx = AppContext(paths=paths, deck_paths=tuple(getattr(args, "deck_paths", ()) or ()))
+        from dlquiz.decks.trust import install
+
+        install(paths.data_dir, lambda: ctx.catalog.decks, interactive=False)  # deck code: trusted once
         try:
             ctx.config  # noqa: B018  (a bad config.toml is reported before the UI starts)
             ctx.db_sync(lambda store: None)

@@ -1,10 +1,15 @@
-"""``dlquiz decks``: list, validate, schema, new.
+"""``dlquiz decks``: list, validate, schema, new, trust.
 
 Thin wrappers over :mod:`dlquiz.decks.catalog`: they load, print and choose an exit
 code. ``validate`` prints each error on stderr in the ``path:line:col:
 doc.path: message`` form editors and CI logs understand, and exits 1 when any
 deck (or user exercise) is broken. Output is plain aligned text so it can be
 piped, grepped and tested; ``list --json`` is there for scripts.
+
+A user deck may carry Python (``reference: my_refs.py:fn``, custom cases and
+checkers) that runs unsandboxed in dlquiz; ``list`` and ``validate`` say which
+decks do and whether that code is trusted, ``trust`` records that it is
+(:mod:`dlquiz.decks.trust`), and ``validate`` runs it only when trusted.
 """
 
 from __future__ import annotations
@@ -89,7 +94,8 @@ def _list(args: argparse.Namespace) -> int:
         due, new = counts.get(deck.id, (0, 0))
         records.append({"id": deck.id, "title": deck.title, "cards": len(deck.cards),
                         "due": due, "new": new, "bundled": deck.bundled,
-                        "path": deck.source.path, "broken": False, "error": ""})
+                        "path": deck.source.path, "broken": False, "error": "",
+                        **_code_record(paths, deck)})
     for broken in catalog.broken:
         records.append({"id": broken.deck_id or Path(broken.path).stem, "title": "",
                         "cards": None, "due": None, "new": None, "bundled": False,
@@ -108,6 +114,8 @@ def _list(args: argparse.Namespace) -> int:
     rows = [("ID", "TITLE", "CARDS", "DUE", "NEW", "STATUS")]
     for r in records:
         status = f"BROKEN: {r['error']}" if r["broken"] else ("bundled" if r["bundled"] else "user")
+        if r.get("code"):
+            status += ", code trusted" if r["code_trusted"] else ", code NOT trusted"
         rows.append((r["id"], r["title"], cell(r["cards"]), cell(r["due"]), cell(r["new"]),
                      status))
     print(_table(rows))
@@ -117,15 +125,37 @@ def _list(args: argparse.Namespace) -> int:
 _EXERCISE_PREFIX = re.compile(r"^(?:exercise '?[\w.-]+'? \([^)]*\): )+")
 
 
-def _grading_errors(decks: Sequence[Deck]) -> list[DeckError]:
+def _code_record(paths: Paths, deck: Deck) -> dict[str, Any]:
+    """``code`` (the deck's Python files and modules) and ``code_trusted`` (None: no code)."""
+    from dlquiz.decks.trust import code_of_deck, trust_store
+
+    code = code_of_deck(deck)
+    if code is None:
+        return {"code": [], "code_trusted": None}
+    return {"code": [*code.files, *code.modules],
+            "code_trusted": trust_store(paths.data_dir).is_trusted(code)}
+
+
+def _grading_errors(paths: Paths, decks: Sequence[Deck]) -> list[DeckError]:
     """User exercises: hints, reference vs its checker, starter fails, solution passes.
 
     Each problem is reported at the exercise's ``file:line:col``, like any deck error.
+    A deck whose code is not trusted is asked about on a terminal and otherwise
+    gets one error naming ``dlquiz decks trust``; none of its code runs.
     """
+    from dlquiz.decks.trust import UntrustedDeckCode, install
     from dlquiz.grading.validate import validate_exercise
 
+    gate = install(paths.data_dir, decks)
     out = []
     for deck in decks:
+        try:
+            for ex in deck.exercises:
+                gate(ex)
+        except UntrustedDeckCode as exc:
+            src = deck.source
+            out.append(DeckError(src.path, src.line, src.column, "exercises", exc.message))
+            continue
         for index, ex in enumerate(deck.exercises):
             src = ex.source
             for problem in validate_exercise(ex):
@@ -167,8 +197,14 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"skipped {folder}", file=sys.stderr)
     valid = [r for r in results if isinstance(r, Deck)]
     errors = [e for r in results if isinstance(r, BrokenDeck) for e in r.errors]
+    for deck in valid:
+        code = _code_record(paths, deck)
+        if code["code"]:
+            print(f"{deck.source.path}: carries Python code ({', '.join(code['code'])}), "
+                  + ("trusted" if code["code_trusted"] else
+                     f"not trusted (dlquiz decks trust {deck.source.path})"))
     if not args.no_grade:
-        errors += _grading_errors([d for d in valid if d.exercises])
+        errors += _grading_errors(paths, [d for d in valid if d.exercises])
     for error in errors:
         print(error, file=sys.stderr)
     graded_bad = {e.path for e in errors} & {d.source.path for d in valid}
@@ -219,6 +255,35 @@ def _new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _trust(args: argparse.Namespace) -> int:
+    from dlquiz.decks.trust import code_of_deck, trust_store
+
+    paths = _paths(args)
+    store = trust_store(paths.data_dir)
+    files = discover(paths, args.paths, include_bundled=False, include_user=False)
+    if not files:
+        raise UsageError(f"no deck file found at {' '.join(args.paths)}")
+    broken = 0
+    for result in load_files(files, default_context(), None):
+        if isinstance(result, BrokenDeck):
+            broken += 1
+            print(f"{result.path}: broken deck, nothing trusted: "
+                  f"{result.errors[0] if result.errors else 'unreadable'}", file=sys.stderr)
+            continue
+        code = code_of_deck(result)
+        where = f"deck {result.id!r} ({result.source.path})"
+        if code is None:
+            print(f"{where} carries no Python code: nothing to trust")
+        elif args.revoke:
+            known = store.revoke(code)
+            print(f"{where}: {'no longer trusted' if known else 'was not trusted'}")
+        else:
+            store.trust(code)
+            print(f"{where}: trusted {code.names()} (sha256 {code.digest[:16]}); "
+                  "editing any of it asks again")
+    return 1 if broken else 0
+
+
 def register(subparsers: Any) -> None:
     """Add ``decks`` and its subcommands to the top-level parser."""
     decks = subparsers.add_parser(
@@ -250,6 +315,16 @@ def register(subparsers: Any) -> None:
                        description="Print the deck format's JSON Schema, or write it to FILE.")
     p.add_argument("--output", "-o", metavar="FILE", help="write the schema to FILE")
     p.set_defaults(handler=_schema)
+
+    p = sub.add_parser("trust", help="let a deck's own Python code run (after reading it)",
+                       description="Record that the Python code a user deck names (reference, "
+                                   "cases or checker files beside it, or modules) may run: it "
+                                   "runs inside dlquiz, outside the sandbox. Trust is keyed by "
+                                   "the SHA-256 of that code: editing it asks again. Stored in "
+                                   "<data dir>/trusted-decks.json.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="deck file or folder")
+    p.add_argument("--revoke", action="store_true", help="forget the trust instead")
+    p.set_defaults(handler=_trust)
 
     p = sub.add_parser("new", help="write a commented starter deck",
                        description="Write NAME.yaml: a commented starter deck with one card "

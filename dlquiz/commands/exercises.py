@@ -66,8 +66,17 @@ def find_exercise(catalog: Any, exercise_id: str) -> Exercise:
     raise UsageError(f"unknown exercise {exercise_id!r}{hint}")
 
 
-def catalog_and_exercise(args: argparse.Namespace) -> tuple[Any, Exercise]:
+def trusted_catalog(args: argparse.Namespace) -> Any:
+    """The catalog, with the trust gate installed: a deck's own code runs only once trusted."""
+    from dlquiz.decks.trust import install
+
     catalog = load_catalog_for(args)
+    install(paths_of(args).data_dir, catalog.decks)
+    return catalog
+
+
+def catalog_and_exercise(args: argparse.Namespace) -> tuple[Any, Exercise]:
+    catalog = trusted_catalog(args)
     return catalog, find_exercise(catalog, args.id)
 
 

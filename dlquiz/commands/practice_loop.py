@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from dlquiz.commands._core import load_catalog_for, open_store, paths_of
+from dlquiz.commands._core import open_store, paths_of
 from dlquiz.commands.exercises import (
     HINT,
     add_seed_option,
@@ -36,6 +36,7 @@ from dlquiz.commands.exercises import (
     ensure_workspace_file,
     find_exercise,
     grade_file,
+    trusted_catalog,
 )
 from dlquiz.model import Exercise
 
@@ -53,7 +54,7 @@ def next_unsolved(catalog: Any, args: argparse.Namespace, after: str | None = No
 
 
 def _next(args: argparse.Namespace) -> int:
-    catalog = load_catalog_for(args)
+    catalog = trusted_catalog(args)
     exercise = next_unsolved(catalog, args)
     if exercise is None:
         print("Every exercise is solved. `dlquiz exercises` lists them; `dlquiz reset ID` "
@@ -139,7 +140,7 @@ def _watch(args: argparse.Namespace) -> int:
     from dlquiz.grading.sandbox import default_pool
 
     default_pool().prestart()
-    catalog = load_catalog_for(args)
+    catalog = trusted_catalog(args)
     exercise = find_exercise(catalog, args.id) if args.id else next_unsolved(catalog, args)
     if exercise is None:
         print("Every exercise is solved; give an ID to watch one again.")

@@ -179,22 +179,34 @@ def refusal(code: DeckCode) -> str:
 class TrustGate:
     """Decides, before any deck code runs, whether it may (see :func:`install`).
 
-    Only exercises of the given user decks are gated: dlquiz's bundled
-    exercises, and exercise files loaded by other means, pass untouched.
+    Only exercises of the given user decks that name code of their own are
+    gated: dlquiz's bundled exercises, and exercise files loaded by other means
+    (the grader's own test fixtures), pass untouched.
     ``interactive`` asks on ``stdin``/``stderr``; otherwise an untrusted deck
     raises :class:`UntrustedDeckCode`.
     """
 
-    def __init__(self, store: TrustStore, decks: Iterable[Deck], *, interactive: bool,
-                 stdin: TextIO | None = None, stderr: TextIO | None = None) -> None:
+    def __init__(self, store: TrustStore, decks: Iterable[Deck] | Callable[[], Iterable[Deck]],
+                 *, interactive: bool, stdin: TextIO | None = None,
+                 stderr: TextIO | None = None) -> None:
         self.store = store
-        self.decks: Mapping[str, Deck] = {d.source.path: d for d in decks if not d.bundled}
+        self._decks = decks
+        self._by_path: Mapping[str, Deck] | None = None
         self.interactive = interactive
         self.stdin, self.stderr = stdin or sys.stdin, stderr or sys.stderr
         self._lock = threading.Lock()
 
+    def deck_of(self, exercise: Exercise) -> Deck | None:
+        """The user deck defining ``exercise`` (decks given as a callable load on first need)."""
+        if self._by_path is None:
+            decks = self._decks() if callable(self._decks) else self._decks
+            self._by_path = {d.source.path: d for d in decks if not d.bundled}
+        return self._by_path.get(exercise.source.path)
+
     def __call__(self, exercise: Exercise) -> None:
-        deck = self.decks.get(exercise.source.path)
+        if exercise_code(exercise) == ([], []):
+            return  # names no code of its own (bundled references, YAML cases): nothing to ask
+        deck = self.deck_of(exercise)
         if deck is None:
             return
         code = code_of_deck(deck)
@@ -230,8 +242,13 @@ def is_terminal() -> bool:
         return False
 
 
-def install(data_dir: Path, decks: Iterable[Deck], *, interactive: bool | None = None) -> TrustGate:
-    """Gate the grader on these decks' code (``interactive`` default: on a terminal)."""
+def install(data_dir: Path, decks: Iterable[Deck] | Callable[[], Iterable[Deck]], *,
+            interactive: bool | None = None) -> TrustGate:
+    """Gate the grader on these decks' code (``interactive`` default: on a terminal).
+
+    ``decks`` may be a callable (the app passes its catalog loader): it runs only
+    when an exercise that names code of its own is first graded.
+    """
     from dlquiz.grading.targets import set_trust_gate
 
     gate = TrustGate(trust_store(data_dir), decks,

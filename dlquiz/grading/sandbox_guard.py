@@ -23,7 +23,7 @@ Isolation, in the order the runner applies it:
   ``ctypes`` and ``gc`` object walks; stand-ins ("poison" modules) in
   ``sys.modules`` for forbidden modules, so every import route finds them
   first; and guarded callables in place of forbidden names in ``builtins``,
-  ``numpy``, ``math``, ``cmath`` and ``operator``, plus guarded ``getattr``,
+  ``numpy``, ``math`` and ``cmath``, plus guarded ``getattr``,
   ``__import__`` and ``importlib.import_module``, so a name spelled in pieces
   is refused when it is *used*.
 """
@@ -122,9 +122,14 @@ def private_mounts(workdir: str, hide: Iterable[str], tmp_mb: int) -> list[str]:
     """
     libc = _libc()
     done: list[str] = []
+    numpy = sys.modules.get("numpy")
+    needed = [os.path.realpath(p) + os.sep for p in (sys.prefix, sys.base_prefix,
+                                                     getattr(numpy, "__file__", None) or sys.prefix)]
     keep = os.open(workdir, os.O_PATH | os.O_DIRECTORY)
     try:
         for folder in TEMP_DIRS:
+            if any(p.startswith(folder + os.sep) for p in needed):
+                continue  # Python or NumPy lives there (a venv in /tmp): keep it visible
             if os.path.isdir(folder) and _mount(libc, "tmpfs", folder, "tmpfs",
                                                 MS_NOSUID | MS_NODEV,
                                                 f"size={tmp_mb}m,mode=1777"):
@@ -275,8 +280,10 @@ def install_guard(forbidden: Iterable[str], hidden: Iterable[str]) -> None:
         refused.__name__ = refused.__qualname__ = name
         return refused
 
-    namespaces = [builtins, *(sys.modules[m] for m in ("numpy", "math", "cmath", "operator")
-                              if m in sys.modules)]
+    # not ``operator``: NumPy calls ``operator.index`` at run time, and "index" is forbidden
+    # in the binary-search exercises
+    namespaces = [builtins, *(sys.modules[m] for m in ("numpy", "math", "cmath")
+                              if m in sys.modules and not isinstance(sys.modules[m], _Poison))]
     for space in namespaces:
         for name in names:
             if callable(space.__dict__.get(name)):

@@ -152,7 +152,8 @@ class AppContext:
 
         def take(store: Store) -> None:
             try:
-                backup_if_due(store, self.paths.backups_dir, now=self.now())
+                backup_if_due(store, self.paths.backups_dir, now=self.now(),
+                              day_start_hour=self.config.day_start_hour)
             except (StoreError, OSError) as exc:
                 self.backup_error = str(exc)
 

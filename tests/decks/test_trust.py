@@ -163,3 +163,16 @@ def test_gate_ignores_exercises_of_other_decks(tmp_path: Path) -> None:
     deck = _deck(tmp_path / "a")
     gate = TrustGate(TrustStore(tmp_path / "t.json"), [deck], interactive=False)
     gate(bundled_exercises()["nms"])  # bundled: not deck code, nothing asked
+    loads: list[int] = []
+
+    def provider() -> list[Deck]:
+        loads.append(1)
+        return [deck]
+
+    lazy = TrustGate(TrustStore(tmp_path / "t.json"), provider, interactive=False)
+    lazy(bundled_exercises()["nms"])
+    assert loads == []  # the app's catalog is not loaded to grade a bundled exercise
+    with pytest.raises(UntrustedDeckCode):
+        lazy(deck.exercises[0])
+    lazy(bundled_exercises()["nms"])
+    assert loads == [1]

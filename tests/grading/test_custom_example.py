@@ -31,7 +31,7 @@ def smooth_l1_loss(pred, target, beta=1.0):
 
 
 @pytest.fixture
-def deck_dir(tmp_path: Path) -> Path:
+def deck_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     found = dict(BLOCK.findall(DOC.read_text(encoding="utf-8")))
     files = {Path(name).name: text for name, text in found.items()
              if name.startswith("my-decks/")}
@@ -40,6 +40,8 @@ def deck_dir(tmp_path: Path) -> Path:
     decks.mkdir()
     for name, text in files.items():
         (decks / name).write_text(text, encoding="utf-8")
+    assert main(["decks", "trust", str(decks)]) == 0  # as the README says: its .py is code
+    capsys.readouterr()
     return decks
 
 

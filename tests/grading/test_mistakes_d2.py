@@ -497,3 +497,15 @@ def test_conv2d_backward_perf_case_is_graded_against_the_reference(exercises: di
     assert [c.kind for c in cases].count("perf") == 1
     solution = solution_function(ex.solution, ex.function)
     assert _failures(ex, solution, kinds=("perf",)) == []
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_case_arguments_follow_the_signature_order(exercises: dict[str, Exercise], exercise_id: str) -> None:
+    """The grader will call positionally: every case lists its arguments in signature order."""
+    import ast
+
+    ex = exercises[exercise_id]
+    tree = ast.parse(f"def {ex.signature}: pass")
+    names = [a.arg for a in tree.body[0].args.args]  # type: ignore[attr-defined]
+    for case in resolve_target(ex.cases)(np.random.default_rng(0)):
+        assert list(case.args) == names[:len(case.args)], (case.name, list(case.args), names)

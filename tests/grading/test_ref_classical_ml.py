@@ -20,8 +20,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.manifold._t_sne import _joint_probabilities
 
 from dlquiz.grading.reference.classical_ml import (
-    kmeans_lloyd, linear_svm_subgradient, logistic_regression_gd, pca,
-    tsne_conditional_probabilities, tsne_joint_probabilities)
+    kmeans_lloyd,
+    linear_svm_subgradient,
+    logistic_regression_gd,
+    pca,
+    tsne_conditional_probabilities,
+    tsne_joint_probabilities,
+)
 
 
 def _blobs(rng: np.random.Generator, n: int, k: int, d: int) -> np.ndarray:
@@ -213,3 +218,84 @@ def test_tsne_rows_hit_the_perplexity(n: int, perp: float, scale: float, seed: i
     joint = tsne_joint_probabilities(d2, perp)
     np.testing.assert_allclose(joint, joint.T, atol=0)
     assert abs(joint.sum() - 1) < 1e-12 and np.all(np.diag(joint) == 0)
+
+
+# ---------------------------------------------------------------- figures quoted on the cards
+
+def _card(card_id: str) -> str:
+    from pathlib import Path
+
+    import yaml
+
+    deck = yaml.safe_load((Path(__file__).resolve().parents[2] / "decks" / "classical-ml.yaml")
+                          .read_text(encoding="utf-8"))
+    card = next(c for c in deck["cards"] if c["id"] == card_id)
+    text = " ".join(str(card.get(k, "")) for k in ("front", "back", "text", "explanation"))
+    return " ".join(text.split())
+
+
+def test_oob_fraction_and_knn_edge_length() -> None:
+    n = 100_000
+    assert abs((1 - 1 / n) ** n - np.exp(-1)) < 1e-5 and "36.8 %" in _card("ens-oob")
+    assert f"{0.1 ** (1 / 10):.2f}" == "0.79" and "edge 0.79 at d = 10" in _card("knn-curse")
+
+
+def test_esl_split_example_gini_and_error() -> None:
+    def gini(a: int, b: int) -> float:
+        p = a / (a + b)
+        return 1 - p * p - (1 - p) ** 2
+
+    def weighted(children: list[tuple[int, int]], f) -> float:  # type: ignore[no-untyped-def]
+        total = sum(a + b for a, b in children)
+        return sum((a + b) / total * f(a, b) for a, b in children)
+
+    def error(a: int, b: int) -> float:
+        return min(a, b) / (a + b)
+
+    s1, s2 = [(300, 100), (100, 300)], [(200, 400), (200, 0)]
+    assert weighted(s1, error) == weighted(s2, error) == 0.25
+    assert weighted(s2, gini) < weighted(s1, gini)
+    assert "(300, 100) + (100, 300) or (200, 400) + (200, 0)" in _card("tree-why-not-error-rate")
+
+
+def test_correlated_average_variance_formula() -> None:
+    b, rho, sigma2 = 7, 0.3, 2.0
+    cov = sigma2 * (rho * np.ones((b, b)) + (1 - rho) * np.eye(b))
+    assert abs(np.ones(b) @ cov @ np.ones(b) / b**2 - (rho * sigma2 + (1 - rho) * sigma2 / b)) < 1e-12
+    assert "ρσ² + (1 − ρ)σ²/B" in _card("ens-rf-decorrelate")
+
+
+def test_sklearn_defaults_quoted_on_cards() -> None:
+    import inspect
+
+    from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
+    from sklearn.svm import SVC
+    from sklearn.tree import DecisionTreeClassifier
+
+    def default(cls: type, name: str) -> object:
+        return inspect.signature(cls).parameters[name].default
+
+    assert default(LogisticRegression, "C") == 1.0 and "C = 1.0" in _card("logreg-separable")
+    assert default(DecisionTreeClassifier, "criterion") == "gini"
+    assert 'criterion="gini"' in _card("tree-gini-entropy")
+    assert default(RandomForestClassifier, "max_features") == "sqrt"
+    assert (default(GradientBoostingClassifier, "learning_rate"),
+            default(GradientBoostingClassifier, "n_estimators")) == (0.1, 100)
+    assert "default is 0.1 with 100 trees" in _card("ens-gb-shrinkage")
+    assert default(KMeans, "init") == "k-means++" and 'init="k-means++"' in _card("kmeans-plusplus")
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(40, 3)) * 3, np.r_[np.zeros(20), np.ones(20)]
+    assert default(SVC, "gamma") == "scale"
+    assert abs(SVC().fit(x, y)._gamma - 1 / (x.shape[1] * x.var())) < 1e-12
+    assert "1 / (n_features · X.var())" in _card("svm-rbf-gamma")
+
+
+def test_xgboost_leaf_weight_minimises_the_second_order_objective() -> None:
+    rng = np.random.default_rng(2)
+    g, h, lam = rng.normal(size=20), rng.uniform(0.1, 1, 20), 1.5
+    ws = np.linspace(-5, 5, 200_001)
+    obj = g.sum() * ws + 0.5 * (h.sum() + lam) * ws**2
+    assert abs(ws[obj.argmin()] - (-g.sum() / (h.sum() + lam))) < 1e-4
+    best = -0.5 * g.sum() ** 2 / (h.sum() + lam)
+    assert abs(obj.min() - best) < 1e-6                # the gain formula's per-leaf term
+    assert "w* = −G / (H + λ)" in _card("ens-xgboost-second-order")

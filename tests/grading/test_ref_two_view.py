@@ -17,8 +17,13 @@ from hypothesis import strategies as st
 from sklearn.decomposition import PCA
 
 from dlquiz.grading.cases.two_view import two_view_scene
-from dlquiz.grading.reference.two_view import (fit_line_tls, fundamental_8point,
-                                               homography_dlt, ransac_line, triangulate_dlt)
+from dlquiz.grading.reference.two_view import (
+    fit_line_tls,
+    fundamental_8point,
+    homography_dlt,
+    ransac_line,
+    triangulate_dlt,
+)
 
 
 def _apply(h: np.ndarray, pts: np.ndarray) -> np.ndarray:
@@ -199,3 +204,70 @@ def test_tls_refit_is_sklearn_pca_normal() -> None:
     normal = PCA(2).fit(pts).components_[1]
     assert abs(abs(line[:2] @ normal) - 1) < 1e-12
     assert abs(line[:2] @ pts.mean(0) + line[2]) < 1e-10
+
+
+# ---------------------------------------------------------------- figures quoted on the cards
+
+def _card(card_id: str) -> str:
+    from pathlib import Path
+
+    import yaml
+
+    deck = yaml.safe_load((Path(__file__).resolve().parents[2] / "decks" / "geometry.yaml")
+                          .read_text(encoding="utf-8"))
+    card = next(c for c in deck["cards"] if c["id"] == card_id)
+    text = " ".join(str(card.get(k, "")) for k in ("front", "back", "text", "explanation"))
+    return " ".join(text.split())
+
+
+def test_ransac_iteration_figures_on_cards() -> None:
+    from dlquiz.numeric.geometry import ransac_iterations
+
+    n4, n5, n7, n8 = (ransac_iterations(0.99, 0.5, s) for s in (4, 5, 7, 8))
+    assert (n4, n7, n8) == (72, 588, 1177)
+    assert "{{c2::72}}" in _card("epi-ransac-iterations") and "1,177" in _card("epi-ransac-iterations")
+    assert "about 588 samples instead of 1,177" in _card("epi-seven-point")
+    assert round(n8 / n5) == 8 and "about 8×" in _card("epi-five-point")
+
+
+def test_chi_square_thresholds_on_card() -> None:
+    from scipy.stats import chi2
+
+    text = _card("epi-ransac-threshold")
+    assert f"{chi2.ppf(0.95, 1):.2f}·σ²" in text and f"{chi2.ppf(0.95, 2):.2f}·σ²" in text
+
+
+def test_essential_matrix_singular_values_and_plane_homography() -> None:
+    rng = np.random.default_rng(0)
+    from dlquiz.grading.cases.two_view import _rot
+
+    r, t = _rot(rng.normal(size=3), 0.4), rng.normal(size=3)
+    tx = np.array([[0, -t[2], t[1]], [t[2], 0, -t[0]], [-t[1], t[0], 0]])
+    sv = np.linalg.svd(tx @ r, compute_uv=False)
+    assert abs(sv[0] - sv[1]) < 1e-12 and sv[2] < 1e-12 and abs(sv[0] - np.linalg.norm(t)) < 1e-12
+    normal, d = np.array([0.2, -0.1, 1.0]) / np.linalg.norm([0.2, -0.1, 1.0]), 5.0
+    k = np.array([[500.0, 0, 320], [0, 500, 240], [0, 0, 1]])
+    h = k @ (r + np.outer(t, normal) / d) @ np.linalg.inv(k)
+    pts = rng.normal(size=(10, 3))
+    pts -= ((pts @ normal) - d)[:, None] * normal                # project onto nᵀX = d
+    x1 = (pts @ k.T)[:, :2] / (pts @ k.T)[:, 2:]
+    cam2 = (pts @ r.T + t) @ k.T
+    np.testing.assert_allclose(_apply(h, x1), cam2[:, :2] / cam2[:, 2:], atol=1e-9)
+    assert "K₂·(R + t·nᵀ / d)·K₁⁻¹" in _card("epi-plane-homography")
+
+
+def test_planar_points_make_the_8_point_system_degenerate() -> None:
+    """The card's claim: coplanar correspondences leave more than a 1-D null space for F."""
+    rng = np.random.default_rng(1)
+    from dlquiz.grading.cases.two_view import _rot
+
+    k = np.array([[500.0, 0, 320], [0, 500, 240], [0, 0, 1]])
+    r, t = _rot(np.array([0.1, 1.0, 0.2]), 0.2), np.array([1.0, 0.1, 0.2])
+    world = np.c_[rng.uniform(-2, 2, (30, 2)), np.full(30, 6.0)]   # the plane Z = 6
+    x1 = (world @ k.T)[:, :2] / (world @ k.T)[:, 2:]
+    c2 = (world @ r.T + t) @ k.T
+    x2 = c2[:, :2] / c2[:, 2:]
+    a = np.array([np.kron([u2, v2, 1], [u1, v1, 1]) for (u1, v1), (u2, v2) in zip(x1, x2)])
+    sv = np.linalg.svd(a / np.abs(a).max(), compute_uv=False)
+    assert sv[-3] / sv[0] < 1e-10                                  # null space of dimension 3
+    assert "[e₂]×·H" in _card("epi-planar-degenerate-f")

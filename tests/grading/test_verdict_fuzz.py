@@ -24,9 +24,10 @@ from dlquiz.grading.protocol import CaseRun, Driver, SandboxRun
 from dlquiz.grading.registry import bundled_exercises
 from dlquiz.grading.wire import Unsupported, decode, encode
 
-#: One exercise per checker family (allclose, exact, nms, soft_nms, pairs, sorted, tuple, custom).
+#: One exercise per checker family (allclose, exact, nms, soft_nms, pairs, sorted, tuple) and
+#: every custom checker (dropout, linear assignment, bounded buffer).
 EXERCISES = ("gelu", "lower-bound", "nms", "soft-nms", "match-cross-check", "bubble-sort",
-             "coco-map", "dropout")
+             "coco-map", "dropout", "linear-assignment", "bounded-buffer")
 DTYPES = (np.bool_, np.int8, np.int64, np.uint64, np.float32, np.float64, np.complex128)
 
 

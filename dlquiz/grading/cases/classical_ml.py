@@ -139,7 +139,8 @@ def linear_svm_subgradient_cases(rng: np.random.Generator) -> list[Case]:
 
 def _sq_dists(x: np.ndarray) -> np.ndarray:
     diff = x[:, None, :] - x[None, :, :]
-    return (diff ** 2).sum(axis=2)
+    d2: np.ndarray = (diff ** 2).sum(axis=2)
+    return d2
 
 
 def tsne_joint_probabilities_cases(rng: np.random.Generator) -> list[Case]:

@@ -19,7 +19,8 @@ K = np.array([[500.0, 0.0, 320.0], [0.0, 500.0, 240.0], [0.0, 0.0, 1.0]])
 
 def _apply_h(h: np.ndarray, pts: np.ndarray) -> np.ndarray:
     proj = np.c_[pts, np.ones(len(pts))] @ h.T
-    return proj[:, :2] / proj[:, 2:]
+    out: np.ndarray = proj[:, :2] / proj[:, 2:]
+    return out
 
 
 def _random_h(rng: np.random.Generator, perspective: float = 2e-4) -> np.ndarray:
@@ -72,7 +73,8 @@ def _rot(axis: np.ndarray, angle: float) -> np.ndarray:
     """Rodrigues rotation about ``axis`` by ``angle`` radians."""
     k = axis / np.linalg.norm(axis)
     kx = np.array([[0, -k[2], k[1]], [k[2], 0, -k[0]], [-k[1], k[0], 0]])
-    return np.eye(3) + np.sin(angle) * kx + (1 - np.cos(angle)) * kx @ kx
+    rot: np.ndarray = np.eye(3) + np.sin(angle) * kx + (1 - np.cos(angle)) * kx @ kx
+    return rot
 
 
 def two_view_scene(rng: np.random.Generator, n: int, noise: float = 0.0,
@@ -150,7 +152,7 @@ def _line_points(rng: np.random.Generator, n_in: int, n_out: int, noise: float,
     normal = np.array([-direction[1], direction[0]])
     inl = t[:, None] * direction + offset * normal + rng.normal(0, noise, n_in)[:, None] * normal
     out = rng.uniform(-12, 12, size=(n_out, 2))
-    pts = np.r_[inl, out]
+    pts: np.ndarray = np.r_[inl, out]
     return pts[rng.permutation(len(pts))]
 
 

@@ -66,7 +66,8 @@ def homography_dlt(src: npt.ArrayLike, dst: npt.ArrayLike) -> F64:
     a[0::2], a[1::2] = rows_u, rows_v
     h_norm = _null_vector(a).reshape(3, 3)
     h: F64 = np.linalg.inv(t_dst) @ h_norm @ t_src
-    return h / h[2, 2]
+    scaled: F64 = h / h[2, 2]
+    return scaled
 
 
 def fundamental_8point(x1: npt.ArrayLike, x2: npt.ArrayLike) -> F64:
@@ -79,10 +80,11 @@ def fundamental_8point(x1: npt.ArrayLike, x2: npt.ArrayLike) -> F64:
     u, sv, vt = np.linalg.svd(f_norm)
     f_rank2 = u @ np.diag([sv[0], sv[1], 0.0]) @ vt
     f: F64 = t2.T @ f_rank2 @ t1
-    return f / f[2, 2]
+    scaled: F64 = f / f[2, 2]
+    return scaled
 
 
-def triangulate_dlt(P1: npt.ArrayLike, P2: npt.ArrayLike, x1: npt.ArrayLike,  # noqa: N803
+def triangulate_dlt(P1: npt.ArrayLike, P2: npt.ArrayLike, x1: npt.ArrayLike,
                     x2: npt.ArrayLike) -> F64:
     """(N, 3) Euclidean points from two 3×4 cameras by the linear (DLT) method."""
     cam1 = np.asarray(P1, dtype=np.float64)

@@ -9,6 +9,7 @@ is not Rich markup), and no markup parser runs on the first frame.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,16 @@ COLUMNS = ("Deck", "Due", "New", "Cards", "Status")
 WATCH_INTERVAL_S = 2.0
 PENDING = Text("…")
 NONE = Text("-")
+
+
+def interview_header(today: date, interview_date: str) -> str:
+    """`` · interview in 12 days`` while an interview date is set and not past (else "")."""
+    from dlquiz.study.plan import days_until
+
+    left = days_until(today, interview_date or None)
+    if left is None:
+        return ""
+    return " · interview today" if left == 0 else f" · interview in {left} day{'s' if left != 1 else ''}"
 
 
 class HomeScreen(BaseScreen[None]):
@@ -128,6 +139,7 @@ class HomeScreen(BaseScreen[None]):
         totals = self.query_one("#totals", Static)
         totals.update(
             f"dlquiz · today: {due_total} due · {new_total} new · {today_done} reviewed"
+            + interview_header(self.ctx.today(), self.ctx.config.interview_date)
         )
 
     def show_detail(self) -> None:

@@ -1,7 +1,10 @@
-"""Settings: new cards/day, reviews/day, day start hour, theme; saved to ``config.toml``.
+"""Settings: limits, day start, theme, scheduler, interview date, leeches; saved to ``config.toml``.
 
 Validation and the file format belong to :mod:`dlquiz.config`; a bad value
-comes back as a ``ConfigError`` whose message is shown under the form.
+comes back as a ``ConfigError`` whose message is shown under the form. A change
+of scheduler (or of its retention) is applied on the database thread right
+after saving: the card states are replayed from the review log under it
+(:mod:`dlquiz.store.scheduling`).
 """
 
 from __future__ import annotations
@@ -25,6 +28,17 @@ NUMBER_FIELDS = (
     ("new_per_day", "New cards per day"),
     ("reviews_per_day", "Reviews per day (most due cards shown)"),
     ("day_start_hour", "Hour the study day starts (0-23, local)"),
+    ("leech_threshold", "Lapses that make a leech (0 = off)"),
+)
+#: (key, label, [(shown, value)]) for the choice fields; values are the config's.
+CHOICE_FIELDS = (
+    ("scheduler", "Scheduler", [("SM-2 (default)", "sm2"), ("FSRS-6", "fsrs")]),
+    ("leech_suspend", "When a card becomes a leech", [("tag it", False), ("tag and suspend", True)]),
+    ("bury_siblings", "Siblings of an answered card", [("keep apart", False), ("bury until tomorrow", True)]),
+)
+TEXT_FIELDS = (
+    ("desired_retention", "FSRS desired retention (0.70-0.99)"),
+    ("interview_date", "Interview date (YYYY-MM-DD, empty: none)"),
 )
 
 
@@ -46,6 +60,14 @@ class SettingsScreen(BaseScreen[None]):
                 with Horizontal(classes="row"):
                     yield Label(label)
                     yield Input(str(getattr(settings, key)), id=key, type="integer")
+            for key, label in TEXT_FIELDS:
+                with Horizontal(classes="row"):
+                    yield Label(label)
+                    yield Input(self._text(key), id=key)
+            for key, label, options in CHOICE_FIELDS:
+                with Horizontal(classes="row"):
+                    yield Label(label)
+                    yield Select(options, value=getattr(settings, key), allow_blank=False, id=key)
             with Horizontal(classes="row"):
                 yield Label("Theme")
                 yield Select([(t, t) for t in themes], value=settings.theme, allow_blank=False, id="theme")
@@ -54,30 +76,48 @@ class SettingsScreen(BaseScreen[None]):
             yield Button("Save (ctrl+s)", id="save", variant="primary")
         yield KeyBar()
 
+    def _text(self, key: str) -> str:
+        value = getattr(self.ctx.config, key)
+        return f"{value:.2f}" if isinstance(value, float) else str(value)
+
     def on_screen_resume(self) -> None:
         """Coming back shows what is saved: edits left without ctrl+s are dropped."""
         settings = self.ctx.config
         for key, _ in NUMBER_FIELDS:
             self.query_one(f"#{key}", Input).value = str(getattr(settings, key))
+        for key, _ in TEXT_FIELDS:
+            self.query_one(f"#{key}", Input).value = self._text(key)
+        for key, _, _ in CHOICE_FIELDS:
+            self.query_one(f"#{key}", Select).value = getattr(settings, key)
         self.query_one("#settings-error", Static).update("")
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        if event.value in self.app.available_themes:
+        if event.select.id == "theme" and event.value in self.app.available_themes:
             self.app.theme = str(event.value)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
-            self.action_save()
+            await self.action_save()
 
-    def action_save(self) -> None:
+    async def action_save(self) -> None:
         error = self.query_one("#settings-error", Static)
         try:
-            values = {key: int(self.query_one(f"#{key}", Input).value) for key, _ in NUMBER_FIELDS}
+            values: dict[str, object] = {
+                key: int(self.query_one(f"#{key}", Input).value) for key, _ in NUMBER_FIELDS}
         except ValueError:
             error.update("[red]Every number must be a whole number.[/red]")
             return
+        try:
+            values["desired_retention"] = float(self.query_one("#desired_retention", Input).value)
+        except ValueError:
+            error.update("[red]Desired retention must be a number such as 0.90.[/red]")
+            return
+        values["interview_date"] = self.query_one("#interview_date", Input).value.strip()
+        for key, _, _ in CHOICE_FIELDS:
+            values[key] = self.query_one(f"#{key}", Select).value
         theme = str(self.query_one("#theme", Select).value)
-        new = replace(self.ctx.config, theme=theme, **values)
+        old_spec = self.ctx.config.scheduler_spec
+        new = replace(self.ctx.config, theme=theme, **values)  # type: ignore[arg-type]
         try:
             self.ctx.save_config(new)
         except (ConfigError, OSError) as exc:
@@ -86,4 +126,9 @@ class SettingsScreen(BaseScreen[None]):
             error.update(Text(message, style="red"))
             return
         error.update("")
-        self.notify("Settings saved.")
+        if new.scheduler_spec != old_spec:
+            self.notify("Settings saved. Replaying your reviews under the new scheduler…")
+            await self.ctx.db(lambda store: None)  # the store applies the new scheduler on use
+            self.notify(f"Card states replayed under {new.scheduler.upper()}.")
+        else:
+            self.notify("Settings saved.")

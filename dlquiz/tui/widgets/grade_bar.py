@@ -2,7 +2,10 @@
 
 Drawn as one line by one widget (four coloured labels, clickable), not four
 ``Button`` widgets: the bar is shown and hidden on every card, and a single
-widget keeps that re-layout cheap.
+widget keeps that re-layout cheap. As in Anki, each label shows when the card
+would come back if pressed (``3 Good · 6d``), from the scheduler in use
+(:meth:`StudySession.next_due_days`); no figure when the answer would not move
+the schedule (cram, a same-day re-drill).
 """
 
 from __future__ import annotations
@@ -22,6 +25,17 @@ GRADE_BUTTONS: tuple[tuple[str, str], ...] = (
 #: Gap between two labels, and the narrowest label, in cells.
 GAP = 2
 MIN_WIDTH = 10
+#: The SM-2 quality each grade stands for (dlquiz.study.session.SELF_GRADES).
+GRADE_QUALITY = {"again": 1, "hard": 3, "good": 4, "easy": 5}
+
+
+def short_days(days: int) -> str:
+    """``0d`` .. ``29d``, then ``1.5mo`` .. ``11.9mo``, then ``1.2y``: Anki's compact form."""
+    if days < 30:
+        return f"{days}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo"
+    return f"{days / 365:.1f}y"
 
 
 class GradeBar(Widget):
@@ -40,6 +54,21 @@ class GradeBar(Widget):
     }
     """
 
+    #: Days until due per SM-2 quality, or None (set with :meth:`set_intervals`).
+    intervals: dict[int, int] | None = None
+
+    def set_intervals(self, intervals: dict[int, int] | None) -> None:
+        """Days until due per SM-2 quality (None: show the grades alone)."""
+        self.intervals = intervals
+        self.refresh()
+
+    def labels(self) -> list[str]:
+        out = []
+        for label, grade in GRADE_BUTTONS:
+            days = (self.intervals or {}).get(GRADE_QUALITY[grade])
+            out.append(label if days is None else f"{label} · {short_days(days)}")
+        return out
+
     class Graded(Message):
         """The learner chose a self-grade (``again``/``hard``/``good``/``easy``)."""
 
@@ -49,7 +78,7 @@ class GradeBar(Widget):
 
     def _layout(self) -> tuple[int, list[tuple[int, int, str]]]:
         """Left margin and (start, end, grade) of each label, centred in the width."""
-        widths = [max(len(label) + 2, MIN_WIDTH) for label, _ in GRADE_BUTTONS]
+        widths = [max(len(label) + 2, MIN_WIDTH) for label in self.labels()]
         total = sum(widths) + GAP * (len(widths) - 1)
         left = max(0, (self.size.width - total) // 2)
         spans, x = [], left
@@ -61,7 +90,7 @@ class GradeBar(Widget):
     def render(self) -> Text:
         left, spans = self._layout()
         line = Text(" " * left, no_wrap=True, overflow="crop", end="")
-        for n, ((label, grade), (start, end, _)) in enumerate(zip(GRADE_BUTTONS, spans)):
+        for n, (label, (start, end, grade)) in enumerate(zip(self.labels(), spans)):
             if n:
                 line.append(" " * GAP)
             line.append(label.center(end - start),
