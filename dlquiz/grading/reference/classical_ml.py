@@ -144,7 +144,7 @@ def _beta_search(d2_row: F64, perplexity: float) -> F64:
     return p
 
 
-def tsne_conditional_probabilities(D2: npt.ArrayLike, perplexity: float) -> F64:  # noqa: N803
+def tsne_conditional_probabilities(D2: npt.ArrayLike, perplexity: float) -> F64:
     """Row-stochastic ``P_{j|i}`` (N, N) with a zero diagonal."""
     dist = np.asarray(D2, dtype=np.float64)
     n = len(dist)
@@ -155,7 +155,7 @@ def tsne_conditional_probabilities(D2: npt.ArrayLike, perplexity: float) -> F64:
     return cond
 
 
-def tsne_joint_probabilities(D2: npt.ArrayLike, perplexity: float) -> F64:  # noqa: N803
+def tsne_joint_probabilities(D2: npt.ArrayLike, perplexity: float) -> F64:
     """Symmetric joint ``P = (P_{j|i} + P_{i|j}) / (2N)`` (N, N), zero diagonal, sums to 1."""
     cond = tsne_conditional_probabilities(D2, perplexity)
     joint: F64 = (cond + cond.T) / (2.0 * len(cond))
