@@ -371,9 +371,9 @@ class CodingScreen(BaseScreen[CodingResult | None]):
     async def action_next_exercise(self) -> None:
         """After a pass (outside a session): on to the next unsolved exercise."""
         from dlquiz.grading.order import next_unsolved
-        from dlquiz.tui.screens.exercises import all_exercises
+        from dlquiz.grading.registry import bundled_exercises
 
-        exercises = all_exercises(self.ctx)
+        exercises = {**bundled_exercises(self.ctx.catalog.cache_dir), **self.ctx.catalog.user_exercises()}
         solved = await self.ctx.db(lambda store: store.solved_exercises())
         following = next_unsolved(exercises, solved | {self.exercise.id}, after=self.exercise.id)
         await self.action_back()
