@@ -3,18 +3,14 @@
 Why SQLite in WAL mode with ``BEGIN IMMEDIATE`` for every write: readers never
 block the writer, two processes answering at once queue on the write lock
 (up to :data:`BUSY_TIMEOUT_S`) instead of failing with "database is locked",
-and a process killed mid-answer leaves either the whole answer (log row and
-card state) or none of it. ``synchronous=NORMAL`` keeps a commit durable
-across a process crash; only a power cut can lose the last few answers.
+and a process killed mid-answer leaves the whole answer (log row and card
+state) or none of it. ``synchronous=NORMAL``: only a power cut loses answers.
 
 The log is the truth; ``card_state`` is derived from it by replaying every
 scheduled review through :func:`dlquiz.study.sm2.review` (:meth:`Store.rebuild`).
-The same replay, restricted to one item, is how :meth:`Store.undo_review`
-restores a state, so undo and rebuild agree by construction. History hangs on
-item keys: rows for cards that are not loaded are kept and wait for the card.
-
-Nothing happens at import: the database file (and its folder) is created by
-:meth:`Store.open`.
+Undo replays one item the same way, so undo and rebuild agree by construction.
+Rows for cards that are not loaded are kept and wait for the card.
+Nothing happens at import: :meth:`Store.open` creates the file and its folder.
 """
 
 from __future__ import annotations

@@ -1,5 +1,9 @@
 """Review: one card at a time, answered, committed, next.
 
+This screen must be one file for now: its key routing (choice letters, grade keys,
+numeric input, card keys) and its card state machine are one piece; splitting the
+card actions (undo, suspend, bury, edit) into their own module is the next step.
+
 States of the current card: ``front`` (question shown), ``revealed``
 (self-graded card flipped: keys 1-4 grade it) and ``graded`` (an auto-graded
 card's verdict and explanation are shown: space/enter moves on). Every answer
