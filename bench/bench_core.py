@@ -85,7 +85,7 @@ def build(db: Path, n_items: int, n_reviews: int, reviewed_share: float) -> list
                 rows.clear()
         con.executemany(f"INSERT INTO reviews VALUES ({','.join('?' * 18)})", rows)
         con.executemany(
-            "INSERT INTO card_state VALUES (?, ?, ?, ?, ?, ?, ?, 0, NULL, ?)",
+            "INSERT INTO card_state (item_key, repetitions, interval, easiness, due, last_reviewed, lapses, suspended, buried_until, introduced_on) VALUES (?, ?, ?, ?, ?, ?, ?, 0, NULL, ?)",
             (
                 (key, 3, 15, 2.5, (today + timedelta(days=rng.randint(-30, 60))).isoformat(),
                  "2024-05-01T10:00:00.000000+00:00", 0, "2023-01-01")

@@ -138,9 +138,9 @@ def _check(key: str, value: Any, where: str) -> Any:
             raise ConfigError(f"{where}: expected one of {', '.join(map(repr, SCHEDULERS))}, got {value!r}")
         return value
     if key == "desired_retention":
-        low, high = RETENTION_RANGE
-        if not _is_number(value) or not low <= value <= high:
-            raise ConfigError(f"{where}: expected a number {low}-{high}, got {value!r}")
+        least, most = RETENTION_RANGE
+        if not _is_number(value) or not least <= value <= most:
+            raise ConfigError(f"{where}: expected a number {least}-{most}, got {value!r}")
         return float(value)
     if key == "fsrs_parameters":
         if not isinstance(value, list) or not all(_is_number(v) for v in value) or len(value) not in (
@@ -172,7 +172,7 @@ def _deck_limits(text: str, source: str, value: Any) -> tuple[DeckLimit, ...]:
             raise ConfigError(f"{where}: expected a table with new_per_day and/or reviews_per_day")
         extra = set(table) - {"new_per_day", "reviews_per_day"}
         if extra:
-            raise ConfigError(f"{where}: unknown key {sorted(extra)[0]!r} (known: new_per_day, reviews_per_day)")
+            raise ConfigError(f"{where}: unknown key {min(extra)!r} (known: new_per_day, reviews_per_day)")
         numbers = [_check(k, table[k], f"{where}.{k}") if k in table else None
                    for k in ("new_per_day", "reviews_per_day")]  # fmt: skip
         limits.append(DeckLimit(deck_id, numbers[0], numbers[1]))

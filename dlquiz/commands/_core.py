@@ -29,8 +29,19 @@ def settings_of(args: argparse.Namespace) -> Settings:
 
 
 def open_store(paths: Paths, *, backup: bool = True) -> Store:
-    """Open the database and take the daily backup when one is due."""
+    """Open the database, set the configured scheduler, take the daily backup when due.
+
+    Setting the scheduler replays the card states from the log when it (or its
+    parameters) changed since the last run (:mod:`dlquiz.store.scheduling`).
+    """
+    from dlquiz.store.scheduling import use_scheduler
+
     store = Store.open(paths.database)
+    try:
+        use_scheduler(store, load_settings(paths).scheduler_spec)
+    except BaseException:
+        store.close()
+        raise
     if backup:
         try:
             hour = load_settings(paths).day_start_hour  # backups are per study day

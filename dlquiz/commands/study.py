@@ -52,9 +52,15 @@ class PlainUI:
             raise _Action(ACTIONS[text.lower()])
         return text
 
+    #: Days until due per quality for the current card (Anki's "next interval"), or None.
+    intervals: dict[int, int] | None = None
+
     def self_grade(self) -> str:
+        days = self.intervals or {}
+        names = ", ".join(f"{key} {name.title()}" + (f" ({days[q]}d)" if q in days else "")
+                          for (key, name), q in zip(GRADE_KEYS.items(), (1, 3, 4, 5)))  # fmt: skip
         while True:
-            text = self.ask("Grade: 1 Again, 2 Hard, 3 Good, 4 Easy (u undo, s suspend, b bury, q quit): ")
+            text = self.ask(f"Grade: {names} (u undo, s suspend, b bury, q quit): ")
             if text in GRADE_KEYS:
                 return GRADE_KEYS[text]
             if text.lower() in SELF_GRADES:
@@ -136,6 +142,7 @@ def run_plain(session: StudySession, ui: PlainUI, catalog: Any = None, seed: int
         progress = session.progress
         ui.write(f"\n[{progress.done + 1}/{progress.done + progress.remaining}] {item.key} ({session.current_kind()})")
         started = time.monotonic()
+        ui.intervals = session.next_due_days()
         try:
             quality, grade, graded_by, drawn = _show_and_grade(ui, item, catalog, rng)
         except _Action as action:
@@ -181,7 +188,11 @@ def _run(args: argparse.Namespace) -> int:
             items, store, config=settings.scheduling, mode="cram" if args.cram else "review", seed=args.seed
         )
         if session.current() is None:
-            print("Nothing to study right now: no cards are due and today's new cards are done.")
+            from dlquiz.study.session import nothing_to_study
+
+            why = nothing_to_study(store, items, session.today, settings.scheduling)
+            why = why.replace("in settings (o)", "in config.toml").replace("(c)", "(dlquiz study --cram)")
+            print(f"Nothing to study right now. {why}")
             return 0
         ui = PlainUI(input, lambda text: print(text, flush=True))
         return run_plain(session, ui, catalog, args.seed)

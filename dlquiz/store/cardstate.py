@@ -8,7 +8,7 @@ module adds what every scheduler shares: lapses, dates and the flags.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from dlquiz.study import sm2
@@ -56,10 +56,12 @@ class CardState:
 
 
 def step(
-    prev: CardState, quality: int, study_day: str, reviewed_at: str,
-    scheduler: Scheduler = LEGACY_SCHEDULER,
-) -> CardState:  # fmt: skip
+    prev: CardState, quality: int, study_day: str, reviewed_at: str, scheduler: Scheduler
+) -> CardState:
     """The state after one *scheduled* answer under ``scheduler``, plus lapses and dates.
+
+    ``scheduler`` has no default on purpose: every replay must use the store's
+    (:attr:`Store.scheduler`), or FSRS states would be silently replayed as SM-2.
 
     A lapse is a failed answer (q < 3) on an item that had been recalled at
     least once. The due date is the scheduler's (the study day plus the
@@ -68,23 +70,16 @@ def step(
     moved = scheduler.review(prev.memory, quality, study_day, prev.item_key)
     new = moved.memory
     lapsed = quality < sm2.PASS_QUALITY and prev.repetitions > 0
-    return replace(
-        prev,
-        repetitions=new.repetitions,
-        interval=new.interval,
-        easiness=new.easiness,
-        stability=new.stability,
-        difficulty=new.difficulty,
-        last_day=study_day,
-        due=moved.due,
-        last_reviewed=reviewed_at,
-        lapses=prev.lapses + int(lapsed),
-        introduced_on=prev.introduced_on or study_day,
+    # The constructor, not dataclasses.replace: a replay runs this once per review.
+    return CardState(
+        prev.item_key, new.repetitions, new.interval, new.easiness, moved.due, reviewed_at,
+        prev.lapses + int(lapsed), prev.suspended, prev.buried_until,
+        prev.introduced_on or study_day, new.stability, new.difficulty, study_day,
     )
 
 
 def state_from_row(row: tuple[Any, ...]) -> CardState:
-    """A ``card_state`` row (``SELECT *``: 13 columns since migration 5, 10 before)."""
+    """A ``card_state`` row (``SELECT *``: 13 columns since migration 6, 10 before)."""
     key, reps, interval, ef, due, last, lapses, suspended, buried, introduced, *rest = row
     stability, difficulty, last_day = (tuple(rest) + (None, None, None))[:3]
     return CardState(key, reps, interval, ef, due, last, lapses, bool(suspended), buried, introduced,

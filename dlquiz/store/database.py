@@ -7,7 +7,8 @@ and a process killed mid-answer leaves the whole answer (log row and card
 state) or none of it. ``synchronous=NORMAL``: only a power cut loses answers.
 
 The log is the truth; ``card_state`` is derived from it by replaying every
-scheduled review through :func:`dlquiz.study.sm2.review` (:meth:`Store.rebuild`).
+scheduled review through the store's scheduler (:attr:`Store.scheduler`: SM-2
+or FSRS, recorded in the database, see :mod:`dlquiz.store.scheduling`).
 Undo replays one item the same way, so undo and rebuild agree by construction.
 Rows for cards that are not loaded are kept and wait for the card.
 Nothing happens at import: :meth:`Store.open` creates the file and its folder.
@@ -28,11 +29,13 @@ from dlquiz.clock import DEFAULT_DAY_START_HOUR, now_utc, utc_iso, utc_now_iso
 from dlquiz.clock import study_day as day_of
 from dlquiz.errors import CorruptDatabaseError, StoreError
 from dlquiz.model import Review
-from dlquiz.store.cardstate import CardState, state_from_row, step
+from dlquiz.store.cardstate import LEGACY_SCHEDULER, CardState, state_from_row, state_values, step
 from dlquiz.store.dbfile import RESTORE_HINT, check_file_size, is_corruption
 from dlquiz.store.migrations import MIGRATIONS
 from dlquiz.store.queue_queries import QueueQueries
+from dlquiz.store.scheduling import recorded_scheduler
 from dlquiz.study import sm2
+from dlquiz.study.scheduler import Scheduler
 
 BUSY_TIMEOUT_S = 10.0
 
@@ -61,6 +64,7 @@ class Store(QueueQueries):
         self._known_version = -1
         self._reviewed_runs: set[str] = set()
         self._reviewed_runs_version = -1
+        self.scheduler: Scheduler = LEGACY_SCHEDULER  # replaced by the recorded one in open()
 
     # -- opening ---------------------------------------------------------------------
 
@@ -85,6 +89,7 @@ class Store(QueueQueries):
             con.execute("PRAGMA synchronous = NORMAL")
             con.execute("PRAGMA foreign_keys = ON")
             store._migrate()
+            store.scheduler = recorded_scheduler(store)
             con.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.DatabaseError as exc:
             con.close()
@@ -142,14 +147,9 @@ class Store(QueueQueries):
             yield state_from_row(row)
 
     def _write_state(self, state: CardState) -> None:
+        values = state_values(state)
         self.connection.execute(
-            "INSERT OR REPLACE INTO card_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                state.item_key, state.repetitions, state.interval, state.easiness,
-                state.due, state.last_reviewed, state.lapses, int(state.suspended),
-                state.buried_until, state.introduced_on,
-            ),
-        )  # fmt: skip
+            f"INSERT OR REPLACE INTO card_state VALUES ({', '.join('?' * len(values))})", values)
 
     def set_suspended(self, item_key: str, suspended: bool) -> None:
         with self.transaction():
@@ -189,7 +189,7 @@ class Store(QueueQueries):
             reviewed_at = utc_iso(moment)
             study_day = day_of(moment, day_start_hour).isoformat()
             before = self.state(item_key)
-            after = step(before, quality, study_day, reviewed_at) if scheduled else before
+            after = step(before, quality, study_day, reviewed_at, self.scheduler) if scheduled else before
             review = Review(
                 id=uuid.uuid4().hex, item_key=item_key, reviewed_at=reviewed_at, grade=grade,
                 quality=quality, interval_before=before.interval, interval_after=after.interval,
@@ -259,7 +259,7 @@ class Store(QueueQueries):
             " AND scheduled = 1 ORDER BY reviewed_at, rowid",
             (item_key,),
         ):
-            state = step(state, quality, day, at)
+            state = step(state, quality, day, at, self.scheduler)
         self._write_state(state)
 
     def rebuild(self) -> int:
@@ -282,7 +282,7 @@ class Store(QueueQueries):
                 " WHERE scheduled = 1 ORDER BY reviewed_at, rowid"
             ):
                 prev = states.get(key) or CardState(key)
-                states[key] = step(prev, quality, day, at)
+                states[key] = step(prev, quality, day, at, self.scheduler)
             for key, (suspended, buried) in flags.items():
                 prev = states.get(key) or CardState(key)
                 states[key] = replace(prev, suspended=suspended, buried_until=buried)

@@ -109,7 +109,24 @@ _V5 = (
     "ALTER TABLE exercise_attempts ADD COLUMN code_sha256 TEXT",
 )
 
+_V6 = (
+    # Schedulers beside SM-2 (dlquiz.study.scheduler): FSRS keeps a stability and
+    # a difficulty per card (NULL under SM-2), and both forgetting curves count
+    # from the study day of the last scheduled answer. ``meta`` records which
+    # scheduler the states were derived with (dlquiz.store.scheduling); no row
+    # means SM-2 without fuzz, what every earlier database was made with.
+    "ALTER TABLE card_state ADD COLUMN stability REAL",
+    "ALTER TABLE card_state ADD COLUMN difficulty REAL",
+    "ALTER TABLE card_state ADD COLUMN last_day TEXT",
+    (
+        "UPDATE card_state SET last_day = (SELECT r.study_day FROM reviews r"
+        " WHERE r.item_key = card_state.item_key AND r.scheduled = 1"
+        " ORDER BY r.reviewed_at DESC, r.rowid DESC LIMIT 1) WHERE last_reviewed IS NOT NULL"
+    ),
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+)
+
 #: Ordered migrations; index + 1 is the ``user_version`` after running one.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -163,7 +163,11 @@ def evaluate(
         note = note_or_none or "fitted on the training part"
     elif fitted is not None:
         note = "given parameters (from config.toml)"
-    if fitted is not None:
+    if fitted is not None and tuple(fitted) == FSRSScheduler().parameters:
+        same = models[1]  # the same model: its scores, not a second replay
+        models.append(ModelScore("fsrs-fitted", same.log_loss, same.rmse_bins, same.reviews,
+                                 f"{note}; equal to the defaults"))  # fmt: skip
+    elif fitted is not None:
         scheduler = FSRSScheduler(parameters=fitted, desired_retention=desired_retention, fuzz=False)
         models.append(score("fsrs-fitted", scheduler, log, cut, note))
     else:

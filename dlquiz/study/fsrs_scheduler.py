@@ -62,7 +62,7 @@ class FSRSScheduler:
         maximum_interval: int = MAXIMUM_INTERVAL,
     ) -> None:
         try:
-            from fsrs import Scheduler
+            from fsrs import Card, Rating, Scheduler, State
         except ImportError as exc:  # a broken install; fsrs is a dependency
             raise ValueError(f"the FSRS scheduler needs the 'fsrs' package ({exc})") from exc
         if not 0.0 < desired_retention < 1.0:
@@ -79,21 +79,24 @@ class FSRSScheduler:
             maximum_interval=maximum_interval,
             enable_fuzzing=False,
         )
+        self._card, self._state = Card, State
+        self._ratings = {q: Rating(rating_of(q)) for q in range(sm2.MIN_QUALITY, sm2.MAX_QUALITY + 1)}
         self._decay = -self.parameters[20]
         self._factor = 0.9 ** (1.0 / self._decay) - 1.0
 
     def review(self, memory: Memory, quality: int, day: str, item_key: str) -> Step:
-        from fsrs import Card, Rating, State
-
-        sm2.review(sm2.SM2State(), quality)  # the same validation as SM-2 (0-5 ints)
+        rating = self._ratings.get(quality) if type(quality) is int else None
+        if rating is None:  # the same rule as SM-2: an int 0-5, bools rejected
+            raise ValueError(f"quality must be an int 0-5, got {quality!r}")
+        card_type, states = self._card, self._state
         now = day_start(day)
         if memory.stability is None or memory.difficulty is None:
-            card = Card(card_id=1, state=State.Learning, step=0, due=now)
+            card = card_type(card_id=1, state=states.Learning, step=0, due=now)
         else:
             last = day_start(memory.last_day) if memory.last_day else now
-            card = Card(card_id=1, state=State.Review, step=None, stability=memory.stability,
-                        difficulty=memory.difficulty, due=now, last_review=last)  # fmt: skip
-        card, _ = self._engine.review_card(card, Rating(rating_of(quality)), now)
+            card = card_type(card_id=1, state=states.Review, step=None, stability=memory.stability,
+                             difficulty=memory.difficulty, due=now, last_review=last)  # fmt: skip
+        card, _ = self._engine.review_card(card, rating, now)
         interval = (card.due - now).days
         if self.fuzz:
             interval = fuzzed_interval(interval, item_key, day, self.maximum_interval)

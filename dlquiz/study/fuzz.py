@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from functools import lru_cache
 
 FUZZ_MIN_INTERVAL = 3
 #: (start, end, factor) of each fuzz band, in days.
@@ -34,6 +35,7 @@ def _round_half_up(value: float) -> int:
     return math.floor(value + 0.5)
 
 
+@lru_cache(maxsize=4096)
 def fuzz_range(interval: int, maximum_interval: int = 36500) -> tuple[int, int]:
     """The (lowest, highest) interval a fuzzed ``interval`` can become; both inclusive."""
     if interval < FUZZ_MIN_INTERVAL:

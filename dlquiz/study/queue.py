@@ -20,7 +20,14 @@ from functools import cached_property
 from dlquiz.clock import DEFAULT_DAY_START_HOUR
 from dlquiz.model import Item
 from dlquiz.store.database import Store
-from dlquiz.study.limits import DeckLimit, Quotas, deck_of, deck_quotas, nothing_to_study_reason, take_within
+from dlquiz.study.limits import (
+    DeckLimit,
+    Quotas,
+    deck_of,
+    deck_quotas,
+    nothing_to_study_reason,
+    take_within,
+)
 from dlquiz.study.newcards import Run, first_new, make_runs, new_counts
 
 DEFAULT_NEW_PER_DAY = 20

@@ -76,7 +76,7 @@ def compute_readiness(
     memories: Mapping[str, Memory] | None = None,
 ) -> Readiness:
     """Readiness of ``items`` (``(item key, topics)`` pairs) on ``today`` and ``interview_date``."""
-    scheduler = scheduler or store.scheduler
+    active: Scheduler = scheduler if scheduler is not None else store.scheduler
     memories = load_memories(store) if memories is None else memories
     on_date = interview_date if interview_date and interview_date >= today else None
     topics: dict[str, list[float]] = {}
@@ -86,8 +86,8 @@ def compute_readiness(
         if memory is None:
             now = later = 0.0
         else:
-            now = scheduler.retrievability(memory, today)
-            later = scheduler.retrievability(memory, on_date) if on_date else 0.0
+            now = active.retrievability(memory, today)
+            later = active.retrievability(memory, on_date) if on_date else 0.0
         seen = memory is not None
         for bucket, name in [(decks, key.partition("/")[0])] + [(topics, t) for t in item_topics]:
             row = bucket.setdefault(name, [0, 0, 0.0, 0.0])
@@ -102,4 +102,4 @@ def compute_readiness(
             for name, (n, seen, total, later) in sorted(bucket.items())
         )
 
-    return Readiness(today, on_date, scheduler.name, groups(topics), groups(decks))
+    return Readiness(today, on_date, active.name, groups(topics), groups(decks))

@@ -39,7 +39,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Protocol
+from functools import lru_cache
+from typing import Any, NamedTuple, Protocol
 
 from dlquiz.study import sm2
 from dlquiz.study.fuzz import fuzzed_interval
@@ -61,15 +62,14 @@ def rating_of(quality: int) -> int:
     return {3: HARD_RATING, 4: GOOD_RATING, 5: EASY_RATING}[quality]
 
 
-@dataclass(frozen=True, slots=True)
-class Memory:
+class Memory(NamedTuple):
     """What a scheduler knows about one item.
 
     SM-2 uses ``repetitions``/``interval``/``easiness``; FSRS uses ``stability``
     (days until recall falls to 90 %) and ``difficulty`` (1-10) and keeps
     ``repetitions`` (successes in a row) and ``interval`` (the scheduled gap)
     up to date for display and stats. ``last_day`` is the study day of the last
-    scheduled answer (None: new).
+    scheduled answer (None: new). A named tuple: a replay makes one per review.
     """
 
     repetitions: int = 0
@@ -80,8 +80,7 @@ class Memory:
     last_day: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
     """The result of one scheduled answer: the new memory and its due study day."""
 
     memory: Memory
@@ -93,15 +92,24 @@ def days_between(first: str, second: str) -> int:
     return (date.fromisoformat(second) - date.fromisoformat(first)).days
 
 
+@lru_cache(maxsize=65536)
 def add_days(day: str, days: int) -> str:
+    """``day`` plus ``days`` (ISO dates). Cached: a replay asks the same few thousand sums."""
     return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
 
 
 class Scheduler(Protocol):
     """What the store, the session and the evaluation need from a scheduler."""
 
-    name: str
-    fuzz: bool
+    @property
+    def name(self) -> str:
+        """``"sm2"`` or ``"fsrs"``."""
+        ...
+
+    @property
+    def fuzz(self) -> bool:
+        """Whether intervals of 3+ days get the seeded fuzz."""
+        ...
 
     def review(self, memory: Memory, quality: int, day: str, item_key: str) -> Step:
         """The memory after a scheduled answer ``quality`` on study day ``day``."""

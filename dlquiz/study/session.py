@@ -250,12 +250,12 @@ class StudySession:
         self._history.append(before)
         self._answers.append(review)
         self.position += 1
-        if scheduled:
-            self._after_scheduled(entry.item.key, review, before)
         if quality < REDRILL_BELOW:
             kind: EntryKind = "cram" if self.mode == "cram" else "redrill"
             at = min(self.position + REDRILL_GAP, len(self.queue))
             insert_apart(self.queue, at, _Entry(entry.item, kind), _key)
+        if scheduled:
+            self._after_scheduled(entry.item.key, review, before)
         return review
 
     def _after_scheduled(self, key: str, review: Review, step: _Step) -> None:

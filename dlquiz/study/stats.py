@@ -9,7 +9,10 @@ Definitions (README "Stats"):
   before the answer), the share graded >= 3 -- Anki's "mature retention";
   None when there are no such reviews;
 * *mastery* of a topic: the mean over its items of ``min(interval, 21) / 21``
-  (new items count 0), so a topic is 1.0 when every item is mature.
+  (new items count 0), so a topic is 1.0 when every item is mature;
+* *readiness*: predicted recall per topic and deck, today and on the interview
+  date (:mod:`dlquiz.study.readiness`); *leeches*: cards with at least
+  ``leech_threshold`` lapses (:mod:`dlquiz.study.leeches`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from typing import Any
 
 from dlquiz.model import Item
 from dlquiz.store.database import Store
+from dlquiz.study.leeches import leeches
+from dlquiz.study.readiness import Readiness, compute_readiness
 from dlquiz.study.session import ItemIndex, SchedulingConfig, as_index, limits_left
 
 MATURE_INTERVAL = 21
@@ -71,6 +76,9 @@ class Stats:
     reviews_per_day: tuple[tuple[str, int], ...]
     #: ``(day, items due)`` for today and the next 29 days; overdue counts as today.
     forecast: tuple[tuple[str, int], ...]
+    readiness: Readiness | None = None
+    #: Keys of the loaded leeches, most lapses first.
+    leeches: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: the totals at the top level, plus the detail lists."""
@@ -79,6 +87,8 @@ class Stats:
         data["topics"] = [asdict(t) for t in self.topics]
         data["reviews_per_day"] = [list(p) for p in self.reviews_per_day]
         data["forecast"] = [list(p) for p in self.forecast]
+        data["readiness"] = self.readiness.to_dict() if self.readiness else None
+        data["leeches"] = list(self.leeches)
         return data
 
 
@@ -167,4 +177,9 @@ def compute_stats(
         ),
         reviews_per_day=tuple((d, int(per_day.get(d, 0))) for d in _days(first, HISTORY_DAYS)),
         forecast=tuple((d, forecast.get(d, 0)) for d in _days(today, FORECAST_DAYS)),
+        readiness=compute_readiness(
+            store, ((key, index.by_key[key].card.topics) for key in index.by_key), day,
+            config.interview_date,
+        ),
+        leeches=tuple(lee.item_key for lee in leeches(store, config.leech_threshold) if lee.item_key in index.by_key),
     )

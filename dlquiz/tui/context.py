@@ -55,6 +55,8 @@ class AppContext:
     _executor: ThreadPoolExecutor | None = field(default=None, repr=False)
     _index: ItemIndex | None = field(default=None, repr=False)
     _index_of: object = field(default=None, repr=False)
+    #: The scheduler spec the open store was last set to (see dlquiz.store.scheduling).
+    _applied_spec: dict[str, Any] | None = field(default=None, repr=False)
     #: Why the start-up backup failed, if it did (shown by the home screen).
     backup_error: str = ""
 
@@ -129,6 +131,12 @@ class AppContext:
 
         if self._store is None:
             self._store = Store.open(self.paths.database)
+        spec = self.config.scheduler_spec
+        if spec != self._applied_spec:  # first use, or the scheduler changed in settings
+            from dlquiz.store.scheduling import use_scheduler
+
+            use_scheduler(self._store, spec)  # replays the card states when it changed
+            self._applied_spec = spec
         return self._store
 
     async def db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

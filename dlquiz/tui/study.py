@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from dlquiz.decks.catalog import Catalog
-    from dlquiz.model import Exercise, Item
+    from dlquiz.model import Card, Exercise, Item
     from dlquiz.numeric.problem import NumericProblem
     from dlquiz.store.database import Store
     from dlquiz.study.session import StudySession
@@ -86,6 +86,54 @@ def deck_counts(store: Store, ctx: AppContext) -> tuple[dict[str, tuple[int, int
     return counts, done, new_left
 
 
+#: Key hints under the card: (state, card type) -> text (see ReviewScreen.state).
+KEY_HINTS = {
+    ("front", "basic"): "space: show answer",
+    ("front", "cloze"): "space: show answer",
+    ("front", "choice"): "pick with a letter or number",
+    ("front", "numeric"): "type the answer, enter to check",
+    ("front", "code"): "enter: open the exercise",
+    ("revealed", "basic"): "1 again · 2 hard · 3 good · 4 easy",
+    ("revealed", "cloze"): "1 again · 2 hard · 3 good · 4 easy",
+}
+
+
+def key_hint(state: str, card: Card | None) -> str:
+    kind = card.type if card is not None else ""
+    text = KEY_HINTS.get((state, kind), "space/enter: next card" if state == "graded" else "")
+    if card is not None and (state, kind) == ("front", "choice") and len(card.answer) > 1:
+        text += " (several), then enter"
+    return text + "   u: undo · s: suspend · b: bury · ?: keys"
+
+
+def leech_notice(suspended: bool) -> str:
+    """What the review screen says when an answer makes the card a leech."""
+    where = " and is suspended (`dlquiz cards unsuspend` brings it back)" if suspended else ""
+    return f"Leech: this card keeps slipping{where}. Consider rewriting it (e)."
+
+
+def summary_markdown(store: Store, ctx: AppContext, session: StudySession, plan: StudyPlan) -> str:
+    """The end-of-session text; for an empty session, why it is empty (limits, keys, cram)."""
+    summary = session.summary()
+    if summary.answers == 0:
+        from dlquiz.study.session import nothing_to_study
+
+        if plan.cram:
+            reason = "Nothing matches this cram: every card is suspended or buried. Cram (c) another deck."
+        else:
+            reason = nothing_to_study(store, plan_items(ctx.catalog, plan), ctx.today(), ctx.scheduling())
+        return (f"## Nothing to study\n\n{reason}\n\nPress **escape** to go back to your decks "
+                "(**c** there to cram).")  # fmt: skip
+    minutes, seconds = divmod(round(summary.time_s), 60)
+    return (
+        "## Session complete\n\n"
+        f"| | |\n|---|---|\n| Cards | {summary.cards} |\n| Answers | {summary.answers} |\n"
+        f"| Correct | {summary.correct_pct:.0f}% |\n| Time | {minutes}m {seconds:02d}s |\n"
+        f"| Next due | {summary.next_due or 'nothing scheduled'} |\n\n"
+        "Press **escape** to go back to your decks."
+    )
+
+
 def build_session(store: Store, ctx: AppContext, plan: StudyPlan) -> StudySession:
     from dlquiz.study.session import StudySession
 
@@ -118,6 +166,11 @@ class CardView:
     error: str = ""
     #: Choice cards: card indices in the order shown (stored with the review).
     choice_order: tuple[int, ...] = ()
+    #: Days until due again for each SM-2 quality the answer could get (grade buttons);
+    #: None when the answer would not move the schedule (cram, re-drill).
+    intervals: dict[int, int] | None = None
+    #: The card's lapses reached the leech threshold.
+    leech: bool = False
 
     def drawn(self) -> dict[str, object] | None:
         """What to store with the review so it can be shown again exactly as it was."""
@@ -144,24 +197,30 @@ def current_view(store: Store, ctx: AppContext, session: StudySession) -> CardVi
     problem = exercise = None
     error = ""
     order: tuple[int, ...] = ()
+    # What is drawn for this queue position is kept on the session, so undo coming
+    # back to the position shows the same shuffled choices and the same numbers.
+    memo_key = (session.position, item.key)
     if item.card.type == "choice":
         from dlquiz.tui.cards import shuffled_order
 
         # Seeded per (run seed, item, answers so far) when the context has a seed, so a
         # re-drill gets a new order and tests are reproducible; otherwise fresh entropy.
         seed = None if ctx.seed is None else f"{ctx.seed}:{item.key}:{progress.done}"
-        order = shuffled_order(len(item.card.choices), seed)
+        order = session.draws.setdefault(memo_key, shuffled_order(len(item.card.choices), seed))
     elif item.card.type == "numeric":
         try:
-            problem = draw_problem(ctx, item)
+            problem = session.draws.get(memo_key) or draw_problem(ctx, item)
+            session.draws[memo_key] = problem
         except Exception as exc:  # a generator bug must not end the session
             error = f"could not draw this problem: {exc}"
     elif item.card.type == "code":
         exercise = ctx.catalog.exercise(item.card.exercise)
         if exercise is None:
             error = f"exercise {item.card.exercise!r} is not available"
+    threshold = ctx.scheduling().leech_threshold
+    leech = threshold > 0 and store.state(item.key).lapses >= threshold
     return CardView(item, session.current_kind() or "", progress.done, progress.remaining,
-                    redrills, problem, exercise, error, order)
+                    redrills, problem, exercise, error, order, session.next_due_days(), leech)
 
 
 def draw_problem(ctx: AppContext, item: Item) -> NumericProblem:

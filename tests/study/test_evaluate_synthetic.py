@@ -6,6 +6,7 @@ loop written here; the split against its definition.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -45,7 +46,7 @@ def test_split_is_time_ordered_at_a_day_boundary(log: list[tuple[str, str, int]]
     cut = split_index(log, 0.8)
     assert cut >= int(len(log) * 0.8)
     assert log[cut - 1][1] < log[cut][1]  # the cut day is not split
-    assert all(a[1] <= b[1] for a, b in zip(log, log[1:]))
+    assert all(a[1] <= b[1] for a, b in itertools.pairwise(log))
     assert split_index([], 0.8) == 0
 
 

@@ -164,7 +164,7 @@ def fill_store(store: Store, items: list[Item], rng: random.Random) -> None:
         for n, key in enumerate(rng.sample(keys, min(5, len(keys))))
     ]  # fmt: skip
     with store.transaction():
-        store.connection.executemany("INSERT INTO card_state VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+        store.connection.executemany("INSERT INTO card_state (item_key, repetitions, interval, easiness, due, last_reviewed, lapses, suspended, buried_until, introduced_on) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
         store.connection.executemany(
             f"INSERT INTO reviews VALUES ({','.join('?' * 18)})", today_reviews
         )
@@ -279,7 +279,7 @@ def test_rebuild_that_forgets_states_clears_the_memo(tmp_path: Path) -> None:
     with Store.open(tmp_path / "db.sqlite3") as store:
         with store.transaction():
             store.connection.executemany(
-                "INSERT INTO card_state VALUES (?, 1, 1, 2.5, '2024-07-01', '2024-06-01T00:00:00.000000+00:00',"
+                "INSERT INTO card_state (item_key, repetitions, interval, easiness, due, last_reviewed, lapses, suspended, buried_until, introduced_on) VALUES (?, 1, 1, 2.5, '2024-07-01', '2024-06-01T00:00:00.000000+00:00',"
                 " 0, 0, NULL, '2024-06-01')",
                 [(item.key,) for item in items],
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 from hypothesis import given, settings
@@ -20,7 +21,7 @@ keys = st.lists(
 
 
 def adjacent_siblings(seq: list[str]) -> int:
-    return sum(note_of(a) == note_of(b) for a, b in zip(seq, seq[1:]))
+    return sum(note_of(a) == note_of(b) for a, b in itertools.pairwise(seq))
 
 
 @settings(max_examples=50)

@@ -34,6 +34,7 @@ from dlquiz.store.dbfile import DiskFullError
 from dlquiz.tui import cards
 from dlquiz.tui.screens.base import BaseScreen
 from dlquiz.tui.study import CardView, StudyPlan, build_session, current_view
+from dlquiz.tui.study import key_hint, leech_notice
 from dlquiz.tui.widgets.card_text import CardText
 from dlquiz.tui.widgets.grade_bar import GradeBar
 from dlquiz.tui.widgets.key_bar import KeyBar
@@ -151,8 +152,9 @@ class ReviewScreen(BaseScreen[None]):
         item = view.item
         self.query_one("#card-header", Static).update(
             f"{cards.header(item)}" + (" · again" if view.kind == "redrill" else "")
-            + (" · cram" if self.plan.cram else "")
+            + (" · cram" if self.plan.cram else "") + (" · leech" if view.leech else "")
         )
+        self.query_one(GradeBar).set_intervals(view.intervals)
         self.query_one(SessionProgress).update_progress(view.done, view.remaining, view.redrills)
         front = cards.front(item, problem=view.problem, exercise=view.exercise,
                             order=view.choice_order)
@@ -177,19 +179,8 @@ class ReviewScreen(BaseScreen[None]):
         self.call_after_refresh(self.post_message, self.CardShown(item.key))
 
     def set_hint(self) -> None:
-        card_type = self.view.item.card.type if self.view else ""
-        hints = {
-            ("front", "basic"): "space: show answer",
-            ("front", "cloze"): "space: show answer",
-            ("front", "choice"): "pick with a letter or number"
-            + (" (several), then enter" if self.view and len(self.view.item.card.answer) > 1 else ""),
-            ("front", "numeric"): "type the answer, enter to check",
-            ("front", "code"): "enter: open the exercise",
-            ("revealed", "basic"): "1 again · 2 hard · 3 good · 4 easy",
-            ("revealed", "cloze"): "1 again · 2 hard · 3 good · 4 easy",
-        }
-        text = hints.get((self.state, card_type), "space/enter: next card" if self.state == "graded" else "")
-        self.query_one("#keys-hint", Static).update(text + "   u: undo · s: suspend · b: bury · ?: keys")
+        card = self.view.item.card if self.view else None
+        self.query_one("#keys-hint", Static).update(key_hint(self.state, card))
 
     async def show_back(self, verdict: str | None = None) -> None:
         assert self.view is not None
@@ -206,20 +197,11 @@ class ReviewScreen(BaseScreen[None]):
 
     async def show_summary(self) -> None:
         assert self.session is not None
-        summary = await self.ctx.db(lambda store, s: s.summary(), self.session)
+        from dlquiz.tui.study import summary_markdown
+
+        text = await self.ctx.db(summary_markdown, self.ctx, self.session, self.plan)
         self.view = None
         self.state = "done"
-        minutes, seconds = divmod(round(summary.time_s), 60)
-        text = (
-            "## Session complete\n\n"
-            f"| | |\n|---|---|\n| Cards | {summary.cards} |\n| Answers | {summary.answers} |\n"
-            f"| Correct | {summary.correct_pct:.0f}% |\n| Time | {minutes}m {seconds:02d}s |\n"
-            f"| Next due | {summary.next_due or 'nothing scheduled'} |\n\n"
-            "Press **escape** to go back to your decks."
-        )
-        if summary.answers == 0:
-            text = ("## Nothing to study\n\nNo cards are due and no new cards are left today. "
-                    "Press **c** on the decks screen to cram, or **escape** to go back.")
         self.query_one(SessionProgress).update_progress(self.session.progress.done, 0)
         self.query_one("#card-header", Static).update(f"Study · {self.plan.describe()} · done")
         self.query_one("#numeric").display = False
@@ -328,6 +310,7 @@ class ReviewScreen(BaseScreen[None]):
                 # the next card is prepared in the same trip to the database thread
                 return current_view(store, self.ctx, session) if then_show is None else None
 
+            leeches = len(self.session.new_leeches)
             try:
                 view = await self.ctx.db(answer, self.session)
             except DiskFullError as exc:  # read-only from here; every earlier answer is saved
@@ -336,6 +319,8 @@ class ReviewScreen(BaseScreen[None]):
                 view = await self.ctx.db(lambda store, session: current_view(
                     store, self.ctx, session), self.session)
                 then_show = None
+            if len(self.session.new_leeches) > leeches:
+                self.notify(leech_notice(self.ctx.scheduling().leech_suspend), severity="warning")
             if then_show is None:
                 if view is None:
                     await self.show_summary()
