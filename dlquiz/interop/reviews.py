@@ -12,7 +12,13 @@ Formats (same fields in both; times UTC ISO-8601, days ``YYYY-MM-DD``):
 * CSV: a header row with :data:`FIELDS`; ``drawn`` is a JSON object or empty,
   ``scheduled`` is 0/1.
 
-Bad input is reported per row: ``file.csv:7: quality: expected an integer 0-5, got 'x'``.
+An import is all or nothing: every row is checked first (the rules are in
+:mod:`dlquiz.interop.review_rows`), the first bad one is reported with its
+place (``file.csv:7: quality: expected an integer 0-5, got 'x'``) and nothing
+is written; then the rows and the rebuilt card states are committed in one
+transaction (:mod:`dlquiz.store.importing`). Reading is linear in the file in
+both formats; a progress callback is told ``checked``, ``writing`` and
+``rebuilding``. Exports are written beside the target and renamed into place.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from dlquiz.interop.review_rows import FIELDS, ReviewFileError, parse_row
 from dlquiz.model import Review
 from dlquiz.store.database import Store
 from dlquiz.store.dbfile import store_error
+from dlquiz.store.importing import merge_rows, row_values
 
 FORMAT_NAME = "dlquiz-reviews"
 FORMAT_VERSION = 1
@@ -103,16 +110,6 @@ def _tick(progress: ProgressFn | None, phase: str, done: int, total: int) -> Non
         progress(phase, done, total)
 
 
-def row_values(review: Review, day: str) -> tuple[Any, ...]:
-    """The row as the ``reviews`` table stores it (column order of :data:`FIELDS`)."""
-    return (review.id, review.item_key, review.reviewed_at, day, review.grade, review.quality,
-            review.interval_before, review.interval_after, review.easiness_before,
-            review.easiness_after, review.repetitions_before, review.repetitions_after,
-            review.due_before, review.due_after, review.duration_s, review.graded_by,
-            int(review.scheduled),
-            json.dumps(dict(review.drawn), sort_keys=True) if review.drawn else None)
-
-
 def read_reviews(path: Path, *, now: datetime | None = None, allow_future: bool = False,
                  progress: ProgressFn | None = None) -> list[tuple[Review, str]]:
     """Parse and validate a CSV or JSON review export (by content): every row, or an error.
@@ -121,6 +118,13 @@ def read_reviews(path: Path, *, now: datetime | None = None, allow_future: bool 
     only when one of them is reported. A row repeated with the same contents
     is read once; repeated with *different* contents it is an error naming both.
     """
+    return _read_checked(path, now=now, allow_future=allow_future, progress=progress)[0]
+
+
+def _read_checked(path: Path, *, now: datetime | None, allow_future: bool,
+                  progress: ProgressFn | None
+                  ) -> tuple[list[tuple[Review, str]], Callable[[str], str]]:
+    """:func:`read_reviews`, plus a function naming the place of a review id in the file."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
@@ -156,7 +160,7 @@ def read_reviews(path: Path, *, now: datetime | None = None, allow_future: bool 
             raise ReviewFileError(f"{where(i)}: review id {pair[0].id} appears twice with "
                                   f"different contents (first at {where(seen[0])})")
         _tick(progress, "checked", i + 1, total)
-    return out
+    return out, lambda review_id: where(first[review_id][0])
 
 
 def _row_lines(text: str, upto: int) -> list[int]:
@@ -234,7 +238,10 @@ def import_reviews(store: Store, path: Path, *, allow_future: bool = False,
     """Merge ``path`` into ``store`` (all or nothing); returns (rows read, rows added).
 
     Every row is checked before anything is written; the rows and the rebuilt
-    card states are then committed in one transaction.
+    card states are then committed in one transaction
+    (:func:`dlquiz.store.importing.merge_rows`).
     """
-    pairs = read_reviews(path, allow_future=allow_future, progress=progress)
-    return len(pairs), store.import_reviews(pairs)
+    pairs, locate = _read_checked(path, now=None, allow_future=allow_future, progress=progress)
+    rows = (row_values(review, day) for review, day in pairs)
+    added = merge_rows(store, rows, FIELDS, total=len(pairs), progress=progress, locate=locate)
+    return len(pairs), added

@@ -27,10 +27,10 @@ from typing import Any, NoReturn, Self
 
 from dlquiz.clock import DEFAULT_DAY_START_HOUR, now_utc, utc_iso, utc_now_iso
 from dlquiz.clock import study_day as day_of
-from dlquiz.errors import CorruptDatabaseError, StoreError
+from dlquiz.errors import StoreError
 from dlquiz.model import Review
 from dlquiz.store.cardstate import LEGACY_SCHEDULER, CardState, state_from_row, state_values, step
-from dlquiz.store.dbfile import RESTORE_HINT, check_file_size, is_corruption
+from dlquiz.store.dbfile import check_file_size, rollback_quietly, store_error
 from dlquiz.store.migrations import MIGRATIONS
 from dlquiz.store.queue_queries import QueueQueries
 from dlquiz.store.scheduling import recorded_scheduler
@@ -116,12 +116,8 @@ class Store(QueueQueries):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _raise(self, exc: sqlite3.DatabaseError) -> NoReturn:
-        if is_corruption(exc):
-            raise CorruptDatabaseError(
-                f"{self.path} is damaged ({exc}). {RESTORE_HINT}"
-            ) from exc
-        raise StoreError(f"{self.path}: {exc}") from exc
+    def _raise(self, exc: sqlite3.Error) -> NoReturn:
+        raise store_error(exc, self.path) from exc  # damaged (restore hint), disk full, other
 
     def transaction(self) -> _Transaction:
         """``with store.transaction():`` -- BEGIN IMMEDIATE ... COMMIT (rollback on error)."""
@@ -268,27 +264,31 @@ class Store(QueueQueries):
         Suspended and buried flags are kept: they are choices, not answers.
         """
         with self.transaction():
-            con = self.connection
-            flags = {
-                key: (bool(s), b)
-                for key, s, b in con.execute(
-                    "SELECT item_key, suspended, buried_until FROM card_state"
-                    " WHERE suspended = 1 OR buried_until IS NOT NULL"
-                )
-            }
-            states: dict[str, CardState] = {}
-            for key, quality, day, at in con.execute(
-                "SELECT item_key, quality, study_day, reviewed_at FROM reviews"
-                " WHERE scheduled = 1 ORDER BY reviewed_at, rowid"
-            ):
-                prev = states.get(key) or CardState(key)
-                states[key] = step(prev, quality, day, at, self.scheduler)
-            for key, (suspended, buried) in flags.items():
-                prev = states.get(key) or CardState(key)
-                states[key] = replace(prev, suspended=suspended, buried_until=buried)
-            con.execute("DELETE FROM card_state")
-            for state in states.values():
-                self._write_state(state)
+            return self.rebuild_in_transaction()
+
+    def rebuild_in_transaction(self) -> int:
+        """:meth:`rebuild` inside the caller's write transaction (import, remap: one commit)."""
+        con = self.connection
+        flags = {
+            key: (bool(s), b)
+            for key, s, b in con.execute(
+                "SELECT item_key, suspended, buried_until FROM card_state"
+                " WHERE suspended = 1 OR buried_until IS NOT NULL"
+            )
+        }
+        states: dict[str, CardState] = {}
+        for key, quality, day, at in con.execute(
+            "SELECT item_key, quality, study_day, reviewed_at FROM reviews"
+            " WHERE scheduled = 1 ORDER BY reviewed_at, rowid"
+        ):
+            prev = states.get(key) or CardState(key)
+            states[key] = step(prev, quality, day, at, self.scheduler)
+        for key, (suspended, buried) in flags.items():
+            prev = states.get(key) or CardState(key)
+            states[key] = replace(prev, suspended=suspended, buried_until=buried)
+        con.execute("DELETE FROM card_state")
+        for state in states.values():
+            self._write_state(state)
         self._known = None
         self._reviewed_runs = set()
         return len(states)
@@ -315,14 +315,12 @@ class Store(QueueQueries):
         """Merge ``(review, study_day)`` pairs by review id, then rebuild.
 
         Idempotent: a review already present (same id) is skipped, so importing
-        the same file twice adds nothing. Returns how many rows were added.
+        the same file twice adds nothing; rows and states are one transaction
+        (:func:`dlquiz.store.importing.merge_rows`). Returns how many rows were added.
         """
-        added = 0
-        with self.transaction():
-            for review, day in reviews:
-                added += self._insert_review(review, day, ignore=True)
-        self.rebuild()
-        return added
+        from dlquiz.store.importing import merge_rows, row_values
+
+        return merge_rows(self, (row_values(r, d) for r, d in reviews), REVIEW_COLUMNS)
 
     def review_count(self) -> int:
         return int(self.query("SELECT count(*) FROM reviews")[0][0])
@@ -391,10 +389,9 @@ class _Transaction:
             try:
                 con.execute("COMMIT")
                 return
-            except sqlite3.DatabaseError as commit_exc:
-                con.execute("ROLLBACK")
+            except sqlite3.Error as commit_exc:
+                rollback_quietly(con)  # SQLITE_FULL may have rolled back already
                 self.store._raise(commit_exc)
-        if con.in_transaction:
-            con.execute("ROLLBACK")
-        if isinstance(exc, sqlite3.DatabaseError):
+        rollback_quietly(con)
+        if isinstance(exc, sqlite3.Error):
             self.store._raise(exc)

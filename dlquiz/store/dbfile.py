@@ -57,6 +57,17 @@ def error_for(exc: BaseException) -> StoreError | None:
     return store_error(exc, "the database")
 
 
+def rollback_quietly(con: sqlite3.Connection) -> None:
+    """ROLLBACK if a transaction is still open. SQLITE_FULL and some I/O errors end the
+    transaction themselves; a ROLLBACK then raised "cannot rollback - no transaction is
+    active" over the real error, which is how a full disk used to end a session."""
+    if con.in_transaction:
+        try:
+            con.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+
 def _has_backups(path: Path) -> bool:
     folder = path.parent / "backups"
     try:

@@ -77,6 +77,7 @@ def check_replay(store: Store, *, sample_above: int = SAMPLE_ABOVE,
     try:
         store.connection.backup(memory)
         copy = Store(store.path, memory)
+        copy.scheduler = store.scheduler  # the replay the states were made with
         total = memory.execute("SELECT count(*) FROM reviews").fetchone()[0]
         keys: list[str] | None = None
         if total > sample_above:

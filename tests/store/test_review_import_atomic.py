@@ -229,3 +229,46 @@ def test_an_output_in_a_missing_folder_is_an_error(argv: list[str], tmp_path: Pa
     err = capsys.readouterr().err.strip()
     assert err.endswith(f"folder {missing} does not exist") and len(err.splitlines()) == 1
     assert not (tmp_path / "no").exists()
+
+
+def test_a_conflict_with_the_database_is_reported(tmp_path: Path,
+                                                  history: tuple[list[Any], list[Any]],
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    first = write_csv(tmp_path / "a.csv", [good_row(0), good_row(1)])
+    assert main(["import", "reviews", str(first)]) == 0
+    after_first = snapshot()
+    clash = write_csv(tmp_path / "b.csv", [good_row(5), good_row(1, quality=2)])
+    capsys.readouterr()
+    assert main(["import", "reviews", str(clash)]) == 1
+    line = capsys.readouterr().err.strip()
+    assert line == (f"dlquiz: Conflicting review: {clash}:3: review id r000001 is already in the "
+                    "database with different contents (quality 4 here, 2 in the file); nothing "
+                    "was imported")
+    assert snapshot() == after_first  # r000005 was not added either
+    assert main(["import", "reviews", str(first)]) == 0  # the same file again: nothing new
+    assert snapshot() == after_first
+
+
+def test_rows_and_states_are_one_transaction(tmp_path: Path, history: tuple[list[Any], list[Any]],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """If the rebuild fails after the rows are in, the rows go too."""
+    path = write_csv(tmp_path / "in.csv", [good_row(i) for i in range(20)])
+
+    working = Store.rebuild_in_transaction
+
+    def broken_rebuild(self: Store) -> int:
+        rows = self.connection.execute("SELECT count(*) FROM reviews").fetchone()[0]
+        if rows > len(history[0]):  # the import's replay, with the new rows in
+            raise OverflowError("date value out of range")
+        return working(self)
+
+    monkeypatch.setattr(Store, "rebuild_in_transaction", broken_rebuild)
+    assert main(["import", "reviews", str(path)]) == 1
+    assert snapshot() == history
+    monkeypatch.setattr(Store, "rebuild_in_transaction", working)
+    assert main(["import", "reviews", str(path)]) == 0
+    assert len(snapshot()[0]) == len(history[0]) + 20
+    with Store.open(resolve_paths().database) as store:
+        from dlquiz.store.verify import check_replay
+
+        assert check_replay(store).ok
