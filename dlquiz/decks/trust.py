@@ -197,11 +197,16 @@ class TrustGate:
         self._lock = threading.Lock()
 
     def deck_of(self, exercise: Exercise) -> Deck | None:
-        """The user deck defining ``exercise`` (decks given as a callable load on first need)."""
-        if self._by_path is None:
+        """The user deck defining ``exercise``.
+
+        Decks given as a callable are loaded on first need, and again when an
+        exercise's deck is not among them (the app reloaded its catalog).
+        """
+        path = exercise.source.path
+        if self._by_path is None or (path not in self._by_path and callable(self._decks)):
             decks = self._decks() if callable(self._decks) else self._decks
             self._by_path = {d.source.path: d for d in decks if not d.bundled}
-        return self._by_path.get(exercise.source.path)
+        return self._by_path.get(path)
 
     def __call__(self, exercise: Exercise) -> None:
         if exercise_code(exercise) == ([], []):
