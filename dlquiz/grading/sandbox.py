@@ -30,7 +30,8 @@ __all__ = ["RUNNER_PATH", "CaseRun", "Limits", "SandboxProcess", "SandboxRun", "
 
 
 def hidden_folders(exercise: Exercise) -> list[str]:
-    """Folders the sandbox hides: dlquiz itself, its checkout's ``.git``, the exercise's folder.
+    """Folders the sandbox hides: dlquiz (every copy on the path), its checkout's ``.git``,
+    the exercise's folder.
 
     The exercise's folder (a user deck's, holding its reference) is not hidden
     when it is ``/``, your home, or holds the Python installation or NumPy the
@@ -38,6 +39,12 @@ def hidden_folders(exercise: Exercise) -> list[str]:
     """
     package = Path(__file__).resolve().parents[1]
     folders = [str(package)]
+    # Other copies on the path too: a checkout run from its folder next to the
+    # installed copy in site-packages (as in CI) would leave the references readable.
+    for entry in sys.path:
+        copy = Path(entry or ".").resolve() / "dlquiz"
+        if (copy / "grading" / "reference").is_dir() and str(copy) not in folders:
+            folders.append(str(copy))
     git = package.parent / ".git"
     if git.is_dir() and (package.parent / "pyproject.toml").is_file():
         folders.append(str(git))

@@ -128,25 +128,48 @@ def private_mounts(workdir: str, hide: Iterable[str], tmp_mb: int) -> list[str]:
     keep = os.open(workdir, os.O_PATH | os.O_DIRECTORY)
     try:
         for folder in TEMP_DIRS:
-            if any(p.startswith(folder + os.sep) for p in needed):
-                continue  # Python or NumPy lives there (a venv in /tmp): keep it visible
-            if os.path.isdir(folder) and _mount(libc, "tmpfs", folder, "tmpfs",
-                                                MS_NOSUID | MS_NODEV,
-                                                f"size={tmp_mb}m,mode=1777"):
-                done.append(folder)
+            # Python or NumPy may live there (a checkout and its venv in /tmp): those
+            # folders are bound back into the fresh tmpfs, the rest is private.
+            back = _outermost(p.rstrip(os.sep) for p in needed if p.startswith(folder + os.sep))
+            held = [(path, os.open(path, os.O_PATH | os.O_DIRECTORY)) for path in back
+                    if os.path.isdir(path)]
+            try:
+                if os.path.isdir(folder) and _mount(libc, "tmpfs", folder, "tmpfs",
+                                                    MS_NOSUID | MS_NODEV,
+                                                    f"size={tmp_mb}m,mode=1777"):
+                    done.append(folder)
+                    for path, fd in held:
+                        os.makedirs(path, mode=0o755, exist_ok=True)
+                        if not _mount(libc, f"/proc/self/fd/{fd}", path, None,
+                                      MS_BIND | MS_REC, None):
+                            raise OSError(f"could not keep {path} visible")
+            finally:
+                for _, fd in held:
+                    os.close(fd)
         if not os.path.isdir(workdir):  # it lived in a folder now covered: bind it back
             os.makedirs(workdir, mode=0o700)
             if not _mount(libc, f"/proc/self/fd/{keep}", workdir, None, MS_BIND, None):
                 raise OSError("could not keep the sandbox folder visible")
     finally:
         os.close(keep)
-    for folder in hide:
+    for folder in _outermost(hide):  # a folder inside a hidden one is hidden with it
+        if not os.path.isdir(folder) and any(folder.startswith(t + os.sep) for t in done):
+            os.makedirs(folder, mode=0o755)  # under a fresh tmpfs: hide it the same way
         if os.path.isdir(folder) and _mount(libc, "tmpfs", folder, "tmpfs",
                                             MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
                                             "size=4k,mode=000"):
             done.append(folder)
     os.chdir(workdir)
     return done
+
+
+def _outermost(paths: Iterable[str]) -> list[str]:
+    """The paths not inside another one of them (``/a`` covers ``/a/b``)."""
+    kept: list[str] = []
+    for path in sorted(set(paths)):
+        if not any(path.startswith(k + os.sep) for k in kept):
+            kept.append(path)
+    return kept
 
 
 def drop_privileges(workdir: str, uid_base: int) -> int:

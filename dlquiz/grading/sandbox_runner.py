@@ -197,7 +197,9 @@ def _isolate(job: dict[str, Any], workdir: str, spaces: dict[str, bool]) -> dict
     if os.geteuid() == 0 and spaces.get("mount"):
         mounted = guard.private_mounts(workdir, hidden, int(job["limits"].get("file_mb", 16)))
     uid = guard.drop_privileges(workdir, UID_BASE)
-    os.chdir(workdir)
+    # The cwd is already the workdir and stays so across setuid. No chdir by path: a
+    # checkout (and so the venv) under a 0700 /tmp keeps /tmp unmounted, and the
+    # dropped uid could not walk that path again.
     guard.set_limits(job["limits"], uid >= UID_BASE)
     guard.install_guard(job.get("forbidden", []), hidden)
     sys.argv[:] = [SOLUTION_FILENAME]

@@ -6,6 +6,8 @@ import ctypes
 import json
 import os
 import signal
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -65,7 +67,10 @@ def test_child_environment_and_limits(monkeypatch: pytest.MonkeyPatch) -> None:
         assert info["net"] == ["lo"]
         if result.isolation.get("mounted"):  # a private /tmp holding only the sandbox's folder
             assert "/tmp" in result.isolation["mounted"]
-            assert info["tmp"] == [os.path.basename(worker.workdir)]
+            # ... and, for a Python installed under /tmp (a checkout's venv), its top folder
+            prefix = Path(sys.prefix).resolve()
+            python_in_tmp = [prefix.parts[2]] if prefix.parts[1:2] == ("tmp",) else []
+            assert info["tmp"] == sorted([os.path.basename(worker.workdir), *python_in_tmp])
     assert not os.path.exists(worker.workdir)
 
 
