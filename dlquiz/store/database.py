@@ -1,17 +1,16 @@
 """The SQLite store: review log, card states, exercise attempts.
 
-Why SQLite in WAL mode with ``BEGIN IMMEDIATE`` for every write: readers never
-block the writer, two processes answering at once queue on the write lock
-(up to :data:`BUSY_TIMEOUT_S`) instead of failing with "database is locked",
-and a process killed mid-answer leaves the whole answer (log row and card
-state) or none of it. ``synchronous=NORMAL``: only a power cut loses answers.
+Why SQLite in WAL mode with ``BEGIN IMMEDIATE`` for every write: readers never block the
+writer, two processes answering at once queue on the write lock (up to :data:`BUSY_TIMEOUT_S`)
+instead of failing with "database is locked", and a process killed mid-answer leaves the
+whole answer (log row, state, typed text) or none. ``synchronous=NORMAL``: only a power cut
+loses answers.
 
-The log is the truth; ``card_state`` is derived from it by replaying every
-scheduled review through the store's scheduler (:attr:`Store.scheduler`: SM-2
-or FSRS, recorded in the database, see :mod:`dlquiz.store.scheduling`).
-Undo replays one item the same way, so undo and rebuild agree by construction.
-Rows for cards that are not loaded are kept and wait for the card.
-Nothing happens at import: :meth:`Store.open` creates the file and its folder.
+The log is the truth; ``card_state`` is derived from it by replaying every scheduled review
+through the store's scheduler (:attr:`Store.scheduler`: SM-2 or FSRS, recorded in the
+database, see :mod:`dlquiz.store.scheduling`). Undo replays one item the same way, so undo
+and rebuild agree by construction. Rows for cards that are not loaded are kept and wait for
+the card. Nothing happens at import: :meth:`Store.open` creates the file and its folder.
 """
 
 from __future__ import annotations
@@ -33,7 +32,9 @@ from dlquiz.store.cardstate import LEGACY_SCHEDULER, CardState, state_from_row, 
 from dlquiz.store.dbfile import check_file_size, rollback_quietly, store_error
 from dlquiz.store.migrations import MIGRATIONS
 from dlquiz.store.queue_queries import QueueQueries
+from dlquiz.store.resets import AFTER_RESET
 from dlquiz.store.scheduling import recorded_scheduler
+from dlquiz.store.typed_answers import write_typed_answer
 from dlquiz.study import sm2
 from dlquiz.study.scheduler import Scheduler
 
@@ -170,14 +171,14 @@ class Store(QueueQueries):
         day_start_hour: int = DEFAULT_DAY_START_HOUR,
         drawn: Mapping[str, Any] | None = None,
         scheduled: bool = True,
+        typed_answer: str | None = None,
     ) -> Review:
         """Log one answer and (when ``scheduled``) move the item's state, atomically.
 
-        The current state is read inside the write transaction, so two
-        processes answering the same item never overwrite each other's step.
-        Without an explicit ``now`` the time is taken inside the transaction
-        too, so time order is commit order and a rebuild (which replays in
-        time order) reproduces exactly what the live path computed.
+        The state is read inside the write transaction, so two processes answering one item
+        never overwrite each other's step. Without an explicit ``now`` the time is taken inside
+        it too: time order is commit order, so a rebuild (replaying in time order) reproduces
+        what the live path computed. ``typed_answer`` is stored beside the row, same commit.
         """
         sm2.review(sm2.SM2State(), quality)  # validate before touching the database
         with self.transaction():
@@ -195,6 +196,8 @@ class Store(QueueQueries):
                 graded_by=graded_by, scheduled=scheduled, drawn=dict(drawn) if drawn else None,
             )  # fmt: skip
             self._insert_review(review, study_day)
+            if typed_answer is not None:
+                write_typed_answer(self.connection, review.id, typed_answer)
             if scheduled:
                 self._write_state(after)
         if scheduled and self._known is not None:
@@ -252,7 +255,7 @@ class Store(QueueQueries):
         state = CardState(item_key, suspended=current.suspended, buried_until=current.buried_until)
         for quality, day, at in self.connection.execute(
             "SELECT quality, study_day, reviewed_at FROM reviews WHERE item_key = ?"
-            " AND scheduled = 1 ORDER BY reviewed_at, rowid",
+            f" AND scheduled = 1{AFTER_RESET} ORDER BY reviewed_at, rowid",
             (item_key,),
         ):
             state = step(state, quality, day, at, self.scheduler)
@@ -279,7 +282,7 @@ class Store(QueueQueries):
         states: dict[str, CardState] = {}
         for key, quality, day, at in con.execute(
             "SELECT item_key, quality, study_day, reviewed_at FROM reviews"
-            " WHERE scheduled = 1 ORDER BY reviewed_at, rowid"
+            f" WHERE scheduled = 1{AFTER_RESET} ORDER BY reviewed_at, rowid"
         ):
             prev = states.get(key) or CardState(key)
             states[key] = step(prev, quality, day, at, self.scheduler)

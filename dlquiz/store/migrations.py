@@ -126,7 +126,21 @@ _V6 = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 )
 
+_V7 = (
+    # What the learner typed before a card was revealed (``input: typed`` cards, the
+    # ``typed_answers`` setting), beside its review rather than in it: the review row is
+    # the unit that is exported, merged by id and compared field by field on import
+    # (dlquiz.store.importing), and few rows have a text. Deleting a review (undo)
+    # deletes its text with it.
+    """
+    CREATE TABLE typed_answers (
+        review_id TEXT PRIMARY KEY REFERENCES reviews (id) ON DELETE CASCADE,
+        text TEXT NOT NULL
+    )
+    """,
+)
+
 #: Ordered migrations; index + 1 is the ``user_version`` after running one.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 
 SCHEMA_VERSION = len(MIGRATIONS)

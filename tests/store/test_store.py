@@ -185,7 +185,7 @@ def test_old_database_is_migrated_forward(tmp_path: Path) -> None:
     con.commit()
     con.close()
     with Store.open(path) as s:
-        assert s.query("PRAGMA user_version")[0][0] == len(MIGRATIONS) == 6
+        assert s.query("PRAGMA user_version")[0][0] == len(MIGRATIONS) == SCHEMA_VERSION
         for index in ("card_state_hidden", "card_state_unreviewed", "card_state_due_visible"):
             assert s.query("SELECT name FROM sqlite_master WHERE name = ?", (index,))
         assert not s.query("SELECT name FROM sqlite_master WHERE name = 'card_state_due'")
