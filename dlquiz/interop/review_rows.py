@@ -15,8 +15,9 @@ What a row must hold (``FIELDS`` = the columns of the ``reviews`` table):
   clock set to 2099 on the other machine would otherwise push every due date
   decades ahead);
 * ``study_day``: a date within two days of ``reviewed_at`` (a study day is the
-  local date shifted by the day-start hour, so it can never be further off);
-  older exports without it get it derived as before;
+  local date shifted by the day-start hour, so it can never be further off),
+  and at most :data:`LATEST_DAY` (the longest interval after it must still be
+  a date); older exports without it get it derived as before;
 * ``grade``: a lowercase word; ``quality`` an integer 0-5; ``graded_by`` one
   of self, auto, exercise; ``scheduled`` 0/1;
 * intervals 0-2,000,000 days, repetitions 0-1,000,000, easiness from 1.3
@@ -42,10 +43,13 @@ from dlquiz.clock import utc_iso
 from dlquiz.errors import DlquizError
 from dlquiz.model import Review
 from dlquiz.store.database import REVIEW_COLUMNS
+from dlquiz.study.scheduler import MAXIMUM_INTERVAL
 
 FIELDS: tuple[str, ...] = REVIEW_COLUMNS
 OPTIONAL = frozenset({"study_day", "drawn", "due_before", "due_after"})
 FUTURE_SLACK = timedelta(hours=1)
+#: The last study day a replay can schedule from (even --allow-future stops here).
+LATEST_DAY = date.max - timedelta(days=MAXIMUM_INTERVAL)
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
 _KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*/[a-z0-9][a-z0-9_.-]*(#c[1-9]\d*)?$")
@@ -197,6 +201,10 @@ def parse_row(raw: dict[str, Any], where: str, *, now: datetime,
     if abs((date.fromisoformat(day) - utc_day).days) > 2:
         raise ReviewFileError(f"{where}: study_day: {day} is not within two days of "
                               f"reviewed_at {reviewed_at[:10]}")
+    if date.fromisoformat(day) > LATEST_DAY:
+        raise ReviewFileError(f"{where}: study_day: {day} is too far in the future: a card "
+                              f"reviewed then could not be scheduled (the longest interval, "
+                              f"{MAXIMUM_INTERVAL:,} days, must end before the year 10000)")
     review = Review(
         id=review_id, item_key=key, reviewed_at=reviewed_at, grade=grade, quality=quality,
         due_before=due_before, due_after=due_after, graded_by=graded_by, scheduled=scheduled,

@@ -50,6 +50,12 @@ DEFAULT_SCHEDULER = "sm2"
 DEFAULT_DESIRED_RETENTION = 0.90
 #: The retention an SM-2 interval is taken to aim at (its forgetting curve, above).
 SM2_CURVE_BASE = 0.9
+#: The longest interval either scheduler gives, in days (100 years, Anki's largest
+#: "maximum interval" setting). SM-2 alone grows without bound (an interval times
+#: EF >= 1.3 per success): a long streak of 5s reached a due date past the year
+#: 9999 (``OverflowError`` in ``Store.answer``) and later SM-2's own decimal
+#: arithmetic. Both the live answer and a replay go through ``review`` below, so a
+#: rebuild reproduces the capped states exactly.
 MAXIMUM_INTERVAL = 36500
 
 AGAIN_RATING, HARD_RATING, GOOD_RATING, EASY_RATING = 1, 2, 3, 4
@@ -130,7 +136,8 @@ class SM2Scheduler:
 
     The fuzz moves only the due date: the SM-2 interval itself stays the
     published one, so the interval sequence (1, 6, 15, ...) is SM-2's whatever
-    the fuzz drew. ``fuzz=False`` gives due = answer day + interval.
+    the fuzz drew. ``fuzz=False`` gives due = answer day + interval. The one
+    departure: intervals stop at :data:`MAXIMUM_INTERVAL` (see there).
     """
 
     fuzz: bool = True
@@ -138,8 +145,9 @@ class SM2Scheduler:
 
     def review(self, memory: Memory, quality: int, day: str, item_key: str) -> Step:
         new = sm2.review(sm2.SM2State(memory.repetitions, memory.interval, memory.easiness), quality)
-        gap = fuzzed_interval(new.interval, item_key, day) if self.fuzz else new.interval
-        kept = Memory(new.repetitions, new.interval, new.easiness, None, None, day)
+        interval = min(new.interval, MAXIMUM_INTERVAL)  # stored capped: the next step grows from it
+        gap = fuzzed_interval(interval, item_key, day, MAXIMUM_INTERVAL) if self.fuzz else interval
+        kept = Memory(new.repetitions, interval, new.easiness, None, None, day)
         return Step(kept, add_days(day, gap))
 
     def retrievability(self, memory: Memory, day: str) -> float:
