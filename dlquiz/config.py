@@ -15,6 +15,8 @@ Scheduling settings (see docs/scheduling.md):
 * ``interview_date`` (``YYYY-MM-DD`` or ``""``): see :mod:`dlquiz.study.plan`;
 * ``leech_threshold`` (lapses that make a leech, 0 = off), ``leech_suspend``,
   ``bury_siblings``;
+* ``typed_answers``: basic cards ask for the answer to be typed before the reveal,
+  unless the card or its deck says ``input:`` (see docs/deck-format.md);
 * ``[deck_limits.<deck id>]`` with ``new_per_day`` / ``reviews_per_day``: per-deck
   daily limits applied beside the global ones.
 """
@@ -53,7 +55,7 @@ _INT_RANGES: dict[str, tuple[int, int]] = {
     "day_start_hour": (0, 23),
     "leech_threshold": (0, 99),
 }
-_BOOLS = ("fuzz", "leech_suspend", "bury_siblings")
+_BOOLS = ("fuzz", "leech_suspend", "bury_siblings", "typed_answers")
 
 _COMMENTS = {
     "new_per_day": "new cards introduced per study day",
@@ -68,6 +70,7 @@ _COMMENTS = {
     "leech_threshold": "lapses after which a card is a leech (0 = never)",
     "leech_suspend": "suspend a card when it becomes a leech",
     "bury_siblings": "hide the other cards of a note (cloze siblings) until tomorrow once one is answered",
+    "typed_answers": "type the answer of basic cards before the reveal (unless a deck says `input:`)",
 }
 
 
@@ -85,6 +88,7 @@ class Settings:
     leech_threshold: int = DEFAULT_LEECH_THRESHOLD
     leech_suspend: bool = False
     bury_siblings: bool = False
+    typed_answers: bool = False
     deck_limits: tuple[DeckLimit, ...] = ()
 
     @property
