@@ -140,7 +140,42 @@ _V7 = (
     """,
 )
 
+_V8 = (
+    # Mock interviews (dlquiz.study.mock, dlquiz.store.mock_log): one row per session and
+    # one per planned question, written when the session starts (points NULL until
+    # answered), so a session left half-way still says what was asked. The answers are
+    # ordinary ``scheduled = 0`` review rows (the cram rule); ``review_id`` points at one.
+    # The score is derived from the questions when read, never stored twice.
+    """
+    CREATE TABLE mock_sessions (
+        id TEXT PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        minutes INTEGER NOT NULL,
+        requested TEXT NOT NULL,
+        topics TEXT NOT NULL,
+        seed INTEGER NOT NULL
+    )
+    """,
+    "CREATE INDEX mock_sessions_started ON mock_sessions (started_at)",
+    """
+    CREATE TABLE mock_questions (
+        session_id TEXT NOT NULL REFERENCES mock_sessions (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        item_key TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('concept', 'followup', 'numeric', 'coding')),
+        topic TEXT NOT NULL,
+        budget_s REAL NOT NULL,
+        seconds REAL,
+        points INTEGER CHECK (points BETWEEN 0 AND 3),
+        review_id TEXT,
+        timed_out INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (session_id, position)
+    )
+    """,
+)
+
 #: Ordered migrations; index + 1 is the ``user_version`` after running one.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
 
 SCHEMA_VERSION = len(MIGRATIONS)
