@@ -50,6 +50,7 @@ from dlquiz.decks.files import (
     safe_resolve,
     walk_decks,
 )
+from dlquiz.decks.overrides import AppliedOverride, apply_overrides, is_override, override_files
 from dlquiz.model import BrokenDeck, Card, Deck, DeckError, Exercise, Item
 from dlquiz.paths import ENV_DECKS, Paths, bundled_decks_dir
 
@@ -97,7 +98,8 @@ def discover(paths: Paths, extra_deck_paths: Iterable[str | os.PathLike[str]] = 
     if include_bundled and bundled_decks_dir().is_dir():
         files += _expand(bundled_decks_dir(), True, skipped)
     if include_user and paths.user_decks_dir.is_dir():
-        files += _expand(paths.user_decks_dir, False, skipped)
+        files += [f for f in _expand(paths.user_decks_dir, False, skipped)
+                  if not is_override(f.path, paths)]  # applied over bundled cards instead
     if include_user:
         for p in env_deck_paths():
             files += _expand(p, False, skipped)
@@ -198,6 +200,9 @@ class Catalog:
     context: ValidationContext | None = field(default=None, compare=False)
     #: folders left out of the search (venvs, node_modules, VCS data, ...)
     skipped: tuple[Skipped, ...] = ()
+    #: edits of bundled cards in use, and stale ones (:mod:`dlquiz.decks.overrides`)
+    overrides: tuple[AppliedOverride, ...] = ()
+    stale_overrides: tuple[DeckError, ...] = ()
 
     @property
     def cache_dir(self) -> Path | None:
@@ -252,8 +257,8 @@ class Catalog:
         """Deck files added, removed or modified on disk since this catalog was loaded."""
         if self.paths is None:
             return ()
-        now = {str(f.path): _stamp(f.path)
-               for f in discover(self.paths, self.extra_deck_paths)}
+        now = {str(p): _stamp(p) for p in [*(f.path for f in discover(
+            self.paths, self.extra_deck_paths)), *override_files(self.paths)]}
         before = dict(self.stamps)
         return tuple(sorted(p for p in now.keys() | before.keys()
                             if now.get(p) != before.get(p)))
@@ -302,11 +307,18 @@ def load_catalog(paths: Paths, extra_deck_paths: Iterable[str | os.PathLike[str]
     cache = DeckCache(paths.cache_dir, ctx.fingerprint()) if use_cache else None
     skipped: list[Skipped] = []
     files = discover(paths, extra, skipped=skipped)
-    stamps = tuple((str(f.path), _stamp(f.path)) for f in files)
+    edits = override_files(paths)
+    stamps = tuple((str(p), _stamp(p)) for p in [*(f.path for f in files), *edits])
     results = load_files(files, ctx, cache)
+    with gc_paused():
+        decks, applied, stale, bad = apply_overrides(
+            [r for r in results if isinstance(r, Deck)],
+            [_load_one(DeckFile(p), ctx, cache) for p in edits])
     return Catalog(
-        decks=tuple(r for r in results if isinstance(r, Deck)),
-        broken=tuple(r for r in results if isinstance(r, BrokenDeck)),
+        decks=tuple(decks),
+        broken=(*(r for r in results if isinstance(r, BrokenDeck)), *bad),
+        overrides=tuple(applied),
+        stale_overrides=tuple(stale),
         files=tuple(files),
         stamps=stamps,
         paths=paths,

@@ -1,0 +1,141 @@
+"""Edits of bundled cards live in override files in the user's decks folder."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from dlquiz.decks import catalog as catalog_module
+from dlquiz.decks import overrides
+from dlquiz.decks.catalog import load_catalog
+from dlquiz.decks.overrides import edit_target, override_path
+from dlquiz.paths import Paths
+from dlquiz.store.database import Store
+
+BUNDLED = """\
+id: vision
+title: Vision basics
+description: A stand-in for a bundled deck.
+cards:
+  # -------------------------------------------- first topic
+  - id: relu
+    type: basic
+    topics: [arch.transformer]
+    front: What does ReLU return for a negative input?   # a comment kept in the copy
+    back: |
+      Zero.
+
+      Always zero.
+  - id: iou
+    type: cloze
+    topics: [detection.nms]
+    text: "IoU = {{c1::intersection}} / {{c2::union}}"
+  - id: pick
+    type: choice
+    topics: [ml.metrics]
+    front: Which metric ignores true negatives?
+    choices: [Accuracy, Precision]
+    answer: 1
+    explanation: Precision is TP / (TP + FP).
+"""
+
+USER = """\
+id: mine
+title: Mine
+description: A user deck.
+cards:
+  - id: own
+    type: basic
+    topics: [ml.metrics]
+    front: Q
+    back: A
+"""
+
+
+@pytest.fixture
+def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Paths, Path]:
+    bundled = tmp_path / "bundled"
+    bundled.mkdir()
+    (bundled / "vision.yaml").write_text(BUNDLED, encoding="utf-8")
+    monkeypatch.setattr(catalog_module, "bundled_decks_dir", lambda: bundled)
+    monkeypatch.setattr(overrides, "bundled_decks_dir", lambda: bundled)
+    home = tmp_path / "home"
+    paths = Paths(home, home)
+    paths.user_decks_dir.mkdir(parents=True)
+    (paths.user_decks_dir / "mine.yaml").write_text(USER, encoding="utf-8")
+    return paths, bundled
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def test_a_bundled_path_is_never_opened_for_editing(setup) -> None:
+    paths, bundled = setup
+    catalog = load_catalog(paths)
+    for card in catalog.deck("vision").cards:
+        path, line = edit_target(catalog, card, paths)
+        assert not _inside(path, bundled)
+        assert path == override_path(paths, "vision", card.id)
+        assert path.read_text(encoding="utf-8").splitlines()[line - 1].strip() == f"- id: {card.id}"
+    own = catalog.deck("mine").cards[0]
+    assert edit_target(catalog, own, paths) == (paths.user_decks_dir / "mine.yaml", own.source.line)
+    # Reloaded, the untouched copies are the bundled cards exactly (only the source moved).
+    again = load_catalog(paths)
+    for before, after in zip(catalog.deck("vision").cards, again.deck("vision").cards):
+        assert dataclasses.replace(after, source=before.source) == before
+        assert _inside(Path(after.source.path), overrides.overrides_dir(paths))
+        # editing an overridden card opens the override, never the bundled file
+        assert edit_target(again, after, paths)[0] == Path(after.source.path)
+    assert "a comment kept in the copy" in override_path(paths, "vision", "relu").read_text()
+
+
+def test_override_applied_keeps_item_keys_and_history(setup) -> None:
+    paths, _ = setup
+    catalog = load_catalog(paths)
+    keys = [item.key for item in catalog.items()]
+    with Store.open(paths.database) as store:
+        store.answer("vision/iou#c2", 4, grade="good", graded_by="self", duration_s=1.0)
+        before = store.state("vision/iou#c2")
+    path, _ = edit_target(catalog, catalog.item("vision/iou#c1").card, paths)
+    path.write_text(path.read_text().replace("intersection", "overlap area"), encoding="utf-8")
+    relu, _ = edit_target(catalog, catalog.item("vision/relu").card, paths)
+    relu.write_text(relu.read_text().replace("Zero.", "0 (zero)."), encoding="utf-8")
+    assert set(catalog.changed()) == {str(path), str(relu)}  # the app's watcher reloads on it
+    edited = load_catalog(paths)
+    assert [item.key for item in edited.items()] == keys  # same items, same order
+    assert "overlap area" in edited.item("vision/iou#c1").card.text
+    assert edited.item("vision/relu").card.back.startswith("0 (zero).")
+    assert edited.item("vision/pick").card == catalog.item("vision/pick").card  # untouched
+    assert {o.key for o in edited.overrides} == {"vision/iou", "vision/relu"}
+    assert not edited.broken and not edited.stale_overrides
+    with Store.open(paths.database) as store:
+        assert store.state("vision/iou#c2") == before
+        assert len(list(store.reviews("vision/iou#c2"))) == 1
+    # An existing override is never overwritten by a second edit.
+    assert edit_target(edited, edited.item("vision/relu").card, paths)[0] == relu
+    assert "0 (zero)." in relu.read_text()
+
+
+def test_stale_and_broken_overrides_are_reported_not_fatal(setup) -> None:
+    paths, bundled = setup
+    catalog = load_catalog(paths)
+    edit_target(catalog, catalog.item("vision/pick").card, paths)
+    broken, _ = edit_target(catalog, catalog.item("vision/relu").card, paths)
+    broken.write_text(broken.read_text().replace("type: basic", "type: qa"), encoding="utf-8")
+    # An upgrade drops the card 'pick' from the bundled deck.
+    (bundled / "vision.yaml").write_text(BUNDLED.split("  - id: pick")[0], encoding="utf-8")
+    after = load_catalog(paths)
+    assert after.item("vision/pick") is None
+    assert [e.path for e in after.stale_overrides] == [str(override_path(paths, "vision", "pick"))]
+    message = after.stale_overrides[0].message
+    assert "stale override of vision/pick" in message and "no card 'pick'" in message
+    # The broken override is listed with the broken decks; the bundled card stays in use.
+    assert [b.path for b in after.broken] == [str(broken)]
+    assert after.broken[0].deck_id == ""
+    assert after.item("vision/relu").card.source.path == str(bundled / "vision.yaml")
+    assert after.deck("vision") is not None and after.deck("mine") is not None
+    # An override file never shows up as a deck of its own.
+    assert sorted(d.id for d in after.decks) == ["mine", "vision"]
