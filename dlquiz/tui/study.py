@@ -32,8 +32,15 @@ class StudyPlan:
     decks: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     cram: bool = False
+    #: Exactly these item keys (the card browser's results), instead of decks and topics.
+    keys: tuple[str, ...] = ()
+    #: How to name ``keys`` in the header (e.g. the browser's query).
+    label: str = ""
 
     def describe(self) -> str:
+        if self.keys:
+            what = f"{len(self.keys)} cards" + (f" · {self.label}" if self.label else "")
+            return f"{'cram · ' if self.cram else ''}{what}"
         parts = list(self.decks) + [f"topic {t}" for t in self.topics]
         what = ", ".join(parts) or "all decks"
         return f"{'cram · ' if self.cram else ''}{what}"
@@ -45,7 +52,9 @@ def topic_matches(topic: str, wanted: str) -> bool:
 
 
 def plan_items(catalog: Catalog, plan: StudyPlan) -> list[Item]:
-    """The items a plan covers, in catalog order."""
+    """The items a plan covers, in catalog order (``keys``: in their order, unknown ones skipped)."""
+    if plan.keys:
+        return [item for key in plan.keys if (item := catalog.item(key)) is not None]
     items: list[Item] = []
     if plan.decks:
         for deck_id in plan.decks:
