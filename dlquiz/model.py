@@ -22,6 +22,8 @@ CardType = Literal["basic", "choice", "cloze", "numeric", "code"]
 CARD_TYPES: tuple[str, ...] = ("basic", "choice", "cloze", "numeric", "code")
 #: How hard a card or exercise is; shown in lists and used to order ``dlquiz next``.
 DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
+#: ``input:`` of a basic card or a deck: type the answer before the reveal, or just reveal.
+INPUT_MODES: tuple[str, ...] = ("typed", "reveal")
 
 GradedBy = Literal["self", "auto", "exercise"]
 
@@ -80,6 +82,9 @@ class Card:
     params: Mapping[str, Any] = field(default_factory=frozen_mapping)
     exercise: str = ""
     difficulty: str = ""
+    #: Basic cards: ``typed`` (type the answer first), ``reveal``, or ``""`` (not said by the
+    #: card or its deck: the ``typed_answers`` setting decides).
+    input_mode: str = ""
     source: SourceRef = SourceRef("<memory>")
 
     @property

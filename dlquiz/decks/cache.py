@@ -32,12 +32,14 @@ from dlquiz.model import (
     frozen_mapping,
 )
 
-CACHE_FORMAT = 1
+#: 2: cards keep ``difficulty`` and ``input_mode`` (format 1 dropped difficulty).
+CACHE_FORMAT = 2
 LoadResult = Deck | BrokenDeck
 
 _CARD_TUPLES = ("topics", "refs", "tags", "choices", "answer")
 _CARD_DEFAULTS: dict[str, Any] = {
     "front": "", "back": "", "explanation": "", "text": "", "generator": "", "exercise": "",
+    "difficulty": "", "input_mode": "",
 }
 
 

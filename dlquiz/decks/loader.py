@@ -287,6 +287,8 @@ def build_deck(located: Located, path: str, *, bundled: bool,
             params=frozen_mapping(c.get("params")),
             exercise=c.get("exercise", ""),
             difficulty=c.get("difficulty", ""),
+            # a basic card's own ``input:``, else its deck's (other types have no input)
+            input_mode=c.get("input", data.get("input", "")) if c["type"] == "basic" else "",
             source=SourceRef(path, line, col),
         ))
     if exercises is None:

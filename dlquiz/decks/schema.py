@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from dlquiz.decks.echo import ECHO_LIMIT, clip
-from dlquiz.model import CARD_TYPES, DIFFICULTIES
+from dlquiz.model import CARD_TYPES, DIFFICULTIES, INPUT_MODES
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -42,6 +42,9 @@ _STRINGS = {"type": "array", "items": {"type": "string"}}
 #: Longest id accepted: ids end up in item keys, file names and every message.
 MAX_ID_LENGTH = 100
 _SLUG = {"type": "string", "pattern": SLUG_PATTERN, "maxLength": MAX_ID_LENGTH}
+#: How a basic card is answered: typed first (the reveal marks the differences) or revealed.
+_INPUT = {"enum": list(INPUT_MODES), "description": "typed: type the answer before the reveal, "
+                                                   "which marks the differences; reveal: flip"}
 
 _COMMON_CARD = {
     "id": {**_SLUG, "description": "Stable id, unique in the deck. Never rename it: "
@@ -58,7 +61,7 @@ _COMMON_CARD = {
 
 #: Per card type: (extra properties, required keys beyond id/type/topics).
 _CARD_TYPES: dict[str, tuple[dict[str, Any], list[str]]] = {
-    "basic": ({"front": _TEXT, "back": _TEXT}, ["front", "back"]),
+    "basic": ({"front": _TEXT, "back": _TEXT, "input": _INPUT}, ["front", "back"]),
     "choice": (
         {
             "front": _TEXT,
@@ -118,7 +121,7 @@ _EXERCISE: dict[str, Any] = {
     },
 }
 
-DECK_KEYS = ("id", "title", "description", "tags", "cards", "exercises")
+DECK_KEYS = ("id", "title", "description", "tags", "input", "cards", "exercises")
 
 
 def card_keys(card_type: str) -> tuple[str, ...]:
@@ -151,6 +154,7 @@ def deck_schema() -> dict[str, Any]:
             "title": _TEXT,
             "description": {"type": "string"},
             "tags": _STRINGS,
+            "input": {**_INPUT, "description": "The default input of the deck's basic cards."},
             "cards": {"type": "array", "items": {"$ref": "#/$defs/card"}},
             "exercises": {"type": "array", "items": {"$ref": "#/$defs/exercise"}},
         },
@@ -303,7 +307,10 @@ def _message(error: ValidationError) -> str:
             message += "; quote words like yes, no, on, off to keep them as text"
         return message
     if kind == "enum":
-        return f"{clip(value)} is not one of {', '.join(map(str, error.validator_value))}"
+        message = f"{clip(value)} is not one of {', '.join(map(str, error.validator_value))}"
+        if isinstance(value, bool):  # `input: yes` is YAML's true
+            message = f"{describe_value(value)} is not one of " + message.split(" one of ", 1)[1]
+        return message
     if kind == "pattern":
         if error.validator_value == SLUG_PATTERN:
             return f"{clip(value)} is not a valid id ({SLUG_HINT})"

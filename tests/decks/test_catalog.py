@@ -211,7 +211,7 @@ def test_cache_records_versions_and_is_json(bundled: Path, paths: Paths) -> None
     load(paths)
     (entry,) = (paths.cache_dir / "decks").glob("*.json")
     key = json.loads(entry.read_text())["key"]
-    assert key["format"] == 1 and key["dlquiz"] == __version__
+    assert key["format"] == 2 and key["dlquiz"] == __version__
     assert {"mtime_ns", "size", "sha256", "context", "path"} <= set(key)
 
 
