@@ -7,8 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
-from dlquiz.grading import reaper, sandbox
-from dlquiz.grading.registry import load_exercises_file
+import numpy as np
+
+from dlquiz.grading import checkers, reaper, sandbox
+from dlquiz.grading.calls import call_plan
+from dlquiz.grading.registry import load_exercises_file, resolve_target
 from dlquiz.model import Exercise
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -52,3 +55,37 @@ def solution_function(source: str, name: str) -> Callable[..., Any]:
     namespace: dict[str, Any] = {}
     exec(compile(source, f"<{name}>", "exec"), namespace)  # noqa: S102 - our own YAML solutions
     return namespace[name]  # type: ignore[no-any-return]
+
+
+def _fresh(value: Any) -> Any:
+    return value.copy() if hasattr(value, "copy") and not isinstance(value, (str, bytes)) else value
+
+
+def failures_positional(ex: Exercise, fn: Callable[..., Any], seed: int = 0,
+                        perf: bool = False) -> list[str]:
+    """Names of the cases ``fn`` fails, in case order, called as the grader calls it.
+
+    The learner's function gets the case's arguments **positionally** in the order of
+    the exercise's signature (``grading.calls``: skipped parameters before the last
+    passed one take the signature's literal default), so parameter names and the
+    learner's own defaults matter exactly as much as in the sandbox. The reference
+    gets fresh copies of the same arguments. ``perf=False`` skips the perf case (a
+    loop-style solution is checked for correctness; speed is the sandbox's business).
+    A crash or a non-finite warning is a failure of that case, never of the test.
+    """
+    reference = resolve_target(ex.reference)
+    plan = call_plan(ex.signature)
+    failed = []
+    for case in resolve_target(ex.cases)(np.random.default_rng(seed)):
+        if case.kind == "perf" and not perf:
+            continue
+        expected = reference(**{k: _fresh(v) for k, v in case.args.items()})
+        with np.errstate(all="ignore"):
+            try:
+                got = fn(*[_fresh(v) for v in plan.positional(case.args)])
+            except Exception:  # noqa: BLE001 - a crash is a failed case
+                failed.append(case.name)
+                continue
+        if not checkers.check(ex.checker.name, dict(ex.checker.options), expected, got, case).ok:
+            failed.append(case.name)
+    return failed

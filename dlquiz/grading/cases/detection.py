@@ -49,6 +49,19 @@ def iou_cases(rng: np.random.Generator) -> list[Case]:
     cases = [
         Case("empty input", {"boxes1": _boxes([]), "boxes2": random_boxes(rng, 3)}, "edge"),
         Case("both empty", {"boxes1": _boxes([]), "boxes2": _boxes([])}, "edge"),
+        # One clause each, in the order a mistake would show first (Caffe's + 1
+        # breaks every overlap, so the case that isolates it comes first).
+        Case("touching boxes share no area (no + 1)",
+             {"boxes1": TOUCHING[:1].copy(), "boxes2": TOUCHING[1:].copy()}, "edge"),
+        # Apart diagonally (both widths negative: their product is positive), then
+        # apart along x only and along y only.
+        Case("disjoint on both axes (clip before multiplying)",
+             {"boxes1": _boxes([[0, 0, 4, 4]]),
+              "boxes2": _boxes([[5, 5, 9, 9], [6, 1, 8, 3], [1, 6, 3, 8]])}, "edge"),
+        Case("partial overlap (union subtracts the intersection)",
+             {"boxes1": box.copy(), "boxes2": _boxes([[2, 1, 5, 4]])}, "edge"),
+        Case("zero union gives 0, not NaN",
+             {"boxes1": ZERO_AREA[:3].copy(), "boxes2": ZERO_AREA[:3].copy()}, "edge"),
         Case("one box each", {"boxes1": box, "boxes2": _boxes([[2, 1, 5, 4]])}, "edge"),
         Case("identical boxes", {"boxes1": np.repeat(box, 3, axis=0), "boxes2": box.copy()}, "edge"),
         Case("disjoint boxes", {"boxes1": DISJOINT, "boxes2": DISJOINT[::-1].copy()}, "edge"),
@@ -75,18 +88,26 @@ def nms_cases(rng: np.random.Generator) -> list[Case]:
         return Case(name, args, kind)  # type: ignore[arg-type]
 
     same = np.repeat(_boxes([[10, 10, 20, 30]]), 5, axis=0)
+    # Clause order: the output is in score order (any multi-box case shows an
+    # unsorted loop, so the case for it comes first), then the threshold rule,
+    # then "only kept boxes suppress".
     cases = [
         case("empty input", _boxes([]), np.zeros(0), 0.5),
         case("one box", _boxes([[0, 0, 2, 3]]), np.array([0.7]), 0.5),
+        case("scores not sorted, chain of overlaps", _boxes([[0, 0, 4, 4], [1, 0, 5, 4], [2, 0, 6, 4], [3, 0, 7, 4]]),
+             np.array([0.5, 0.9, 0.6, 0.8]), 0.5),
+        case("iou exactly at threshold", HALF_IOU_PAIR, np.array([0.6, 0.9]), 0.5),
+        case("iou just above threshold", HALF_IOU_PAIR, np.array([0.6, 0.9]), 0.4999),
+        # A (0.9) suppresses B (IoU 0.6); B would suppress C, but B is gone: C stays.
+        case("a suppressed box does not suppress others",
+             _boxes([[0, 0, 4, 4], [1, 0, 5, 4], [2, 0, 6, 4]]), np.array([0.9, 0.8, 0.7]), 0.5),
         case("all boxes identical", same, np.array([0.2, 0.9, 0.4, 0.8, 0.1]), 0.5),
         case("disjoint boxes", DISJOINT, np.array([0.1, 0.4, 0.3, 0.2]), 0.0),
         case("zero-area boxes", ZERO_AREA, np.array([0.9, 0.8, 0.7, 0.6]), 0.0),
         case("touching boxes at threshold 0", TOUCHING, np.array([0.5, 0.6, 0.7, 0.8]), 0.0),
-        case("iou exactly at threshold", HALF_IOU_PAIR, np.array([0.6, 0.9]), 0.5),
-        case("iou just above threshold", HALF_IOU_PAIR, np.array([0.6, 0.9]), 0.4999),
         case("all-equal scores", random_boxes(rng, 12, clusters=2), np.full(12, 0.5), 0.3),
-        case("scores not sorted, chain of overlaps", _boxes([[0, 0, 4, 4], [1, 0, 5, 4], [2, 0, 6, 4], [3, 0, 7, 4]]),
-             np.array([0.5, 0.9, 0.6, 0.8]), 0.5),
+        case("equal scores on overlapping boxes: either may be kept",
+             _boxes([[0, 0, 4, 4], [1, 0, 5, 4], [8, 8, 9, 9]]), np.array([0.7, 0.7, 0.2]), 0.5),
     ]
     for i, (n, thr) in enumerate([(10, 0.5), (50, 0.3), (50, 0.7), (300, 0.5), (800, 0.45)]):
         boxes = random_boxes(rng, n, clusters=max(2, n // 10))
@@ -110,9 +131,16 @@ def soft_nms_cases(rng: np.random.Generator) -> list[Case]:
     same = np.repeat(_boxes([[10, 10, 20, 30]]), 4, axis=0)
     chain = _boxes([[0, 0, 4, 4], [1, 0, 5, 4], [2, 0, 6, 4], [3, 0, 7, 4], [20, 20, 22, 22]])
     chain_scores = np.array([0.5, 0.9, 0.6, 0.8, 0.3])
+    # The prompt's example geometry: box 3 overlaps box 0 (IoU 0.6) and box 1 (≈ 0.391).
+    example = _boxes([[0, 0, 4, 4], [1, 0, 5, 4], [10, 10, 12, 12], [0, 1, 4, 5]])
     cases = [
         case("empty input", _boxes([]), np.zeros(0)),
         case("one box", _boxes([[0, 0, 2, 3]]), np.array([0.7])),
+        case("gaussian: partial overlap decays by exp(-iou**2 / sigma)", example[:2].copy(),
+             np.array([0.9, 0.8])),
+        # Box 0 decays below boxes 1 and 2: the second pick is box 2, not box 0.
+        case("decayed scores change the selection order", example,
+             np.array([0.9, 0.8, 0.7, 0.95])),
         case("all boxes identical, gaussian", same, np.array([0.9, 0.8, 0.7, 0.6])),
         case("all boxes identical, linear", same, np.array([0.9, 0.8, 0.7, 0.6]), method="linear"),
         case("disjoint boxes, linear", DISJOINT, np.array([0.1, 0.4, 0.3, 0.2]), method="linear"),

@@ -69,6 +69,11 @@ def average_precision_cases(rng: np.random.Generator) -> list[Case]:
         Case("a detection takes the best *unmatched* ground truth",
              _args([[0, 0, 10, 10], [1, 0, 11, 10]], [0.9, 0.8], [0, 0],
                    [[0, 0, 10, 10], [2, 0, 12, 10]], [0, 0]), "edge"),
+        # The first detection overlaps both ground truths with IoU 2/3 exactly; it takes
+        # gt 0, so the second detection (a copy of gt 0) only finds gt 1 (IoU 3/7): FP.
+        Case("equal IoU: the lowest ground-truth index is taken",
+             _args([unit, [2, 0, 12, 10]], [0.9, 0.8], [0, 0],
+                   [[2, 0, 12, 10], [-2, 0, 8, 10]], [0, 0]), "edge"),
         Case("iou_threshold 0.75", _args([[0, 0, 10, 8], [20, 20, 30, 30]], [0.9, 0.6], [0, 0],
                                          [unit, [20, 20, 30, 31]], [0, 0], 0.75), "edge"),
     ]

@@ -39,10 +39,14 @@ def _random_cases(rng: np.random.Generator, extra: dict[str, object] | None = No
 def roi_pool_cases(rng: np.random.Generator) -> list[Case]:
     """Hand-checkable ramps, rounding at .5, partial/zero/outside ROIs, then random."""
     feats = rng.normal(size=(2, 3, 8, 8))
+    ramp8 = _ramp(8, 8)
     cases = [
         Case("4x4 ramp, ROI = whole map, 2x2 bins",
              {"features": _ramp(), "rois": np.array([[0.0, 0.0, 0.0, 3.0, 3.0]]),
               "output_size": [2, 2]}, "edge"),
+        Case("more bins than cells (bins overlap)",
+             {"features": feats, "rois": np.array([[1.0, 2.0, 2.0, 3.0, 4.0]]),
+              "output_size": [5, 4]}, "edge"),
         Case("ROI of one pixel", {"features": feats, "rois": np.array([[1.0, 3.0, 4.0, 3.0, 4.0]]),
                                   "output_size": [2, 2]}, "edge"),
         Case("zero-size ROI (x1 > x2 after rounding: forced to 1x1)",
@@ -52,24 +56,49 @@ def roi_pool_cases(rng: np.random.Generator) -> list[Case]:
              {"features": feats, "rois": np.array([[0.0, 2.5, 0.5, 6.5, 4.5],
                                                    [1.0, 1.5, 1.5, 4.5, 6.5]]),
               "output_size": [2, 3]}, "edge"),
+        # floor(v + 0.5) gives -1 and -2 here; C's round gives -2 and -3 (the ramp's max
+        # per bin is its bottom-right cell, so a moved bin edge shows).
+        Case("negative half-way coordinates round away from zero (-1.5 -> -2)",
+             {"features": ramp8, "rois": np.array([[0.0, -1.5, -2.5, 3.0, 4.0]]),
+              "output_size": [2, 2]}, "edge"),
+        Case("ROI entirely outside: empty bins are 0",
+             {"features": feats, "rois": np.array([[0.0, 10.0, 10.0, 14.0, 13.0]]),
+              "output_size": 2}, "edge"),
         Case("ROI partly outside the map (bins clipped to it)",
              {"features": feats, "rois": np.array([[0.0, -3.0, -2.0, 4.0, 3.0],
                                                    [1.0, 5.0, 6.0, 11.0, 12.0]]),
               "output_size": [3, 3]}, "edge"),
-        Case("ROI entirely outside: empty bins are 0",
-             {"features": feats, "rois": np.array([[0.0, 10.0, 10.0, 14.0, 13.0]]),
-              "output_size": 2}, "edge"),
-        Case("more bins than cells (bins overlap)",
-             {"features": feats, "rois": np.array([[1.0, 2.0, 2.0, 3.0, 4.0]]),
-              "output_size": [5, 4]}, "edge"),
         Case("spatial_scale 0.5 and batch index picks the image",
              {"features": feats, "rois": np.array([[1.0, 2.0, 3.0, 13.0, 9.0],
                                                    [0.0, 2.0, 3.0, 13.0, 9.0]]),
               "output_size": [2, 2], "spatial_scale": 0.5}, "edge"),
+        Case("negative half-way coordinates after spatial_scale 0.5",
+             {"features": ramp8, "rois": np.array([[0.0, -3.0, -5.0, 6.0, 8.0]]),
+              "output_size": [2, 2], "spatial_scale": 0.5}, "edge"),
         Case("no ROIs", {"features": feats, "rois": np.zeros((0, 5)), "output_size": [2, 2]},
              "edge"),
     ]
+    for scale in (1.0, 0.5):
+        for what, roi in DEGENERATE_ROIS:
+            cases.append(Case(f"degenerate ROI: {what}, spatial_scale={scale:g}",
+                              {"features": ramp8, "rois": _scaled(roi, scale),
+                               "output_size": [2, 3], "spatial_scale": scale}, "edge"))
     return cases + _random_cases(rng)
+
+
+#: ROIs on an 8x8 feature map (feature-map coordinates) that break a naive
+#: implementation: no area, corners swapped, outside the map on either side.
+DEGENERATE_ROIS = [
+    ("zero width and height", [0.0, 3.0, 3.0, 3.0, 3.0]),
+    ("x2 < x1 and y2 < y1 (negative size)", [0.0, 5.0, 6.0, 2.0, 3.0]),
+    ("outside the map, right and below", [0.0, 9.5, 9.2, 12.0, 13.0]),
+    ("outside the map, left and above", [0.0, -6.0, -5.0, -2.0, -1.5]),
+]
+
+
+def _scaled(roi: list[float], scale: float) -> np.ndarray:
+    """The ROI in image coordinates that lands on ``roi`` after ``spatial_scale``."""
+    return np.array([[roi[0], *(v / scale for v in roi[1:])]])
 
 
 def roi_align_cases(rng: np.random.Generator) -> list[Case]:
@@ -100,19 +129,31 @@ def roi_align_cases(rng: np.random.Generator) -> list[Case]:
         Case("ROI of one pixel, aligned=True",
              {"features": feats, "rois": np.array([[0.0, 4.0, 2.0, 5.0, 3.0]]),
               "output_size": [1, 1], "aligned": True}, "edge"),
+        Case("right/bottom border: samples in [H-1, H] use the last row",
+             {"features": feats, "rois": np.array([[0.0, 6.0, 6.2, 8.0, 8.0]]),
+              "output_size": [2, 2], "sampling_ratio": 2, "aligned": True}, "edge"),
         Case("ROI partly outside: samples in [-1, 0) clamp, beyond the map count 0",
              {"features": feats, "rois": np.array([[0.0, -2.5, -1.5, 4.0, 3.0],
                                                    [1.0, 5.0, 6.0, 10.5, 11.0]]),
               "output_size": [3, 3], "sampling_ratio": 2}, "edge"),
-        Case("right/bottom border: samples in [H-1, H] use the last row",
-             {"features": feats, "rois": np.array([[0.0, 6.0, 6.2, 8.0, 8.0]]),
-              "output_size": [2, 2], "sampling_ratio": 2, "aligned": True}, "edge"),
         Case("spatial_scale 1/4, aligned=True, adaptive",
              {"features": feats, "rois": np.array([[1.0, 3.0, 5.0, 27.0, 30.0]]),
               "output_size": [3, 2], "spatial_scale": 0.25, "aligned": True}, "edge"),
         Case("no ROIs", {"features": feats, "rois": np.zeros((0, 5)), "output_size": [2, 2]},
              "edge"),
     ]
+    # Every degenerate ROI under every combination of the flags that change how it is read.
+    ramp8 = _ramp(8, 8)
+    for aligned in (False, True):
+        for ratio in (-1, 2):
+            for scale in (1.0, 0.5):
+                for what, roi in DEGENERATE_ROIS:
+                    cases.append(Case(
+                        f"degenerate ROI: {what}, aligned={aligned}, sampling_ratio={ratio}, "
+                        f"spatial_scale={scale:g}",
+                        {"features": ramp8, "rois": _scaled(roi, scale), "output_size": [2, 3],
+                         "spatial_scale": scale, "sampling_ratio": ratio, "aligned": aligned},
+                        "edge"))
     cases += _random_cases(rng, {"sampling_ratio": -1, "aligned": False})
     cases += [Case(c.name.replace("random", "random aligned, sampling_ratio 2"),
                    {**c.args, "sampling_ratio": 2, "aligned": True})
