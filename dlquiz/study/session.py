@@ -233,15 +233,19 @@ class StudySession:
         duration_s: float,
         drawn: Mapping[str, Any] | None = None,
         now: datetime | None = None,
+        typed_answer: str | None = None,
     ) -> Review:
-        """Answer the current item and move on; a low answer queues a re-drill."""
+        """Answer the current item and move on; a low answer queues a re-drill.
+
+        ``typed_answer``: what the learner typed before the reveal (kept with the review).
+        """
         entry = self._require_current()
         scheduled = self.mode == "review" and entry.kind in ("due", "new")
         before = _Step(list(self.queue), self.position)
         try:
             review = self.store.answer(entry.item.key, quality, grade=grade, graded_by=graded_by,
                 duration_s=duration_s, now=now, drawn=drawn, scheduled=scheduled,
-                day_start_hour=self.config.day_start_hour,
+                day_start_hour=self.config.day_start_hour, typed_answer=typed_answer,
             )  # fmt: skip
         except DiskFullError:
             self.position += 1  # seen, not saved: the session goes on read-only (data safety)

@@ -89,3 +89,17 @@ def test_rebuild_check_import_and_backup_keep_the_texts(store: Store, tmp_path: 
     with Store.open(backup) as copy:
         assert [typed_answer(copy, i) for i in ids] == ["answer 0", "answer 1", "answer 2"]
     assert [typed_answer(store, i) for i in ids] == ["answer 0", "answer 1", "answer 2"]
+
+
+def test_a_session_answer_passes_the_text_through_and_undo_takes_it_back(store: Store) -> None:
+    from dlquiz.model import Card
+    from dlquiz.study.session import SchedulingConfig, StudySession
+
+    card = Card("d", "a", "basic", ("arch.conv",), front="F", back="B")
+    session = StudySession.build([card.items()[0]], store, config=SchedulingConfig(), mode="review",
+                                 seed=1, now=T0)
+    review = session.answer(4, grade="good", graded_by="self", duration_s=1.0, now=T0,
+                            typed_answer="my words")
+    assert typed_answer(store, review.id) == "my words"
+    assert session.undo()
+    assert store.query("SELECT count(*) FROM typed_answers")[0][0] == 0
