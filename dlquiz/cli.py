@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "cards",
     "db",
     "transfer",
+    "serve",
 )
 
 #: Which module registers each subcommand, so ``dlquiz check`` imports only the
@@ -49,6 +50,7 @@ COMMAND_HOMES = {
     "cards": "cards",
     "db": "db",
     "export": "transfer", "import": "transfer",
+    "serve": "serve",
 }
 
 EXIT_OK = 0
