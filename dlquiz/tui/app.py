@@ -93,6 +93,8 @@ class DlquizApp(App[None]):
         )
         yield SystemCommand("Stats", "Reviews, forecast and mastery", lambda: self.action_go("stats"))
         yield SystemCommand("Settings", "Daily limits, day start, theme", lambda: self.action_go("settings"))
+        yield SystemCommand("Browse cards", "Search every card; suspend, bury, reset, edit, cram",
+                            self.action_browse)
         yield SystemCommand("Keys", "Every key binding", self.action_help)
         yield from self._content_commands()
 
@@ -114,6 +116,12 @@ class DlquizApp(App[None]):
         for exercise in all_exercises(self.ctx).values():
             yield SystemCommand(f"Exercise: {exercise.title}", f"Practise {exercise.id}",
                                 partial(self._practise, exercise))
+
+    def action_browse(self) -> None:
+        """Open the card browser (home's ``b``, the palette)."""
+        from dlquiz.tui.screens.browser import BrowserScreen
+
+        self.push_screen(BrowserScreen())
 
     def _study(self, plan: StudyPlan) -> None:
         from dlquiz.tui.screens.review import ReviewScreen

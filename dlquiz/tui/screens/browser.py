@@ -1,0 +1,386 @@
+"""Browse: search every card, see one with its history, act on it, cram the results.
+
+Why the search runs in a thread worker: over 100,000 items one search costs
+tens of milliseconds, which would make typing stutter on the UI thread. Each
+keystroke starts a worker (``thread=True, exclusive=True``) and stamps it with a
+sequence number; a result is shown only when it belongs to the newest query,
+so a slow early search can never overwrite a later one. The index
+(:class:`dlquiz.study.browse.BrowseIndex`) is built once per catalog and the
+card states are read once when the screen opens (one query) and again for
+one item after each action, both on the database thread; searching itself
+never touches SQLite.
+
+Keys: type to search; ``enter``/``down`` go to the results, ``/`` back to the
+query; on a result ``s`` suspends/unsuspends, ``b`` buries/unburies (until
+tomorrow), ``r`` resets (asks first; history kept), ``e`` edits (a bundled card
+through its override file, :mod:`dlquiz.decks.overrides`), ``c`` crams every
+result (the schedule is untouched). The query language is in ``docs/browser.md``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import timedelta
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import DataTable, Input, Static
+from textual.worker import get_current_worker
+
+from dlquiz.model import render_cloze
+from dlquiz.study.browse import (
+    BURIED,
+    SUSPENDED,
+    BrowseIndex,
+    SearchResult,
+    StateSnapshot,
+    describe_state,
+    history,
+    history_lines,
+    load_states,
+)
+from dlquiz.study.browse_query import QuerySyntaxError, parse
+from dlquiz.tui.screens.base import BaseScreen
+from dlquiz.tui.widgets.key_bar import KeyBar
+
+if TYPE_CHECKING:
+    from dlquiz.decks.catalog import Catalog
+    from dlquiz.model import Item
+    from dlquiz.store.database import Store
+
+COLUMNS = ("Card", "Type", "State", "Front")
+#: Rows shown in the table (the header says how many matched; cram takes them all).
+SHOWN_ROWS = 200
+PLACEHOLDER = "words  deck:  topic:  type:  tag:  is:new|due|suspended|buried|leech  -not  \"a phrase\""
+_index_cache: tuple[Catalog, BrowseIndex] | None = None
+
+
+def index_for(catalog: Catalog) -> BrowseIndex:
+    """The catalog's browse index, built on first use and kept until the catalog changes."""
+    global _index_cache
+    if _index_cache is None or _index_cache[0] is not catalog:
+        _index_cache = (catalog, BrowseIndex.build(catalog.items()))
+    return _index_cache[1]
+
+
+def front_line(item: Item, width: int = 70) -> str:
+    """The card's question on one line, for the results table."""
+    card = item.card
+    text = {"cloze": render_cloze(card.text, item.cloze, reveal=False),
+            "code": f"exercise {card.exercise}"}.get(card.type, card.front)
+    line = " ".join(text.split()) or (f"numeric: {card.generator}" if card.generator else "")
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def detail_text(item: Item, state: str, lines: list[str], total: int) -> Text:
+    """The detail pane: the card as written (answer shown) and its review history."""
+    card = item.card
+    out = Text()
+    out.append(f"{item.key}", "bold")
+    out.append(f"  {card.type} · {', '.join(card.topics)} · {state}\n", "dim")
+    body = {"cloze": render_cloze(card.text, item.cloze, reveal=True),
+            "code": f"Coding exercise {card.exercise}"}.get(card.type, card.front)
+    out.append(body.strip() + "\n")
+    for i, choice in enumerate(card.choices):
+        out.append(f"  {'✓' if i in card.answer else '·'} {choice}\n")
+    if card.type == "numeric":
+        out.append(f"  numbers drawn by {card.generator} {dict(card.params) or ''}\n", "dim")
+    if card.back:
+        out.append("\n" + card.back.strip() + "\n")
+    if card.explanation:
+        out.append("\n" + card.explanation.strip() + "\n", "italic")
+    out.append(f"\n{Path(card.source.path).name}:{card.source.line}\n", "dim")
+    out.append(f"\nHistory: {total} review{'s' if total != 1 else ''}\n", "bold")
+    for line in lines:
+        out.append(line + "\n")
+    return out
+
+
+class BrowserScreen(BaseScreen[None]):
+    """A query bar, the matching items, and the highlighted one in full."""
+
+    class ResultsShown(Message):
+        """The table now shows the results of ``query`` (after the refresh that draws them)."""
+
+        def __init__(self, query: str) -> None:
+            super().__init__()
+            self.query = query
+
+    CSS_PATH = Path(__file__).with_name("browser.tcss")
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("down", "results", "Results", show=False),
+        Binding("slash", "focus_query", "Search", key_display="/"),
+        Binding("s", "suspend", "Suspend"),
+        Binding("b", "bury", "Bury"),
+        Binding("r", "reset", "Reset"),
+        Binding("e", "edit", "Edit"),
+        Binding("c", "cram", "Cram"),
+    ]
+    ROW_ACTIONS = frozenset({"suspend", "bury", "reset", "edit"})
+
+    def __init__(self, query: str = "") -> None:
+        super().__init__()
+        self.initial_query = query
+        self.index: BrowseIndex | None = None
+        self.states = StateSnapshot()
+        self.result: SearchResult | None = None
+        self.seq = 0  # the newest query's number; older results are dropped
+        self.shown_query: str | None = None
+        self.error = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static("Browse · loading cards…", id="browse-header", classes="title-bar")
+        yield Input(self.initial_query, placeholder=PLACEHOLDER, id="query", select_on_focus=False)
+        yield Static("", id="query-status", classes="hint")
+        yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="detail"):
+            yield Static("", id="detail-text")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label in COLUMNS:
+            table.add_column(Text(label), key=label.lower())
+        self.query_one("#query", Input).focus()
+        self.prepare()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Row actions need a highlighted result; cram needs results."""
+        if action in self.ROW_ACTIONS:
+            return None if self.current_item() is None else True
+        if action == "cram":
+            return None if not (self.result and self.result.total) else True
+        return True
+
+    # -- loading and searching -----------------------------------------------------------
+
+    @work(exclusive=True, group="browse-prepare")
+    async def prepare(self) -> None:
+        """Index the catalog and read every state (database thread), then run the query."""
+        ctx = self.ctx
+
+        def load(store: Store) -> tuple[BrowseIndex, StateSnapshot]:
+            index = index_for(ctx.catalog)
+            states = load_states(store, ctx.today().isoformat(), ctx.scheduling().leech_threshold)
+            assert isinstance(states, StateSnapshot)
+            return index, states
+
+        self.index, self.states = await ctx.db(load)
+        self.search(self.query_one("#query", Input).value)
+
+    async def reload_states(self) -> None:
+        ctx = self.ctx
+        states = await ctx.db(load_states, ctx.today().isoformat(), ctx.scheduling().leech_threshold)
+        assert isinstance(states, StateSnapshot)
+        self.states = states
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "query":
+            self.search(event.value)
+
+    def search(self, text: str) -> None:
+        """Start the search for ``text`` off the UI thread (newest query wins)."""
+        self.seq += 1
+        if self.index is None:
+            return  # prepare() searches for the current text once the index is ready
+        self.run_worker(partial(self._search_in_thread, text, self.seq, self.index, self.states),
+                        thread=True, exclusive=True, group="browse-search")
+
+    def _search_in_thread(self, text: str, seq: int, index: BrowseIndex,
+                          states: StateSnapshot) -> None:
+        try:
+            result: SearchResult | str = index.search(parse(text), states, limit=SHOWN_ROWS)
+        except QuerySyntaxError as exc:
+            result = exc.message
+        if seq == self.seq and not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, text, seq, result)
+
+    def _show(self, text: str, seq: int, result: SearchResult | str) -> None:
+        if seq != self.seq or not self.is_mounted:
+            return  # a newer query is on its way
+        status = self.query_one("#query-status", Static)
+        if isinstance(result, str):
+            self.error = result
+            status.update(Text(f"✗ {result}", "bold red"))
+            self.shown_query = text
+            self.call_after_refresh(self.post_message, self.ResultsShown(text))
+            return
+        self.error = ""
+        self.result = result
+        table = self.query_one(DataTable)
+        highlighted = self.current_key()
+        table.clear()
+        for row in result.rows:
+            table.add_row(Text(row.key), Text(row.item.card.type), Text(row.state),
+                          Text(front_line(row.item)), key=row.key)
+        if highlighted is not None and highlighted in table.rows:
+            table.move_cursor(row=table.get_row_index(highlighted), animate=False)
+        shown = len(result.rows)
+        more = f" (showing the first {shown})" if shown < result.total else ""
+        status.update(f"{result.total:,} match{'es' if result.total != 1 else ''}{more}"
+                      + ("" if text.strip() else " · every card"))
+        self.query_one("#browse-header", Static).update(
+            f"Browse · {len(self.index or ()):,} cards · c crams the {result.total:,} results")
+        self.refresh_bindings()
+        self.show_detail()
+        self.shown_query = text
+        self.call_after_refresh(self.post_message, self.ResultsShown(text))
+
+    # -- the highlighted item ------------------------------------------------------------
+
+    def current_key(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return str(row_key.value)
+
+    def current_item(self) -> Item | None:
+        key = self.current_key() if self.is_mounted else None
+        return self.ctx.catalog.item(key) if key is not None else None
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_detail()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.query_one("#detail").focus()
+
+    @work(exclusive=True, group="browse-detail")
+    async def show_detail(self) -> None:
+        item = self.current_item()
+        pane = self.query_one("#detail-text", Static)
+        if item is None:
+            pane.update("No card matches." if self.result is not None else "")
+            return
+        reviews = await self.ctx.db(history, item.key)
+        if self.current_key() != item.key:
+            return
+        state = describe_state(self.states.of(item.key))
+        pane.update(detail_text(item, state, history_lines(reviews), len(reviews)))
+
+    async def refresh_item(self, key: str) -> None:
+        """Re-read one item's state after an action; update its row and the detail pane."""
+        ctx = self.ctx
+        bits = await ctx.db(load_states, ctx.today().isoformat(), ctx.scheduling().leech_threshold,
+                            [key])
+        assert isinstance(bits, dict)
+        self.states.bits[key] = bits[key]
+        table = self.query_one(DataTable)
+        if key in table.rows:
+            table.update_cell(key, "state", Text(describe_state(bits[key])))
+        self.show_detail()
+
+    # -- focus ---------------------------------------------------------------------------
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_results()
+
+    def action_results(self) -> None:
+        if self.query_one(DataTable).row_count:
+            self.query_one(DataTable).focus()
+
+    def action_focus_query(self) -> None:
+        self.query_one("#query", Input).focus()
+
+    def action_back(self) -> None:
+        """``escape`` goes from the results back to the query, then leaves the screen."""
+        if not self.query_one("#query", Input).has_focus:
+            self.action_focus_query()
+            return
+        super().action_back()
+
+    def on_screen_resume(self) -> None:
+        """Back from a cram or an edit elsewhere: states may have moved."""
+        if self.index is not None:
+            self.refresh_after_resume()
+
+    @work(exclusive=True, group="browse-prepare")
+    async def refresh_after_resume(self) -> None:
+        await self.reload_states()
+        self.search(self.query_one("#query", Input).value)
+
+    # -- actions -------------------------------------------------------------------------
+
+    async def action_suspend(self) -> None:
+        key = self.current_key()
+        if key is None:
+            return
+        suspend = not self.states.of(key) & SUSPENDED
+        await self.ctx.db(lambda store: store.set_suspended(key, suspend))
+        self.notify(f"{'Suspended' if suspend else 'Unsuspended'} {key}.")
+        await self.refresh_item(key)
+
+    async def action_bury(self) -> None:
+        key = self.current_key()
+        if key is None:
+            return
+        bury = not self.states.of(key) & BURIED
+        until = (self.ctx.today() + timedelta(days=1)).isoformat() if bury else None
+        await self.ctx.db(lambda store: store.bury(key, until))
+        self.notify(f"Buried {key} until tomorrow." if bury else f"Unburied {key}.")
+        await self.refresh_item(key)
+
+    def action_reset(self) -> None:
+        from dlquiz.tui.screens.dialogs import ConfirmScreen
+
+        key = self.current_key()
+        if key is None:
+            return
+
+        async def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            from dlquiz.store.resets import reset_item
+
+            await self.ctx.db(reset_item, key, now=self.ctx.now())
+            self.notify(f"Reset {key}: new again, its history kept.")
+            await self.refresh_item(key)
+
+        self.app.push_screen(ConfirmScreen(f"Reset {key}? Its schedule is forgotten (it is new "
+                                           "again); its review history is kept.", yes="Reset",
+                                           no="Keep"), answered)
+
+    async def action_edit(self) -> None:
+        """Open the card in ``$EDITOR`` (a bundled card: its override file), then reload."""
+        from textual.app import SuspendNotSupported
+
+        from dlquiz.decks.overrides import edit_target
+
+        item = self.current_item()
+        if item is None:
+            return
+        try:
+            path, line = edit_target(self.ctx.catalog, item.card, self.ctx.paths)
+            command = self.ctx.editor_command(path, line)
+            with self.app.suspend():
+                subprocess.run(command, check=False)
+        except (OSError, SuspendNotSupported) as exc:
+            self.notify(f"Could not start the editor: {exc}", severity="error")
+            return
+        catalog = await self.ctx.db(lambda store: self.ctx.reload_catalog())
+        broken = [b for b in catalog.broken if b.path == str(path)]
+        if broken:
+            self.notify(f"The card has errors now:\n{broken[0].errors[0]}", severity="error",
+                        timeout=10)
+        self.index = await self.ctx.db(lambda store: index_for(catalog))
+        self.search(self.query_one("#query", Input).value)
+
+    def action_cram(self) -> None:
+        from dlquiz.tui.screens.review import ReviewScreen
+        from dlquiz.tui.study import StudyPlan
+
+        if self.result is None or not self.result.total:
+            self.notify("No results to cram: change the query.", severity="warning")
+            return
+        text = self.query_one("#query", Input).value.strip()
+        label = text if len(text) <= 40 else text[:39] + "…"
+        self.app.push_screen(ReviewScreen(StudyPlan(keys=self.result.keys, cram=True,
+                                                    label=label or "every card")))
