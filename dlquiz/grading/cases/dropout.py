@@ -24,6 +24,14 @@ def dropout_cases(rng: np.random.Generator) -> list[Case]:
         Case("eval mode returns x unchanged", args(rng.normal(size=(8, 16)), 0.5, False), "edge"),
         Case("p = 0 is the identity", args(rng.normal(size=(8, 16)), 0.0), "edge"),
         Case("p = 1 zeroes everything", args(rng.normal(size=(8, 16)), 1.0), "edge"),
+        # Few elements: any drop count is plausible, so only the kept values can be wrong.
+        Case("survivors are scaled by 1 / (1 − p), p = 0.2", args(rng.normal(size=(2, 3)), 0.2),
+             "edge"),
+        # Under the 400 visible elements of the per-slice test: only the overall rate counts.
+        Case("drop probability is p, not the keep probability 1 − p (p = 0.2)",
+             args(rng.normal(size=(300,)), 0.2), "edge"),
+        Case("drops are independent of position (p = 0.5)", args(rng.normal(size=(40, 100)), 0.5),
+             "edge"),
         Case("single element", args(np.array([2.5]), 0.5), "edge"),
         Case("empty input", args(np.zeros((0, 4)), 0.5), "edge"),
         Case(

@@ -13,8 +13,8 @@ EDGE_VALUES: tuple[tuple[str, float], ...] = (
     ("a = 0.25 (root larger than a)", 0.25),
     ("a = 1e-8 (tiny)", 1e-8),
     ("a = 1e12 (a step size or start fixed for a ≈ 1 fails here)", 1e12),
-    ("a = 1e300 (x² of a large iterate overflows)", 1e300),
-    ("a = 1e-300", 1e-300),
+    ("a = 1e300 (huge: x² of a large iterate overflows; ~500 halvings from x = a)", 1e300),
+    ("a = 1e-300 (root 1e-150: an absolute stopping tolerance stops far too early)", 1e-300),
     ("perfect square 144", 144.0),
     ("just below a power of 4: 3.999999", 3.999999),
 )

@@ -22,7 +22,8 @@ def cosine_similarity_cases(rng: np.random.Generator) -> list[Case]:
              {"a": np.stack([v, -v]), "b": np.stack([2.0 * v, v])}, "edge"),
         Case("single pair, D = 1", {"a": np.array([[2.0]]), "b": np.array([[-0.5]])}, "edge"),
         Case("large magnitudes 1e6", {"a": 1e6 * rng.normal(size=(3, 5)), "b": 1e6 * rng.normal(size=(2, 5))}, "edge"),
-        Case("N = 0 rows", {"a": np.zeros((0, 3)), "b": rng.normal(size=(2, 3))}, "edge"),
+        Case("N = 0 rows: a (0, M) array", {"a": np.zeros((0, 3)), "b": rng.normal(size=(2, 3))}, "edge"),
+        Case("M = 0 rows: an (N, 0) array", {"a": rng.normal(size=(2, 3)), "b": np.zeros((0, 3))}, "edge"),
     ]
     for i, (n, m, d) in enumerate([(5, 7, 3), (20, 10, 16), (64, 32, 128), (200, 150, 64)]):
         cases.append(Case(f"random N={n} M={m} D={d} #{i}",
@@ -46,6 +47,9 @@ def mahalanobis_distance_cases(rng: np.random.Generator) -> list[Case]:
              {"x": rng.normal(size=(4, 3)), "mean": mean3, "cov": np.eye(3)}, "edge"),
         Case("diagonal covariance: per-axis z-scores",
              {"x": rng.normal(size=(4, 3)), "mean": np.zeros(3), "cov": np.diag([4.0, 1.0, 0.25])}, "edge"),
+        Case("correlated 2-D Gaussian: the full inverse, not its diagonal",
+             {"x": np.array([[1.0, 1.0], [1.0, -1.0]]), "mean": np.zeros(2),
+              "cov": np.array([[1.0, 0.9], [0.9, 1.0]])}, "edge"),
         Case("point at the mean: distance 0",
              {"x": np.stack([mean3, mean3 + 1.0]), "mean": mean3, "cov": _spd(rng, 3)}, "edge"),
         Case("one dimension: |x − μ| / σ",
@@ -53,9 +57,6 @@ def mahalanobis_distance_cases(rng: np.random.Generator) -> list[Case]:
         Case("single row", {"x": rng.normal(size=(1, 5)), "mean": rng.normal(size=5), "cov": _spd(rng, 5)}, "edge"),
         Case("ill-conditioned covariance (cond 1e8)",
              {"x": rng.normal(size=(6, 4)), "mean": np.zeros(4), "cov": ill}, "edge"),
-        Case("correlated 2-D Gaussian",
-             {"x": np.array([[1.0, 1.0], [1.0, -1.0]]), "mean": np.zeros(2),
-              "cov": np.array([[1.0, 0.9], [0.9, 1.0]])}, "edge"),
     ]
     for i, (n, d) in enumerate([(10, 2), (50, 5), (200, 16), (1000, 32)]):
         cases.append(Case(f"random N={n} D={d} #{i}",
