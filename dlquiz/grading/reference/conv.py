@@ -48,10 +48,10 @@ def conv2d(
 ) -> NDArray[np.floating]:
     """Grouped, strided, dilated, zero-padded 2-D cross-correlation, NCHW.
 
-    im2col + one matrix product per group. The column matrix has one row
-    per (kernel tap, input channel) and one column per output pixel; the
-    product ``weight (C_out/g, kH·kW·C_in/g) @ cols`` is a single large GEMM,
-    the shape BLAS is fastest at.
+    im2col + one matrix product per image and group. The column matrix has
+    one row per (kernel tap, input channel) and one column per output pixel;
+    the product ``weight (C_out/g, kH·kW·C_in/g) @ cols`` is a GEMM with a
+    long inner dimension, the shape BLAS is fastest at.
 
     Building the columns is the costly copy, so each tap is gathered as a
     block of *contiguous rows*: for stride 1 the pixels under tap (u, v)
@@ -85,44 +85,49 @@ def conv2d(
     taps = [(u, v) for u in range(kh) for v in range(kw)]
 
     if (sh, sw) == (1, 1):
-        # Flattened padded image plus a tail of zeros so the last tap's
+        # Flattened padded images plus a tail of zeros so the last tap's
         # window of length Ho·Wp stays inside the buffer.
         flat = np.zeros((n, c, hp * wp + (kw - 1) * dw), dtype=dtype)
         flat[:, :, : hp * wp].reshape(n, c, hp, wp)[:, :, ph : ph + h, pw : pw + w] = xa
         pixels = ho * wp
 
-        def tap_view(u: int, v: int) -> NDArray[np.floating]:
+        def tap_view(i: int, u: int, v: int) -> NDArray[np.floating]:
             start = u * dh * wp + v * dw
-            return flat[:, :, start : start + pixels]  # (n, c, Ho·Wp)
+            return flat[i, :, start : start + pixels]  # (c, Ho·Wp): long contiguous rows
 
     else:
         padded = np.pad(xa, ((0, 0), (0, 0), (ph, ph), (pw, pw))) if ph or pw else xa
-        s_n, s_c, s_h, s_w = padded.strides
+        _, s_c, s_h, s_w = padded.strides
         pixels = ho * wo
 
-        def tap_view(u: int, v: int) -> NDArray[np.floating]:
-            # view[n, c, i, j] = padded[n, c, i·sh + u·dh, j·sw + v·dw]
-            view = as_strided(
-                padded[:, :, u * dh :, v * dw :],
-                shape=(n, c, ho, wo),
-                strides=(s_n, s_c, s_h * sh, s_w * sw),
+        def tap_view(i: int, u: int, v: int) -> NDArray[np.floating]:
+            # view[c, r, j] = padded[i, c, r·sh + u·dh, j·sw + v·dw]
+            return as_strided(
+                padded[i, :, u * dh :, v * dw :],
+                shape=(c, ho, wo),
+                strides=(s_c, s_h * sh, s_w * sw),
                 writeable=False,
             )
-            return view.reshape(n, c, pixels)
 
-    # cols[t, ch, n, p]: tap t of input channel ch at output pixel p of image n.
-    cols = np.empty((len(taps), c, n, pixels), dtype=dtype)
-    for t, (u, v) in enumerate(taps):
-        cols[t] = tap_view(u, v).transpose(1, 0, 2)
-    result = np.empty((o, n * pixels), dtype=dtype)
-    for g in range(groups):
-        cin, cout = slice(g * cg, (g + 1) * cg), slice(g * og, (g + 1) * og)
-        # (og, cg, kh, kw) -> (og, kh·kw·cg), matching the (tap, channel) row order of cols.
-        kernel = wa[cout].transpose(0, 2, 3, 1).reshape(og, -1)
-        np.matmul(kernel, cols[:, cin].reshape(-1, n * pixels), out=result[cout])
+    # (og, cg, kh, kw) -> (og, kh·kw·cg) per group, matching the (tap, channel) rows of cols.
+    kernels = [wa[g * og : (g + 1) * og].transpose(0, 2, 3, 1).reshape(og, -1)
+               for g in range(groups)]
+    # One image at a time: its columns (a few MB) stay in cache between the
+    # copy and the product, which is what made this faster than one GEMM over
+    # the whole batch. cols[g, t, ch, p]: tap t of channel ch of group g.
     width = wp if (sh, sw) == (1, 1) else wo
-    out = result.reshape(o, n, ho, width)[:, :, :, :wo].transpose(1, 0, 2, 3)
-    out = np.ascontiguousarray(out)
+    cols = np.empty((groups, len(taps), cg, pixels), dtype=dtype)
+    # Strided taps are (c, Ho, Wo) views: copied through the same memory seen as a grid.
+    target = cols if (sh, sw) == (1, 1) else cols.reshape(groups, len(taps), cg, ho, width)
+    result = np.empty((n, o, pixels), dtype=dtype)
+    for i in range(n):
+        for t, (u, v) in enumerate(taps):
+            view = tap_view(i, u, v)
+            target[:, t] = view.reshape(groups, cg, *view.shape[1:])
+        for g in range(groups):
+            np.matmul(kernels[g], cols[g].reshape(-1, pixels), out=result[i, g * og : (g + 1) * og])
+    out = result.reshape(n, o, ho, width)
+    out = np.ascontiguousarray(out[:, :, :, :wo]) if width != wo else out
     if bias is not None:
         out += np.asarray(bias, dtype=dtype).reshape(1, o, 1, 1)
     return out
