@@ -115,6 +115,7 @@ class TokenServer(Server):
         self.loopback = loopback
         self.on_ready = on_ready
         self.bound_port = port
+        self.tabs: set[asyncio.Task[Any]] = set()
 
     @property
     def cookie_name(self) -> str:
@@ -171,6 +172,28 @@ class TokenServer(Server):
 
     async def on_startup(self, app: web.Application) -> None:
         """Nothing: the URL is printed once the port is known (see :meth:`serve`)."""
+
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        """One tab's app; its task is kept so that shutting down can end it at once."""
+        task = asyncio.current_task()
+        assert task is not None
+        self.tabs.add(task)
+        try:
+            return await super().handle_websocket(request)
+        finally:
+            self.tabs.discard(task)
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        """End every tab now: its websocket closes and its app is told to quit.
+
+        Without this aiohttp waits for its shutdown timeout before cancelling
+        the open websockets (Ctrl+C took 10 s with one tab open).
+        """
+        tabs = list(self.tabs)
+        for task in tabs:
+            task.cancel()
+        if tabs:
+            await asyncio.wait(tabs, timeout=10)
 
     # -- running -------------------------------------------------------------------------
 

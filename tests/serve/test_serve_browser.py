@@ -145,9 +145,24 @@ class Terminal:
         return "\n".join(rows[rule + 1:])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    root = tmp_path_factory.mktemp("serve")
+def app_processes(data_dir: Path, server_pid: int) -> list[int]:
+    """Running processes of the served app (their command line names the data dir)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == server_pid:
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if str(data_dir.resolve()).encode() in argv and b"dlquiz" in argv and b"serve" not in argv:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    root = tmp_path
     deck = root / "browserdeck.yaml"
     deck.write_text(DECK, encoding="utf-8")
     running = Server(root / "data", deck)
@@ -157,7 +172,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         running.stop()
 
 
-def test_a_request_without_the_token_is_refused(server: Server) -> None:
+def assert_the_token_is_needed(server: Server) -> None:
+    """Without the token (or with a wrong one) every path is 403; with it the page loads."""
     for path in ("/", "/static/js/textual.js", "/?token=wrong", "/ws"):
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(server.origin + path, timeout=TIMEOUT_S)
@@ -167,8 +183,10 @@ def test_a_request_without_the_token_is_refused(server: Server) -> None:
 
 
 def test_the_browser_answers_a_card_and_the_answer_is_in_the_store(server: Server) -> None:
+    """One server for every check: starting it is a good part of the test's time."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (as .ci/run does)")
+    assert_the_token_is_needed(server)
     requests: list[str] = []
     terminal = Terminal()
     with sync_playwright() as p:
@@ -213,6 +231,15 @@ def test_the_browser_answers_a_card_and_the_answer_is_in_the_store(server: Serve
                     return conn.execute("SELECT item_key, quality, grade FROM reviews").fetchall()
 
             rows = wait_for(logged, "the review row", page=page, terminal=terminal)
+            # Stopping the server with the tab open ends the tab's app and says so on the page.
+            apps = app_processes(server.data_dir, server.process.pid)
+            assert apps, "the tab's app process was not found"
+            server.stop()
+            assert server.process.returncode == 0, "".join(server.output)
+            wait_for(lambda: page.evaluate("document.body.classList.contains('-closed')"),
+                     "the page to say the session ended", page=page)
+            wait_for(lambda: not app_processes(server.data_dir, server.process.pid),
+                     "the tab's app to exit")
             page.close()
         finally:
             browser.close()
