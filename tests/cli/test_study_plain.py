@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -135,6 +136,30 @@ def test_a_hint_then_giving_up_shows_the_solution_and_logs_a_miss(
         logged = [(r.item_key, r.quality, r.grade, r.graded_by) for r in store.reviews()]
         assert store.query("SELECT COUNT(*) FROM exercise_attempts")[0][0] == 0
     assert logged[0] == ("cdeck/hsig", 1, "gave_up", "exercise")
+
+
+def test_a_due_code_card_is_written_again_from_the_starter(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    decks = tmp_path / "decks"
+    write_deck(decks, CODE_DECK, "cdeck.yaml")
+    exercise = bundled_exercises()["h-sigmoid"]
+    paths = resolve_paths()
+    with Store.open(paths.database) as store:  # passed ten days ago: due today
+        store.answer("cdeck/hsig", 5, grade="pass", graded_by="exercise", duration_s=1.0,
+                     now=datetime.now(UTC) - timedelta(days=10))
+    paths.workspace_dir.mkdir(parents=True)
+    (paths.workspace_dir / "h-sigmoid.py").write_text(exercise.solution, encoding="utf-8")
+    # Enter grades what the file holds now (the starter: it fails), then n moves on.
+    out = study(monkeypatch, decks, "cdeck", ["", "n"])
+    assert "(due)" in out and "A review starts from the starter" in out
+    assert any(line.startswith("wrong_answer ") for line in out.splitlines())
+    assert (paths.workspace_dir / "h-sigmoid.py").read_text(encoding="utf-8") == \
+        starter_text(exercise)
+    assert [p.read_text(encoding="utf-8") for p in backups(paths.workspace_dir, exercise.id)] == \
+        [exercise.solution]
+    with Store.open(paths.database) as store:
+        last = list(store.reviews())[-1]
+    assert (last.quality, last.grade, last.scheduled) == (2, "wrong_answer", True)
 
 
 def test_a_review_starts_from_the_starter_and_keeps_the_last_attempt(tmp_path: Path) -> None:
