@@ -195,7 +195,9 @@ def _show_and_grade(ui: PlainUI, item: Item, catalog: Any, rng: random.Random,
         picked = _ask_choices(ui, prompt, len(card.choices))
         correct = picked == set(card.answer)
         right = ", ".join(str(i + 1) for i in card.answer)
-        ui.write(("Correct." if correct else f"Wrong: the answer is {right}.") + f"\n{card.explanation}".rstrip())
+        ui.write("Correct." if correct else f"Wrong: the answer is {right}.")
+        if (card.explanation or "").strip():  # its own paragraph: never reflowed into the verdict
+            ui.write((card.explanation or "").rstrip())
         return (AUTO_CORRECT, "correct", "auto", None) if correct else (AUTO_WRONG, "wrong", "auto", None)
     if card.type == "numeric":
         from dlquiz.numeric import check_answer, get_generator, parse_numbers
@@ -211,7 +213,9 @@ def _show_and_grade(ui: PlainUI, item: Item, catalog: Any, rng: random.Random,
             typed = ui.ask("Please type a number (units are optional): ")
         correct = check_answer(problem, typed)
         answer = ", ".join(f"{a:g}" for a in problem.answer) + (f" {problem.unit}" if problem.unit else "")
-        ui.write(("Correct" if correct else "Wrong") + f": {answer}\n{problem.explanation}".rstrip())
+        ui.write(("Correct" if correct else "Wrong") + f": {answer}")
+        if problem.explanation.strip():
+            ui.write(problem.explanation.rstrip())
         grade = "correct" if correct else "wrong"
         return (AUTO_CORRECT if correct else AUTO_WRONG), grade, "auto", dict(drawn)
     if card.type == "cloze":

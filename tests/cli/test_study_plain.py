@@ -85,6 +85,31 @@ def test_piped_every_answer_starts_on_its_own_line(tmp_path: Path,
     assert follows(lines, "Your answer: -12345", "Wrong: ")
 
 
+def test_on_a_narrow_terminal_the_verdict_keeps_its_own_line(tmp_path: Path) -> None:
+    from dlquiz.commands.study import PlainUI, run_plain
+    from dlquiz.model import Card
+    from dlquiz.study.session import StudySession
+
+    card = Card("tdeck", "b", "choice", ("arch.conv",), front="Pick the second one of these.",
+                choices=("first", "second", "third"), answer=(1,),
+                explanation="It is the second because the list is numbered from one here.")
+    answers = iter(["2"])
+    written: list[str] = []
+
+    def read(prompt: str) -> str:
+        try:
+            return next(answers)
+        except StopIteration:
+            raise EOFError from None
+
+    with Store.open(tmp_path / "db.sqlite3") as store:
+        run_plain(StudySession.build(list(card.items()), store, seed=0),
+                  PlainUI(read, written.append, width=30))
+    lines = "\n".join(written).splitlines()
+    assert follows(lines, "Correct.", "It is the second because the")
+    assert max(map(len, lines)) <= 30
+
+
 def test_a_code_card_is_graded_by_the_grader_and_logged_as_the_app_logs_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     decks = tmp_path / "decks"
