@@ -101,14 +101,11 @@ def prepare_file(workspace_dir: Path, exercise: Exercise, *, review: bool) -> tu
 
 def report_text(report: Any, path: Path, exercise: Exercise, *, repeat: bool) -> str:
     """``dlquiz check``'s report as plain text (no colour), at the terminal's width."""
-    from rich.console import Console
-
     from dlquiz.commands.report_view import print_report
 
     buffer = io.StringIO()
-    console = Console(file=buffer, color_system=None, highlight=False, force_terminal=False,
-                      width=shutil.get_terminal_size((80, 24)).columns)
-    print_report(report, path, exercise, repeat=repeat, console=console)
+    print_report(report, path, exercise, repeat=repeat, stream=buffer, colour=False,
+                 width=shutil.get_terminal_size((80, 24)).columns)
     return buffer.getvalue().rstrip()
 
 
