@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Markdown, Static, TextArea
@@ -335,7 +335,7 @@ class CodingScreen(BaseScreen[CodingResult | None]):
         try:
             with self.app.suspend():
                 subprocess.run(self.ctx.editor_command(path), check=False)
-        except OSError as exc:
+        except (OSError, SuspendNotSupported) as exc:  # no editor, or no terminal (dlquiz serve)
             self.notify(f"Could not start the editor: {exc}", severity="error")
             return
         text = read_code(self.workspace_dir, self.exercise.id)
