@@ -107,8 +107,27 @@ def find_invalid(exercise: Exercise, source: str, n_args: int | None = None) -> 
     return _function_problem(tree, exercise, n_args)
 
 
+def _own_names(tree: ast.AST) -> set[str]:
+    """Names the learner's code defines itself: functions, classes and parameters.
+
+    A helper ``def sort(lo, hi)`` inside a quicksort, or a parameter named ``norm``, is
+    the learner's own code, not the library function the exercise forbids: a bare name
+    that refers to it is no forbidden use. Attributes (``arr.sort``, ``np.sort``),
+    imports and string look-ups are still refused, and the run-time guard still stands
+    in for the real builtins and NumPy functions, whatever a learner's names shadow.
+    """
+    own: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            own.add(node.name)
+        elif isinstance(node, ast.arg):
+            own.add(node.arg)
+    return own
+
+
 def _forbidden_use(tree: ast.AST, forbidden: set[str]) -> str:
     fractional_names = _fractional_constants(tree) if FRACTIONAL_POWER in forbidden else set()
+    own = _own_names(tree)
     for node in ast.walk(tree):
         line = getattr(node, "lineno", "?")
         if FRACTIONAL_POWER in forbidden and _fractional_power(node, fractional_names):
@@ -130,7 +149,7 @@ def _forbidden_use(tree: ast.AST, forbidden: set[str]) -> str:
             if bad:
                 return (f"line {line}: importing `{min(bad)}` is not allowed in this "
                         "exercise: the point is to write it yourself")
-        elif isinstance(node, ast.Name) and node.id in forbidden:
+        elif isinstance(node, ast.Name) and node.id in forbidden and node.id not in own:
             return (f"line {line}: `{node.id}` is not allowed in this exercise: "
                     "the point is to write it yourself")
         elif isinstance(node, ast.Attribute) and node.attr in forbidden:

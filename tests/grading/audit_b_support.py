@@ -5,6 +5,7 @@ solutions (which must pass every case) and classic mistakes (each of which must
 fail, first on the case written for the clause it breaks). For that the in-process
 run must judge a solution exactly as the sandboxed grader does, not more leniently:
 
+* the function is the exercise's ``function``, by name (parameter names are free);
 * the call is **positional**, in the order of the exercise's signature
   (:func:`dlquiz.grading.calls.call_plan`; a skipped parameter before the last one a
   case passes takes the signature's literal default);
@@ -75,14 +76,12 @@ def graded_failures(ex: Exercise, fn: Callable[..., Any], *, seed: int = 0, perf
     return failed
 
 
-def function_of(source: str) -> Callable[..., Any]:
-    """The last public function ``source`` defines (helpers may come before it)."""
+def function_of(source: str, name: str) -> Callable[..., Any]:
+    """The function ``name`` (the exercise's ``function``, as the grader looks it up)."""
     namespace: dict[str, Any] = {}
     exec(compile(source, "<audit-b>", "exec"), namespace)  # noqa: S102 - test code
-    names = [k for k, v in namespace.items() if not k.startswith("_")
-             and getattr(getattr(v, "__code__", None), "co_filename", "") == "<audit-b>"]
-    assert names, "the source defines no public function"
-    return namespace[names[-1]]  # type: ignore[no-any-return]
+    assert callable(namespace.get(name)), f"the source defines no function {name!r}"
+    return namespace[name]  # type: ignore[no-any-return]
 
 
 def case_names(ex: Exercise, seed: int = 0) -> list[str]:

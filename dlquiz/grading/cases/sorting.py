@@ -35,6 +35,9 @@ def _integer_cases(rng: np.random.Generator) -> list[Case]:
         _case("empty list", []),
         _case("one element", [7]),
         _case("two elements, swapped", [2, 1]),
+        # Left alone by a correct sort; a root with only a left child (heap sort), a
+        # partition whose one side never shrinks (quicksort), a kept a[i] (selection).
+        _case("two elements, already in order", [1, 2]),
         _case("duplicates", [3, 1, 2, 3, 1, 2, 3, 1]),
         _case("all equal", [5] * 20),
         _case("negatives", [-3, 10, -7, 0, 4, -1, -7, 2]),
@@ -47,8 +50,8 @@ def _integer_cases(rng: np.random.Generator) -> list[Case]:
 
 def _comparison_cases(rng: np.random.Generator) -> list[Case]:
     cases = _integer_cases(rng)
-    cases.insert(6, _case("floats", _floats(rng, 25)))
-    cases.insert(7, _case("floats and ints mixed", [2.5, -1, 0.0, 3, -1.5, 2]))
+    cases.insert(7, _case("floats", _floats(rng, 25)))
+    cases.insert(8, _case("floats and ints mixed", [2.5, -1, 0.0, 3, -1.5, 2]))
     sizes = [10, 50, 300, LARGE_N]
     for i, n in enumerate(sizes):
         values = _floats(rng, n, 1000.0) if i % 2 else _ints(rng, n, -10 * n, 10 * n)
@@ -84,7 +87,9 @@ def quick_sort_cases(rng: np.random.Generator) -> list[Case]:
 def counting_sort_cases(rng: np.random.Generator) -> list[Case]:
     """Integers only (negatives included), ranges well above and below n."""
     cases = _integer_cases(rng)
-    cases.append(_case("values larger than the length", [1000, 3, 999, 3, 250]))
+    # Before "negatives": counts sized by len(arr) fail here, counts indexed by the value
+    # itself (no offset) still pass here and fail on the first negative value.
+    cases.insert(6, _case("values larger than the length", [1000, 3, 999, 3, 250]))
     cases.append(_case("only negatives", [-5, -50, -1, -50, -20]))
     for i, (n, span) in enumerate([(10, 20), (100, 10), (1000, 5000), (LARGE_N, 100)]):
         cases.append(_case(f"random n={n} range={span} #{i + 1}", _ints(rng, n, -span // 2, span - span // 2), "random"))
