@@ -40,7 +40,12 @@ def conv_case(
 
 def conv2d_cases(rng: np.random.Generator) -> list[Case]:
     """Edge cases for each hyper-parameter, random combinations, one perf case."""
+    # An asymmetric kernel on a ramp: a flipped (true) convolution gives other numbers.
+    ramp = np.arange(20, dtype=np.float64).reshape(1, 1, 4, 5)
+    asym = np.array([[[[1.0, 2.0, 0.0], [0.0, -1.0, 3.0]]]])
     cases = [
+        Case("cross-correlation: the kernel is not flipped",
+             {"x": ramp, "weight": asym, "bias": None}, "edge"),
         conv_case(rng, "plain 3x3, no padding"),
         conv_case(rng, "1x1 kernel", k=(1, 1), c=4, out=5),
         conv_case(rng, "bias given", bias=True),

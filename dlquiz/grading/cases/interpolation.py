@@ -23,7 +23,21 @@ def bilinear_resize_cases(rng: np.random.Generator) -> list[Case]:
         ("one axis up, the other down", img, [7, 2]),
         ("to a single row", img, [1, 9]),
     ]
-    cases = []
+    ramp23 = np.arange(6, dtype=np.float64).reshape(1, 1, 2, 3)
+    # One clause each, first: a downscale (s never below 0, never past L − 1), a
+    # 1-pixel axis (i1 clamps), an upscale (s < 0 clamps), then align_corners=True.
+    cases = [
+        Case("downscale, align_corners=False: s = (d + 0.5)·L/l − 0.5",
+             {"image": rng.normal(size=(1, 2, 6, 8)), "out_size": [3, 4], "align_corners": False},
+             "edge"),
+        Case("1-pixel axis: i1 = min(i0 + 1, L − 1)",
+             {"image": rng.normal(size=(1, 1, 5, 1)), "out_size": [3, 4], "align_corners": False},
+             "edge"),
+        Case("upscale, align_corners=False: negative s clamps to 0",
+             {"image": ramp, "out_size": [6, 8], "align_corners": False}, "edge"),
+        Case("align_corners=True: the corner pixels coincide",
+             {"image": ramp23, "out_size": [3, 5], "align_corners": True}, "edge"),
+    ]
     for align in (False, True):
         for name, image, size in shapes:
             cases.append(Case(f"{name}, align_corners={align}",

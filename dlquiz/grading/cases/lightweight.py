@@ -27,9 +27,11 @@ def depthwise_separable_conv_cases(rng: np.random.Generator) -> list[Case]:
         return out
 
     cases = [
+        Case("depthwise step filters each channel alone (no mixing)", args(1, 3, 5, 3, 2), "edge"),
         Case("1x1 depthwise kernel", args(1, 3, 4, 1, 2), "edge"),
         Case("single channel", args(2, 1, 5, 3, 1), "edge"),
         Case("with both biases", args(1, 4, 6, 3, 5, biases=True), "edge"),
+        Case("padding applies to the depthwise step only", args(1, 3, 5, 3, 2, padding=1), "edge"),
         Case("stride 2, padding 1", args(2, 3, 7, 3, 4, stride=2, padding=1), "edge"),
         Case("padding larger than kernel/2", args(1, 2, 4, 3, 3, padding=3), "edge"),
         Case("stride larger than the kernel", args(1, 2, 9, 2, 3, stride=3), "edge"),

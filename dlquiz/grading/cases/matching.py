@@ -45,16 +45,25 @@ def _random_pairs(rng: np.random.Generator) -> list[tuple[str, dict[str, object]
 def _shared_edges(rng: np.random.Generator) -> list[tuple[str, dict[str, object]]]:
     desc2 = _sift(rng, 6)
     dup = np.concatenate([desc2[:3], desc2[1:2], desc2[3:]])       # row 3 duplicates row 1
+    # Clause order: the many-to-one case (cross-check's reason to exist) and the
+    # row order come before any case where a tie or the metric could show.
     return [
+        ("many queries, one close train descriptor (many-to-one)",
+         {"desc1": np.array([[0.0, 0.0], [1.0, 0.0], [2.0, 0.0]]),
+          "desc2": np.array([[10.0, 0.0], [0.0, 50.0]])}),
+        ("rows sorted by query index (not by train index)",
+         {"desc1": np.array([[20.0, 1.0], [0.0, 1.0], [10.0, 1.0]]),
+          "desc2": np.array([[0.0, 0.0], [10.0, 0.0], [20.0, 0.0]])}),
         ("N = 1", {"desc1": _sift(rng, 1), "desc2": _sift(rng, 5)}),
         ("M = 1", {"desc1": _sift(rng, 4), "desc2": _sift(rng, 1)}),
         ("duplicate train descriptors: the lowest index wins",
          {"desc1": np.concatenate([desc2[1:2] + 1.0, _sift(rng, 3)]), "desc2": dup}),
         ("queries identical to train descriptors (distance 0)",
          {"desc1": desc2[[4, 0, 2]], "desc2": desc2}),
-        ("many queries, one close train descriptor (many-to-one)",
-         {"desc1": np.array([[0.0, 0.0], [1.0, 0.0], [2.0, 0.0]]),
-          "desc2": np.array([[10.0, 0.0], [0.0, 50.0]])}),
+        # 8 differing bits but 1 differing byte against train 0; 1 bit against train 1.
+        ("hamming counts differing bits, not bytes",
+         {"desc1": np.array([[255, 0]], dtype=np.uint8),
+          "desc2": np.array([[0, 0], [255, 254]], dtype=np.uint8), "metric": "hamming"}),
         ("hamming: ORB-like bytes",
          {"desc1": _orb(rng, 5), "desc2": _orb(rng, 7), "metric": "hamming"}),
         ("hamming: equal bit counts tie (lowest index wins)",
@@ -65,7 +74,10 @@ def _shared_edges(rng: np.random.Generator) -> list[tuple[str, dict[str, object]
 
 
 def brute_force_cases(rng: np.random.Generator) -> list[Case]:
-    cases = [Case(name, args, "edge") for name, args in _shared_edges(rng)]
+    cases = [Case("l2 distances are Euclidean, not squared",
+                  {"desc1": np.array([[0.0, 0.0], [6.0, 8.0]]),
+                   "desc2": np.array([[3.0, 4.0], [20.0, 20.0]])}, "edge")]
+    cases += [Case(name, args, "edge") for name, args in _shared_edges(rng)]
     return cases + [Case(name, args) for name, args in _random_pairs(rng)]
 
 
@@ -81,11 +93,20 @@ def cross_check_cases(rng: np.random.Generator) -> list[Case]:
 
 def ratio_test_cases(rng: np.random.Generator) -> list[Case]:
     base = _sift(rng, 12)
-    cases = [Case(name, {**args, "ratio": 0.75}, "edge") for name, args in _shared_edges(rng)]
-    cases += [
+    # The ratio's own clauses first: distances (not squared), strictness, M < 2.
+    cases = [
+        Case("ratio of distances, not of squared distances (d1/d2 = 0.8)",
+             {"desc1": np.array([[0.0, 0.0]]), "desc2": np.array([[4.0, 0.0], [0.0, 5.0]]),
+              "ratio": 0.75}, "edge"),
         Case("d1 = 0.75·d2 exactly is rejected (strict <)",
              {"desc1": np.array([[0.0, 0.0], [0.0, 1.0]]),
               "desc2": np.array([[3.0, 0.0], [0.0, 4.0]]), "ratio": 0.75}, "edge"),
+        Case("one train descriptor: no second neighbour, nothing kept",
+             {"desc1": np.array([[0.0, 0.0], [5.0, 5.0]]), "desc2": np.array([[1.0, 1.0]]),
+              "ratio": 0.75}, "edge"),
+    ]
+    cases += [Case(name, {**args, "ratio": 0.75}, "edge") for name, args in _shared_edges(rng)]
+    cases += [
         Case("ratio 1.0 keeps every unambiguous nearest neighbour",
              {"desc1": _sift(rng, 6), "desc2": _sift(rng, 8), "ratio": 1.0}, "edge"),
         Case("strict ratio 0.5 on noisy copies", {"desc1": _noisy_copy(rng, base, 40.0),

@@ -62,5 +62,16 @@ def roc_auc_cases(rng: np.random.Generator) -> list[Case]:
 
 
 def roc_curve_cases(rng: np.random.Generator) -> list[Case]:
-    """The same edge and random cases as the AUC (no perf case: the output is O(n))."""
-    return [*_edge_cases(rng), *_random_cases(rng)]
+    """The curve's own clauses first, then the AUC's edge and random cases (no perf case).
+
+    The clause cases list samples by decreasing score, so only the one named for
+    it shows a solution that forgets to sort.
+    """
+    clauses = [
+        _case("+inf first, then every distinct score (score >= threshold)", [1, 0], [0.8, 0.2]),
+        _case("tied scores form one threshold (a diagonal step)", [1, 0, 1, 0],
+              [0.9, 0.5, 0.5, 0.1]),
+        _case("samples in any order: sort by score first", [0, 1, 0, 1, 1],
+              [0.3, 0.9, 0.7, 0.1, 0.5]),
+    ]
+    return [*clauses, *_edge_cases(rng), *_random_cases(rng)]

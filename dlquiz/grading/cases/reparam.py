@@ -36,11 +36,28 @@ def fold_bn_cases(rng: np.random.Generator) -> list[Case]:
     zero_var["running_var"] = np.zeros(2)
     zero_gamma = args((3, 2, 3, 3))
     zero_gamma["gamma"] = np.array([1.0, 0.0, 2.0])
+    def neutral(shape: tuple[int, ...], *, mean: bool, var: bool) -> dict[str, object]:
+        """eps 0 and, unless asked for, zero mean / unit variance: only one clause shows."""
+        out = args(shape)
+        out["eps"] = 0.0
+        if not mean:
+            out["running_mean"] = np.zeros(shape[0])
+        if not var:
+            out["running_var"] = np.ones(shape[0])
+        return out
+
+    # One clause each, in order: the per-output-channel scale (axis 0 of the
+    # weight), the mean, the square root, eps; only then the other edge cases.
     cases = [
+        Case("scale per output channel (axis 0 of the weight)",
+             neutral((3, 1, 3, 3), mean=False, var=False), "edge"),
+        Case("running mean is subtracted", neutral((3, 2, 3, 3), mean=True, var=False), "edge"),
+        Case("divide by the standard deviation sqrt(var + eps)",
+             neutral((3, 2, 3, 3), mean=True, var=True), "edge"),
+        Case("zero running variance: only eps", zero_var, "edge"),
         Case("conv without bias", args((4, 3, 3, 3), bias=False), "edge"),
         Case("1x1 conv", args((5, 4, 1, 1)), "edge"),
         Case("depthwise weight (C, 1, 3, 3)", args((6, 1, 3, 3)), "edge"),
-        Case("zero running variance: only eps", zero_var, "edge"),
         Case("gamma 0 kills a channel", zero_gamma, "edge"),
         Case("large eps", {**args((2, 2, 3, 3)), "eps": 0.1}, "edge"),
         Case("single output channel", args((1, 3, 5, 5)), "edge"),
@@ -62,7 +79,21 @@ def repvgg_merge_cases(rng: np.random.Generator) -> list[Case]:
             "bn_id": _bn_rows(rng, c_out) if identity else None,
         }
 
+    def trivial(rows: int) -> np.ndarray:
+        """A BN that does nothing at eps 0 (gamma 1, beta 0, mean 0, var 1)."""
+        return np.stack([np.ones(rows), np.zeros(rows), np.zeros(rows), np.ones(rows)])
+
+    centre = {**args(2, 3, False), "eps": 0.0}
+    centre.update({"k3": np.zeros((2, 3, 3, 3)), "bn3": trivial(2), "bn1": trivial(2)})
+    eye = {**args(2, 2, True), "eps": 0.0}
+    eye.update({"bn3": trivial(2), "bn1": trivial(2), "bn_id": trivial(2)})
+    # One clause each, first: where the 1x1 kernel goes, what the identity kernel is,
+    # that every branch folds its own BN, then eps (every later case uses it).
     cases = [
+        Case("the 1x1 kernel goes to the centre of the 3x3", centre, "edge"),
+        Case("identity branch = a 3x3 kernel with 1 at the centre of channel i -> i", eye, "edge"),
+        Case("each branch folds its own BN", {**args(3, 2, False), "eps": 0.0}, "edge"),
+        Case("eps inside the square root", args(3, 2, False), "edge"),
         Case("no identity branch (in ≠ out channels)", args(4, 2, False), "edge"),
         Case("identity branch, 2 channels", args(2, 2, True), "edge"),
         Case("in == out but no identity (stride-2 block)", args(3, 3, False), "edge"),
@@ -86,7 +117,8 @@ def conv_avgpool_merge_cases(rng: np.random.Generator) -> list[Case]:
 
     cases = [
         Case("pool size 1 changes nothing", args((2, 3, 3, 3), 1), "edge"),
-        Case("1x1 conv + 2x2 pool", args((4, 3, 1, 1), 2), "edge"),
+        Case("1x1 conv + 2x2 pool: weight / k², stride k", args((4, 3, 1, 1), 2), "edge"),
+        Case("merged kernel = the average of the k×k shifted kernels", args((2, 1, 1, 2), 2), "edge"),
         Case("conv without bias", args((2, 2, 3, 3), 2, bias=False), "edge"),
         Case("rectangular 3x1 kernel", args((2, 2, 3, 1), 2), "edge"),
         Case("pool 3 after a 2x2 conv", args((3, 1, 2, 2), 3), "edge"),
