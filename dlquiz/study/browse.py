@@ -61,7 +61,18 @@ class SearchResult:
 
     rows: tuple[Row, ...]
     total: int
-    keys: tuple[str, ...] = ()  # every matching item key (for a cram of the results)
+    #: every match, as positions in the index (keys are made only when asked for)
+    matches: Sequence[int] = ()
+    index: BrowseIndex | None = field(default=None, compare=False, repr=False)
+    query: Query | None = None
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Every matching item key, in catalog order (a cram of the results takes them all)."""
+        if self.index is None:
+            return tuple(r.key for r in self.rows)
+        keys = self.index.keys
+        return tuple(keys[i] for i in self.matches)
 
 
 @dataclass
@@ -121,6 +132,10 @@ class BrowseIndex:
         hay: dict[int, str] = {}
         self.haystacks = tuple(hay.setdefault(id(i.card), card_haystack(i.card)) for i in items)
         self.keys = tuple(i.key for i in items)
+        self.decks = tuple(i.card.deck_id.lower() for i in items)
+        self.types = tuple(i.card.type for i in items)
+        self.topics = tuple(tuple(t.lower() for t in i.card.topics) for i in items)
+        self.tags = tuple(tuple(t.lower() for t in i.card.tags) for i in items)
 
     @classmethod
     def build(cls, items: Iterable[Item]) -> BrowseIndex:
@@ -130,67 +145,104 @@ class BrowseIndex:
         return len(self.items)
 
     def search(self, query: Query | str, states: StateSnapshot | None = None,
-               *, limit: int = DEFAULT_LIMIT) -> SearchResult:
-        """Items matching every term, in catalog order; ``states`` needed for ``is:``."""
+               *, limit: int = DEFAULT_LIMIT, previous: SearchResult | None = None) -> SearchResult:
+        """Items matching every term, in catalog order; ``states`` needed for ``is:``.
+
+        Text words run first (one ``in`` per haystack: the cheapest and most
+        selective test), negations last, each term only over the survivors.
+        ``previous``: the result of an earlier query with the same states; when
+        this query only narrows it (:func:`refines`, as typing one more letter
+        does), only its matches are searched.
+        """
         if isinstance(query, str):
             query = parse(query)
         if query.needs_states() and states is None:
             raise ValueError("an is: filter needs the card states (load_states)")
-        candidates: Iterable[int] = range(len(self.items))
-        # Text words first: one ``in`` per haystack, the cheapest and most selective test.
-        text = [t for t in query.terms if t.field == TEXT]
-        other = [t for t in query.terms if t.field != TEXT]
-        hay = self.haystacks
-        for t in text:
-            word = t.value
-            if t.negated:
-                candidates = [i for i in candidates if word not in hay[i]]
-            else:
-                candidates = [i for i in candidates if word in hay[i]]
-        items = self.items
-        for t in other:
-            test = _test(t, states)
-            candidates = [i for i in candidates if test(items[i])]
-        matches = list(candidates)
+        terms = sorted(query.terms, key=lambda t: (t.field != TEXT, t.negated))
+        matches: list[int] | None = None
+        if previous is not None and previous.query is not None and previous.index is self \
+                and refines(query, previous.query):
+            matches = list(previous.matches)
+            terms = [t for t in terms if t not in previous.query.terms]
+        for term in terms:
+            matches = self._narrow(term, matches, states)
+        found = list(range(len(self.items))) if matches is None else matches
         snapshot = states or StateSnapshot()
-        rows = tuple(Row(items[i], describe_state(snapshot.of(items[i].key)))
-                     for i in matches[:limit])
-        return SearchResult(rows, len(matches), tuple(self.keys[i] for i in matches))
+        rows = tuple(Row(self.items[i], describe_state(snapshot.of(self.keys[i])))
+                     for i in found[:limit])
+        return SearchResult(rows, len(found), found, self, query)
+
+    def _narrow(self, term: Term, among: list[int] | None,
+                states: StateSnapshot | None) -> list[int]:
+        """Positions (of ``among``, or of every item) that satisfy ``term``."""
+        value, neg = term.value, term.negated
+        if term.field == TEXT:
+            hay = self.haystacks
+            if among is None:
+                if neg:
+                    return [i for i, h in enumerate(hay) if value not in h]
+                return [i for i, h in enumerate(hay) if value in h]
+            if neg:
+                return [i for i in among if value not in hay[i]]
+            return [i for i in among if value in hay[i]]
+        cands: Iterable[int] = range(len(self.items)) if among is None else among
+        if term.field in ("deck", "type") and not _is_glob(value):
+            column = self.decks if term.field == "deck" else self.types
+            if neg:
+                return [i for i in cands if column[i] != value]
+            return [i for i in cands if column[i] == value]
+        if term.field == "is":
+            assert states is not None
+            bits, keys, bit = states.bits, self.keys, STATE_BITS[value]
+            if neg:
+                return [i for i in cands if not bits.get(keys[i], NEW) & bit]
+            return [i for i in cands if bits.get(keys[i], NEW) & bit]
+        test = _test(term, self)
+        if neg:
+            return [i for i in cands if not test(i)]
+        return [i for i in cands if test(i)]
+
+
+def refines(new: Query, old: Query) -> bool:
+    """True when every match of ``new`` is a match of ``old`` (so ``old``'s matches suffice).
+
+    Each term of ``old`` must be implied by a term of ``new``: the same term, or a
+    word that contains it (``grad`` implies ``gra``).
+    """
+    def implies(a: Term, b: Term) -> bool:
+        return a == b or (a.field == b.field == TEXT and not a.negated and not b.negated
+                          and b.value in a.value)
+
+    return all(any(implies(a, b) for a in new.terms) for b in old.terms)
+
+
+def _is_glob(value: str) -> bool:
+    return "*" in value or "?" in value or "[" in value
 
 
 def _pattern(value: str) -> Callable[[str], bool]:
-    if "*" in value or "?" in value:
-        return lambda s: fnmatchcase(s.lower(), value)
-    return lambda s: s.lower() == value
+    if _is_glob(value):
+        return lambda s: fnmatchcase(s, value)
+    return lambda s: s == value
 
 
-def _test(term: Term, states: StateSnapshot | None) -> Callable[[Item], bool]:
-    """A predicate on an item for a non-text term (negation applied)."""
+def _test(term: Term, index: BrowseIndex) -> Callable[[int], bool]:
+    """A predicate on an item position for a ``deck:``/``type:`` glob, ``topic:`` or ``tag:``."""
     value = term.value
-    test: Callable[[Item], bool]
-    if term.field == "deck":
+    if term.field in ("deck", "type"):
         match = _pattern(value)
-        test = lambda item: match(item.card.deck_id)  # noqa: E731
-    elif term.field == "type":
-        test = lambda item: item.card.type == value  # noqa: E731
-    elif term.field == "tag":
+        column = index.decks if term.field == "deck" else index.types
+        return lambda i: match(column[i])
+    if term.field == "tag":
         match = _pattern(value)
-        test = lambda item: any(match(t) for t in item.card.tags)  # noqa: E731
-    elif term.field == "topic":
-        if "*" in value or "?" in value:
-            match = _pattern(value)
-            test = lambda item: any(match(t) for t in item.card.topics)  # noqa: E731
-        else:
-            prefix = value + "."
-            test = lambda item: any(  # noqa: E731
-                t.lower() == value or t.lower().startswith(prefix) for t in item.card.topics)
-    else:  # is:
-        assert states is not None
-        bit = STATE_BITS[value]
-        test = lambda item: bool(states.of(item.key) & bit)  # noqa: E731
-    if term.negated:
-        return lambda item: not test(item)
-    return test
+        tags = index.tags
+        return lambda i: any(match(t) for t in tags[i])
+    topics = index.topics
+    if _is_glob(value):
+        match = _pattern(value)
+        return lambda i: any(match(t) for t in topics[i])
+    prefix = value + "."
+    return lambda i: any(t == value or t.startswith(prefix) for t in topics[i])
 
 
 def history(store: Store, item_key: str) -> list[Review]:

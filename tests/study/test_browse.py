@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from dlquiz.model import Card, Item
 from dlquiz.store.database import Store
-from dlquiz.study.browse import BrowseIndex, history, history_lines, load_states
+from dlquiz.study.browse import BrowseIndex, history, history_lines, load_states, refines
 from dlquiz.study.browse_query import Query, QuerySyntaxError, Term, parse
 
 # -- parser ---------------------------------------------------------------------------------
@@ -182,6 +182,31 @@ def test_filters_agree_with_a_naive_filter() -> None:
         assert [r.key for r in result.rows] == expected[:25]
         nonempty += bool(expected)
     assert nonempty > 100  # the queries really select something
+
+
+def test_typing_on_from_a_previous_result_gives_the_fresh_result() -> None:
+    items = [item for card in _cards(300, seed=5) for item in card.items()]
+    index = BrowseIndex.build(items)
+    rng = random.Random(2)
+    narrowed = 0
+    for _ in range(60):
+        final = _random_query(rng)
+        previous = None
+        for n in range(1, len(final) + 1):
+            try:
+                query = parse(final[:n])
+            except QuerySyntaxError:
+                continue
+            result = index.search(query, limit=10, previous=previous)
+            fresh = index.search(query, limit=10)
+            assert result.keys == fresh.keys and result.rows == fresh.rows, final[:n]
+            narrowed += previous is not None and refines(query, previous.query)
+            previous = result
+    assert narrowed > 200  # most keystrokes really searched only the previous matches
+    assert refines(parse("gradient desc"), parse("grad des"))
+    assert not refines(parse("gra"), parse("grad"))
+    assert not refines(parse("-grad"), parse("-gra"))
+    assert refines(parse("nms deck:x"), parse("deck:x"))
 
 
 def test_cloze_deletions_are_rows_of_their_own() -> None:

@@ -34,7 +34,6 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 from textual.worker import get_current_worker
 
-from dlquiz.model import render_cloze
 from dlquiz.study.browse import (
     BURIED,
     SUSPENDED,
@@ -48,6 +47,7 @@ from dlquiz.study.browse import (
 )
 from dlquiz.study.browse_query import QuerySyntaxError, parse
 from dlquiz.tui.screens.base import BaseScreen
+from dlquiz.tui.screens.browser_detail import detail_text, front_line
 from dlquiz.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -57,50 +57,30 @@ if TYPE_CHECKING:
 
 COLUMNS = ("Card", "Type", "State", "Front")
 #: Rows shown in the table (the header says how many matched; cram takes them all).
-SHOWN_ROWS = 200
+SHOWN_ROWS = 100
+#: Catalogs larger than this are frozen out of the cyclic GC once indexed (see index_for).
+FREEZE_ABOVE = 20_000
 PLACEHOLDER = "words  deck:  topic:  type:  tag:  is:new|due|suspended|buried|leech  -not  \"a phrase\""
 _index_cache: tuple[Catalog, BrowseIndex] | None = None
 
 
 def index_for(catalog: Catalog) -> BrowseIndex:
-    """The catalog's browse index, built on first use and kept until the catalog changes."""
+    """The catalog's browse index, built on first use and kept until the catalog changes.
+
+    The catalog and the index are a million long-lived objects on a large
+    collection; ``gc.freeze()`` (above :data:`FREEZE_ABOVE` items) moves them out
+    of the cyclic collector's sight, whose full passes over them (half a second
+    each at 100k cards) would otherwise stall typing at random.
+    """
     global _index_cache
     if _index_cache is None or _index_cache[0] is not catalog:
+        import gc
+
         _index_cache = (catalog, BrowseIndex.build(catalog.items()))
+        catalog.item("")  # builds the catalog's key map now, not on the first highlight
+        if len(_index_cache[1]) > FREEZE_ABOVE:
+            gc.freeze()
     return _index_cache[1]
-
-
-def front_line(item: Item, width: int = 70) -> str:
-    """The card's question on one line, for the results table."""
-    card = item.card
-    text = {"cloze": render_cloze(card.text, item.cloze, reveal=False),
-            "code": f"exercise {card.exercise}"}.get(card.type, card.front)
-    line = " ".join(text.split()) or (f"numeric: {card.generator}" if card.generator else "")
-    return line if len(line) <= width else line[: width - 1] + "…"
-
-
-def detail_text(item: Item, state: str, lines: list[str], total: int) -> Text:
-    """The detail pane: the card as written (answer shown) and its review history."""
-    card = item.card
-    out = Text()
-    out.append(f"{item.key}", "bold")
-    out.append(f"  {card.type} · {', '.join(card.topics)} · {state}\n", "dim")
-    body = {"cloze": render_cloze(card.text, item.cloze, reveal=True),
-            "code": f"Coding exercise {card.exercise}"}.get(card.type, card.front)
-    out.append(body.strip() + "\n")
-    for i, choice in enumerate(card.choices):
-        out.append(f"  {'✓' if i in card.answer else '·'} {choice}\n")
-    if card.type == "numeric":
-        out.append(f"  numbers drawn by {card.generator} {dict(card.params) or ''}\n", "dim")
-    if card.back:
-        out.append("\n" + card.back.strip() + "\n")
-    if card.explanation:
-        out.append("\n" + card.explanation.strip() + "\n", "italic")
-    out.append(f"\n{Path(card.source.path).name}:{card.source.line}\n", "dim")
-    out.append(f"\nHistory: {total} review{'s' if total != 1 else ''}\n", "bold")
-    for line in lines:
-        out.append(line + "\n")
-    return out
 
 
 class BrowserScreen(BaseScreen[None]):
@@ -133,6 +113,10 @@ class BrowserScreen(BaseScreen[None]):
         self.states = StateSnapshot()
         self.result: SearchResult | None = None
         self.seq = 0  # the newest query's number; older results are dropped
+        self.pending: str | None = None  # typed while a search runs
+        self.states_version = 0  # bumped whenever a state changes (old results go stale)
+        self.result_states = -1
+        self.searching = False
         self.shown_query: str | None = None
         self.error = ""
 
@@ -174,6 +158,7 @@ class BrowserScreen(BaseScreen[None]):
             return index, states
 
         self.index, self.states = await ctx.db(load)
+        self.searching = False
         self.search(self.query_one("#query", Input).value)
 
     async def reload_states(self) -> None:
@@ -181,31 +166,49 @@ class BrowserScreen(BaseScreen[None]):
         states = await ctx.db(load_states, ctx.today().isoformat(), ctx.scheduling().leech_threshold)
         assert isinstance(states, StateSnapshot)
         self.states = states
+        self.states_version += 1
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "query":
             self.search(event.value)
 
     def search(self, text: str) -> None:
-        """Start the search for ``text`` off the UI thread (newest query wins)."""
+        """Search for ``text`` off the UI thread; the newest query wins.
+
+        One search runs at a time: keys typed meanwhile only replace the
+        pending query, which starts when the running one ends, so fast typing
+        never piles up threads competing for the interpreter.
+        """
         self.seq += 1
-        if self.index is None:
-            return  # prepare() searches for the current text once the index is ready
-        self.run_worker(partial(self._search_in_thread, text, self.seq, self.index, self.states),
-                        thread=True, exclusive=True, group="browse-search")
+        self.pending = text
+        if self.index is not None and not self.searching:
+            self._start_pending()  # else: prepare() or the running search starts it
+
+    def _start_pending(self) -> None:
+        text, self.pending = self.pending, None
+        if text is None or self.index is None:
+            return
+        self.searching = True
+        # The last result narrows the search while the states it was made with hold.
+        previous = self.result if self.result_states == self.states_version else None
+        self.run_worker(partial(self._search_in_thread, text, self.seq, self.index, self.states,
+                                previous), thread=True, exclusive=True, group="browse-search")
 
     def _search_in_thread(self, text: str, seq: int, index: BrowseIndex,
-                          states: StateSnapshot) -> None:
+                          states: StateSnapshot, previous: SearchResult | None) -> None:
         try:
-            result: SearchResult | str = index.search(parse(text), states, limit=SHOWN_ROWS)
+            result: SearchResult | str = index.search(parse(text), states, limit=SHOWN_ROWS,
+                                                      previous=previous)
         except QuerySyntaxError as exc:
             result = exc.message
-        if seq == self.seq and not get_current_worker().is_cancelled:
+        if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, text, seq, result)
 
     def _show(self, text: str, seq: int, result: SearchResult | str) -> None:
+        self.searching = False
         if seq != self.seq or not self.is_mounted:
-            return  # a newer query is on its way
+            self._start_pending()  # a newer query was typed meanwhile: run it now
+            return
         status = self.query_one("#query-status", Static)
         if isinstance(result, str):
             self.error = result
@@ -215,6 +218,7 @@ class BrowserScreen(BaseScreen[None]):
             return
         self.error = ""
         self.result = result
+        self.result_states = self.states_version
         table = self.query_one(DataTable)
         highlighted = self.current_key()
         table.clear()
@@ -273,6 +277,7 @@ class BrowserScreen(BaseScreen[None]):
                             [key])
         assert isinstance(bits, dict)
         self.states.bits[key] = bits[key]
+        self.states_version += 1
         table = self.query_one(DataTable)
         if key in table.rows:
             table.update_cell(key, "state", Text(describe_state(bits[key])))
@@ -371,6 +376,7 @@ class BrowserScreen(BaseScreen[None]):
             self.notify(f"The card has errors now:\n{broken[0].errors[0]}", severity="error",
                         timeout=10)
         self.index = await self.ctx.db(lambda store: index_for(catalog))
+        self.states_version += 1  # the old result belongs to the old index
         self.search(self.query_one("#query", Input).value)
 
     def action_cram(self) -> None:
