@@ -26,6 +26,7 @@ from dlquiz.decks.cache import DeckCache
 from dlquiz.decks.catalog import Catalog, discover, load_catalog, load_files
 from dlquiz.decks.files import Skipped, safe_resolve
 from dlquiz.decks.loader import default_context
+from dlquiz.decks.overrides import overrides_dir
 from dlquiz.decks.schema import published_schema
 from dlquiz.decks.starter import starter_deck
 from dlquiz.errors import UsageError
@@ -90,17 +91,20 @@ def _list(args: argparse.Namespace) -> int:
     catalog = load_catalog(paths, args.deck_paths)
     counts = _queue_counts(paths, catalog)
     records: list[dict[str, Any]] = []
+    edited = _overrides_by_deck(catalog)
     for deck in catalog.decks:
         due, new = counts.get(deck.id, (0, 0))
         records.append({"id": deck.id, "title": deck.title, "cards": len(deck.cards),
                         "due": due, "new": new, "bundled": deck.bundled,
                         "path": deck.source.path, "broken": False, "error": "",
-                        **_code_record(paths, deck)})
+                        **_code_record(paths, deck),
+                        **({"overrides": edited[deck.id]} if deck.id in edited else {})})
     for broken in catalog.broken:
         records.append({"id": broken.deck_id or Path(broken.path).stem, "title": "",
                         "cards": None, "due": None, "new": None, "bundled": False,
                         "path": broken.path, "broken": True,
                         "error": str(broken.errors[0]) if broken.errors else ""})
+    warn_stale_overrides(catalog)
     if args.json:
         print(json.dumps(records, indent=2, ensure_ascii=False))
         return 0
@@ -116,10 +120,30 @@ def _list(args: argparse.Namespace) -> int:
         status = f"BROKEN: {r['error']}" if r["broken"] else ("bundled" if r["bundled"] else "user")
         if r.get("code"):
             status += ", code trusted" if r["code_trusted"] else ", code NOT trusted"
+        if r.get("overrides"):
+            status += f", {len(r['overrides'])} card(s) edited by you"
         rows.append((r["id"], r["title"], cell(r["cards"]), cell(r["due"]), cell(r["new"]),
                      status))
     print(_table(rows))
+    if catalog.overrides:
+        print(f"Your edits of bundled cards ({len(catalog.overrides)}) are in "
+              f"{overrides_dir(paths)}; delete a file to go back to the bundled card.")
     return 0
+
+
+def _overrides_by_deck(catalog: Catalog) -> dict[str, list[str]]:
+    """Bundled deck id -> ids of its cards replaced by the user's override files."""
+    out: dict[str, list[str]] = {}
+    for o in catalog.overrides:
+        deck_id, _, card_id = o.key.partition("/")
+        out.setdefault(deck_id, []).append(card_id)
+    return out
+
+
+def warn_stale_overrides(catalog: Catalog) -> None:
+    """On stderr: override files whose bundled card is gone (reported, never an error)."""
+    for error in catalog.stale_overrides:
+        print(f"warning: {error}", file=sys.stderr)
 
 
 _EXERCISE_PREFIX = re.compile(r"^(?:exercise '?[\w.-]+'? \([^)]*\): )+")
@@ -188,6 +212,9 @@ def _validate(args: argparse.Namespace) -> int:
         catalog = load_catalog(paths, args.deck_paths, context=ctx, use_cache=not args.no_cache)
         results = [*catalog.decks, *catalog.broken]
         skipped = list(catalog.skipped)
+        warn_stale_overrides(catalog)
+        for applied in catalog.overrides:
+            print(f"{applied.path}: your edit of bundled card {applied.key}, in use")
         if paths.database.exists():
             from dlquiz.store.database import Store
 

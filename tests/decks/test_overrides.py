@@ -139,3 +139,32 @@ def test_stale_and_broken_overrides_are_reported_not_fatal(setup) -> None:
     assert after.deck("vision") is not None and after.deck("mine") is not None
     # An override file never shows up as a deck of its own.
     assert sorted(d.id for d in after.decks) == ["mine", "vision"]
+
+
+def test_decks_list_and_validate_mention_overrides(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from dlquiz.cli import main
+    from dlquiz.paths import resolve_paths
+
+    bundled = tmp_path / "bundled"
+    bundled.mkdir()
+    (bundled / "vision.yaml").write_text(BUNDLED, encoding="utf-8")
+    monkeypatch.setattr(catalog_module, "bundled_decks_dir", lambda: bundled)
+    monkeypatch.setattr(overrides, "bundled_decks_dir", lambda: bundled)
+    paths = resolve_paths()  # the test's own DLQUIZ_HOME
+    catalog = load_catalog(paths)
+    edit_target(catalog, catalog.item("vision/relu").card, paths)
+    gone, _ = edit_target(catalog, catalog.item("vision/pick").card, paths)
+    gone.write_text(gone.read_text().replace("- id: pick", "- id: renamed"), encoding="utf-8")
+
+    assert main(["decks", "list"]) == 0
+    out, err = capsys.readouterr()
+    (vision,) = [line for line in out.splitlines() if line.startswith("vision ")]
+    assert "bundled, 1 card(s) edited by you" in vision
+    assert f"are in {overrides.overrides_dir(paths)}" in out
+    assert f"warning: {gone}:" in err and "stale override of vision/renamed" in err
+
+    assert main(["decks", "validate", "--no-grade"]) == 0  # stale: reported, not an error
+    out, err = capsys.readouterr()
+    assert f"{override_path(paths, 'vision', 'relu')}: your edit of bundled card vision/relu" in out
+    assert "stale override of vision/renamed" in err
