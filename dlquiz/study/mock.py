@@ -231,6 +231,7 @@ def build_plan(
     picker = _Picker(pool, rng)
     slots: list[Slot] = []
     asked: list[str] = []
+    gaps: list[str] = []
     for n in range(shape.concept):
         wanted = chosen[n % len(chosen)]
         concept = (picker.pick(lambda i: _of(i, "basic", [wanted]) and not is_followup(i))
@@ -238,16 +239,21 @@ def build_plan(
         if concept is None:  # this topic ran out of cards: ask the others
             concept = picker.pick(lambda i: _of(i, "basic", chosen))
         if concept is None:
+            gaps.append(f"only {n} concept question{'s' if n != 1 else ''}: "
+                        "these topics have no more cards")
             break
         topic = _own_topic(concept, chosen)
         asked.append(topic)
         slots.append(Slot("concept", concept.key, topic, BUDGET_S["concept"]))
         if n < shape.followup:
-            slots.append(_followup(picker, topic))
+            follow = _followup(picker, topic)
+            if follow is None:
+                gaps.append(f"no card left for a follow-up to Q{len(slots)}: left out")
+            else:
+                slots.append(follow)
     if not slots:
         raise MockPlanError("no question cards left on these topics (all suspended or buried?)")
     session_topics = tuple(dict.fromkeys(asked))
-    gaps: list[str] = []
     for kind, count in (("numeric", shape.numeric), ("code", shape.coding)):
         for _ in range(count):
             slot = _side_question(picker, kind, session_topics, shape)
@@ -258,7 +264,8 @@ def build_plan(
     return MockPlan(minutes, tuple(topics), weakest, seed, session_topics, tuple(slots), tuple(gaps))
 
 
-def _followup(picker: _Picker, topic: str) -> Slot:
+def _followup(picker: _Picker, topic: str) -> Slot | None:
+    """A follow-up for ``topic`` (see the module docstring); None when no basic card is left."""
     budget = BUDGET_S["followup"]
     item = picker.pick(lambda i: is_followup(i) and topic in i.card.topics)
     if item is not None:
@@ -278,7 +285,7 @@ def _followup(picker: _Picker, topic: str) -> Slot:
         item = picker.pick(lambda i: i.card.type == "basic")
         note = f"no other card on {topic}: a question from another topic"
     if item is None:
-        raise MockPlanError("not enough question cards for a mock interview")
+        return None
     return Slot("followup", item.key, item.card.topics[0] if item.card.topics else "", budget, note)
 
 

@@ -120,6 +120,18 @@ class MockRun:
         self.question_started = None
         return review
 
+    def skip(self, store: Store, now: datetime) -> None:
+        """Pass over a question that cannot be asked (its card left the decks): 0 points,
+        no review (there is no answer to log)."""
+        if self.current() is None or self.finished:
+            raise IndexError("the interview is over: nothing to skip")
+        spent = self.elapsed(now)
+        mock_log.record_answer(store, self.session_id, self.position, seconds=spent, points=0,
+                               review_id=None)
+        self.outcomes[self.position] = Outcome(0, spent, None)
+        self.position += 1
+        self.question_started = None
+
     def finish(self, store: Store, now: datetime) -> None:
         """End the session (at the last question, or early: the rest stay unanswered)."""
         if not self.finished:

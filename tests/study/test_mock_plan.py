@@ -166,3 +166,12 @@ def test_bundled_decks_give_full_plans_with_honest_follow_ups() -> None:
                     item = by_key[slot.item_key]
                     honest = is_followup(item) and before.topic in item.card.topics
                     assert honest or slot.note, slot
+
+
+def test_a_small_deck_gives_a_shorter_interview_and_says_what_is_missing() -> None:
+    items = [basic("d", "c0", "a.t", "Define it."), other("d", "n", "numeric", "a.t")]
+    plan = build_plan(items, 30, ["a.t"], seed=0)
+    assert kinds(plan) == (1, 0, 1, 0)
+    assert plan.budget_s == 180 + 180
+    notes = " / ".join(plan.notes())
+    assert "follow-up to Q1" in notes and "only 1 concept question" in notes and "no code card" in notes
