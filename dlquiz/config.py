@@ -35,11 +35,11 @@ from dlquiz.clock import DEFAULT_DAY_START_HOUR
 from dlquiz.errors import ConfigError
 from dlquiz.paths import Paths
 from dlquiz.study.scheduler import DEFAULT_DESIRED_RETENTION, DEFAULT_SCHEDULER, SCHEDULERS
-from dlquiz.study.session import (
+from dlquiz.study.limits import DeckLimit
+from dlquiz.study.queue import (  # not study.session: the app reads settings before the first frame
     DEFAULT_LEECH_THRESHOLD,
     DEFAULT_NEW_PER_DAY,
     DEFAULT_REVIEWS_PER_DAY,
-    DeckLimit,
     SchedulingConfig,
 )
 

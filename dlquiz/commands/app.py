@@ -3,6 +3,8 @@
 The store is opened (and migrated) before the first frame, on the app's
 database thread, so a damaged database is reported here as a plain message
 with the way out (``dlquiz db restore``) instead of inside a half-drawn UI.
+That thread then loads the decks while this one imports Textual
+(:meth:`AppContext.preload_catalog`), so the first frame lists the decks.
 
 Start-up and the garbage collector: importing Textual and building the first
 screen allocates a few hundred thousand objects that live as long as the
@@ -55,17 +57,25 @@ def run_app(args: argparse.Namespace, *, plan: StudyPlan | None = None,
     from dlquiz.decks.catalog import gc_paused  # the catalog is loaded first thing anyway
 
     with gc_paused():
-        from dlquiz.tui.app import DlquizApp
         from dlquiz.tui.context import AppContext
 
         paths = resolve_paths(getattr(args, "data_dir", None))
         ctx = AppContext(paths=paths, deck_paths=tuple(getattr(args, "deck_paths", ()) or ()))
+        try:
+            ctx.config  # noqa: B018  (a bad config.toml is reported before the UI starts)
+        except ConfigError as exc:
+            print(f"dlquiz: {exc.title}: {exc.message}", file=sys.stderr)
+            return EXIT_FAILURE
+        # Open the store, then load the decks, on the database thread while this one
+        # imports Textual: the first frame then lists the decks.
+        opened = ctx.db_submit(lambda store: None)
+        ctx.preload_catalog()
         from dlquiz.decks.trust import install
+        from dlquiz.tui.app import DlquizApp
 
         install(paths.data_dir, lambda: ctx.catalog.decks, interactive=False)  # deck code: trusted once
         try:
-            ctx.config  # noqa: B018  (a bad config.toml is reported before the UI starts)
-            ctx.db_sync(lambda store: None)
+            opened.result()
         except CorruptDatabaseError as exc:
             ctx.close()
             print(f"dlquiz: {exc.title}: {exc.message}", file=sys.stderr)

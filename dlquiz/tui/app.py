@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -44,6 +45,10 @@ def _settings_screen() -> Screen[None]:
 
 
 
+#: Keys that act even while keys are held: quitting never waits for the decks.
+QUIT_KEYS = frozenset({"ctrl+q", "ctrl+c"})
+
+
 class DlquizApp(App[None]):
     """Spaced-repetition study and graded coding exercises in the terminal."""
 
@@ -66,6 +71,33 @@ class DlquizApp(App[None]):
         super().__init__()
         self.ctx = ctx
         self.start_plan = plan
+        #: Keys pressed while a screen waits for its data (see hold_keys), in order.
+        self._held_keys: list[events.Key] | None = None
+
+    # -- keys pressed before the data is there -----------------------------------------
+
+    def hold_keys(self) -> None:
+        """Keep every key pressed from now on (except quit) until :meth:`release_keys`.
+
+        Why: the decks screen draws its first frame before a cold start has
+        parsed the decks; ``enter`` pressed in that moment must study the first
+        deck once it is listed, not do nothing.
+        """
+        if self._held_keys is None:
+            self._held_keys = []
+
+    def release_keys(self) -> None:
+        """Replay the held keys, in the order they were pressed, then stop holding."""
+        held, self._held_keys = self._held_keys, None
+        for key in held or ():
+            self.post_message(events.Key(key.key, key.character))
+
+    async def on_event(self, event: events.Event) -> None:
+        if (self._held_keys is not None and isinstance(event, events.Key)
+                and not event.is_forwarded and event.key not in QUIT_KEYS):
+            self._held_keys.append(event)
+            return
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         theme = getattr(self.ctx.config, "theme", "")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -59,6 +59,8 @@ class AppContext:
     _applied_spec: dict[str, Any] | None = field(default=None, repr=False)
     #: Why the start-up backup failed, if it did (shown by the home screen).
     backup_error: str = ""
+    #: The catalog while it loads on the database thread (see preload_catalog).
+    _loading: Future[Catalog] | None = field(default=None, repr=False)
 
     # -- catalog and config ------------------------------------------------------------
 
@@ -169,21 +171,58 @@ class AppContext:
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dlquiz-db")
         self._executor.submit(lambda: take(self._store_on_db_thread()))
 
-    def db_sync(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Like :meth:`db` but blocking: only for worker threads and shutdown."""
+    def db_submit(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> Future[T]:
+        """Queue ``fn(store, ...)`` on the database thread without waiting (start-up work)."""
         if self._executor is None:
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dlquiz-db")
-        future = self._executor.submit(lambda: fn(self._store_on_db_thread(), *args, **kwargs))
-        return future.result()
+        return self._executor.submit(lambda: fn(self._store_on_db_thread(), *args, **kwargs))
+
+    def db_sync(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Like :meth:`db` but blocking: only for worker threads and shutdown."""
+        return self.db_submit(fn, *args, **kwargs).result()
+
+    def preload_catalog(self) -> None:
+        """Start loading the decks on the database thread, now, without waiting.
+
+        Why: ``dlquiz`` calls this before it imports Textual, so on a warm start
+        (one JSON cache read) the catalog is there by the time the decks screen
+        mounts and its first frame already lists the decks. On a cold start
+        (every YAML parsed) that screen shows "Loading decks…" and holds the keys
+        until :meth:`loaded_catalog` returns. Until the load is done only the
+        database thread touches the catalog.
+        """
+        if self._catalog is None and self._loading is None:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dlquiz-db")
+            self._loading = self._executor.submit(lambda: self.catalog)
+
+    def catalog_ready(self) -> bool:
+        """True once the catalog is loaded (the main thread may then use :attr:`catalog`)."""
+        return self._loading is None or self._loading.done()
+
+    async def loaded_catalog(self) -> Catalog:
+        """The catalog, awaiting the preload when it is still running (off the UI thread)."""
+        if self._loading is not None:
+            await asyncio.wrap_future(self._loading)
+            self._loading = None
+        if self._catalog is None:
+            await self.db(lambda store: self.catalog)
+        return self.catalog
 
     def close(self) -> None:
         """Close the store on its own thread and stop the executor."""
         if self._executor is not None:
-            if self._store is not None:
-                store, self._store = self._store, None
-                self._executor.submit(store.close).result()
-            self._executor.shutdown(wait=True)
-            self._executor = None
+            executor, self._executor = self._executor, None
+            if self._loading is not None:
+                self._loading.cancel()  # not needed any more (a no-op once it has started)
+
+            def close_store() -> None:  # after the queued jobs, which may have (re)opened it
+                if self._store is not None:
+                    store, self._store = self._store, None
+                    store.close()
+
+            executor.submit(close_store).result()
+            executor.shutdown(wait=True)
         elif self._store is not None:
             self._store.close()
             self._store = None

@@ -1,8 +1,11 @@
 """Home: every deck with due / new / total counts, broken decks with their error.
 
-Counting due cards reads the store, so it runs on the database thread
-(:meth:`AppContext.db`) and fills the table when it returns; the table is
-drawn at once with the deck list so the first frame never waits on SQLite.
+The decks are loaded on the database thread, started before Textual is
+imported (:meth:`AppContext.preload_catalog`), so on a warm start the first
+frame already lists them, and today's counts (which read the store) follow
+right after it. When the decks are not ready yet (a cold start parses every
+YAML file) the first frame says "Loading decks…" and the app holds the keys
+pressed meanwhile, then replays them once the table is filled.
 Cells are ``Text``, not strings: a deck title is shown as written (a ``[`` in it
 is not Rich markup), and no markup parser runs on the first frame.
 """
@@ -71,15 +74,31 @@ class HomeScreen(BaseScreen[None]):
         table = self.query_one(DataTable)
         for label in COLUMNS:
             table.add_column(Text(label), key=label.lower())
-        self.load_decks()
+        self.ctx.preload_catalog()  # already running when `dlquiz` started it before importing Textual
+        if self.ctx.catalog_ready():  # the usual warm start: the first frame lists the decks
+            self.fill_table(counts_after_paint=True)
+            self._after_load()
+        else:
+            self.app.hold_keys()  # type: ignore[attr-defined]
+            self.load_decks()
         self.set_interval(WATCH_INTERVAL_S, self.watch_deck_files)
 
     @work(exclusive=True, group="home-load")
     async def load_decks(self) -> None:
-        """Parse decks off the UI thread (the first frame never waits for YAML), then list them."""
+        """Wait for the decks off the UI thread, list them, then replay the keys pressed meanwhile.
+
+        The first frame never waits for YAML; a key pressed before the decks are
+        listed (``enter`` on the first deck) is held by the app, not dropped.
+        """
         self.query_one("#detail", Static).update("Loading decks…")
-        await self.ctx.db(lambda store: self.ctx.catalog)
-        self.fill_table()
+        try:
+            await self.ctx.loaded_catalog()
+            self.fill_table()
+        finally:
+            self.app.release_keys()  # type: ignore[attr-defined]
+        self._after_load()
+
+    def _after_load(self) -> None:
         if self.ctx.backup_error:  # the start-up backup ran before this on the db thread
             self.notify(f"Daily backup failed: {self.ctx.backup_error}", severity="warning")
             self.ctx.backup_error = ""
@@ -108,8 +127,12 @@ class HomeScreen(BaseScreen[None]):
 
     # -- data ------------------------------------------------------------------------
 
-    def fill_table(self) -> None:
-        """(Re)list decks from the catalog, then ask the store for counts."""
+    def fill_table(self, *, counts_after_paint: bool = False) -> None:
+        """(Re)list decks from the catalog, then ask the store for today's counts.
+
+        ``counts_after_paint``: count once the first frame is drawn, so the
+        queries (and the modules they import) do not delay the first deck row.
+        """
         table = self.query_one(DataTable)
         table.clear()
         catalog = self.ctx.catalog
@@ -120,17 +143,20 @@ class HomeScreen(BaseScreen[None]):
             name = broken.deck_id or Path(broken.path).name
             table.add_row(Text(name), NONE, NONE, NONE, Text(f"✗ {BROKEN}"),
                           key=f"{BROKEN}:{broken.path}")
-        self.refresh_counts()
+        if counts_after_paint:
+            self.call_after_refresh(self.refresh_counts)
+        else:
+            self.refresh_counts()
         self.show_detail()
 
     @work(exclusive=True, group="home-counts")
     async def refresh_counts(self) -> None:
         from dlquiz.tui import study
 
-        counts, today_done, new_left = await self.ctx.db(study.deck_counts, self.ctx)
+        per_deck, today_done, new_left = await self.ctx.db(study.deck_counts, self.ctx)
         table = self.query_one(DataTable)
         due_total = new_total = 0
-        for deck_id, (due, new) in counts.items():
+        for deck_id, (due, new) in per_deck.items():
             if deck_id in table.rows:
                 table.update_cell(deck_id, "due", Text(str(due)))
                 table.update_cell(deck_id, "new", Text(str(new)))
