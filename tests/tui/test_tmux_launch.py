@@ -1,0 +1,80 @@
+"""The installed ``dlquiz`` in a real terminal (tmux): ``enter`` pressed at the first frame studies.
+
+A fresh data dir is a cold start (every bundled deck parsed, caches and the
+database created), the case where the first frame comes before the deck list:
+the key must be held and replayed, not dropped. The pane is polled, never
+slept on, and the limits are generous so a loaded CI machine only makes it
+slower. tmux is required (CI installs it with the system packages).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+LIMIT_S = 60.0
+
+
+def dlquiz_command() -> str:
+    found = shutil.which("dlquiz") or str(Path(sys.executable).with_name("dlquiz"))
+    assert Path(found).exists(), "the dlquiz command is not installed (pip install -e .)"
+    return found
+
+
+class Pane:
+    """One detached tmux session on a private server socket."""
+
+    def __init__(self, socket: str, name: str) -> None:
+        self.socket, self.name = socket, name
+
+    def tmux(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True,
+                              check=False, timeout=30).stdout
+
+    def alive(self) -> bool:
+        return subprocess.run(["tmux", "-L", self.socket, "has-session", "-t", self.name],
+                              capture_output=True, check=False, timeout=30).returncode == 0
+
+    def text(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", self.name)
+
+    def wait_for(self, *needles: str) -> str:
+        """The screen once it shows any of ``needles`` (polled every 10 ms)."""
+        deadline = time.monotonic() + LIMIT_S
+        while True:
+            screen = self.text()
+            if any(needle in screen for needle in needles):
+                return screen
+            assert time.monotonic() < deadline, f"never saw {needles!r}; the screen was:\n{screen}"
+            time.sleep(0.01)
+
+
+def test_enter_at_the_first_frame_opens_the_review_screen(tmp_path):
+    assert shutil.which("tmux"), "tmux is required for this test"
+    home = tmp_path / "home"
+    home.mkdir()
+    pane = Pane(f"dlquiz-test-{os.getpid()}", "launch")
+    env = {"DLQUIZ_HOME": str(home), "TERM": "xterm-256color"}
+    command = f"env -u DLQUIZ_DECKS {dlquiz_command()}"
+    subprocess.run(["tmux", "-L", pane.socket, "new-session", "-d", "-s", pane.name, "-x", "100",
+                    "-y", "30", *(a for k, v in env.items() for a in ("-e", f"{k}={v}")), command],
+                   check=True, timeout=30)
+    try:
+        first = pane.wait_for("dlquiz ·")  # the first frame (the title bar), decks listed or not
+        pane.tmux("send-keys", "-t", pane.name, "Enter")
+        # The session's header, or its first card's footer once the card is shown.
+        screen = pane.wait_for("Study ·", "Show answer")
+        assert "Study deck" not in screen  # the decks screen's footer is gone: this is the review
+        pane.tmux("send-keys", "-t", pane.name, "C-q")
+        deadline = time.monotonic() + LIMIT_S
+        while pane.alive():
+            assert time.monotonic() < deadline, "dlquiz did not quit on ctrl+q"
+            time.sleep(0.05)
+    finally:
+        pane.tmux("kill-server")
+    assert (home / "dlquiz.sqlite3").exists()
+
