@@ -14,6 +14,7 @@ so tests run a whole interview at fake time.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +24,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Static
 
-from dlquiz.study.mock_score import RUBRIC, format_seconds
+from dlquiz.study.mock_score import format_seconds
 from dlquiz.tui import cards
 from dlquiz.tui.screens.base import BaseScreen
 from dlquiz.tui.widgets.card_text import CardText
@@ -39,7 +40,8 @@ if TYPE_CHECKING:
     from dlquiz.tui.screens.mock_coding import MockCodeResult
 
 KIND_LABELS = {"concept": "concept", "followup": "follow-up", "numeric": "numeric", "coding": "coding"}
-RUBRIC_HINT = "  ·  ".join(f"{p} {name}: {what}" for p, name, what in RUBRIC)
+#: The rubric in 80 columns (the footer names the grades; docs/mock-interview.md has it in full).
+RUBRIC_HINT = "0 wrong/blank · 1 key point missing · 2 the answer · 3 + why/when it fails"
 
 
 class MockInterviewScreen(BaseScreen[None]):
@@ -53,7 +55,7 @@ class MockInterviewScreen(BaseScreen[None]):
         Binding("3", "grade(3)", "Complete"),
         Binding("enter", "proceed", "Next", show=False),
         Binding("space", "proceed", "Next", show=False),
-        Binding("escape", "back", "End interview"),
+        Binding("escape", "back", "End"),
     ]
 
     def __init__(self, plan: MockPlan) -> None:
@@ -243,8 +245,13 @@ class MockInterviewScreen(BaseScreen[None]):
             typed.compare(self.typed, self.item.card.back)
             typed.display = True
         back = self.query_one("#mock-back", CardText)
-        back.show_markdown(cards.back(self.item, problem=self.problem))
-        back.display = True
+        card = self.item.card
+        if card.type == "basic" and "\n" not in card.back.strip():
+            # a one-line answer is already in the comparison above: show the why only
+            card = replace(card, back="")
+        text = cards.back(replace(self.item, card=card), problem=self.problem)
+        back.show_markdown(text)
+        back.display = bool(text.strip())
         if verdict is not None:
             label = self.query_one("#mock-verdict", Static)
             label.update("✓ Correct" if verdict else "✗ Wrong")
