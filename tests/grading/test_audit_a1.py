@@ -11,9 +11,14 @@ positionally in signature order, as the grader calls it.
 
 from __future__ import annotations
 
+import itertools
+
+import numpy as np
 import pytest
 from grader_support import failures_positional, solution_function
 
+from dlquiz.grading.cases.roi import DEGENERATE_ROIS, roi_align_cases, roi_pool_cases
+from dlquiz.grading.reference.roi import roi_align, roi_pool
 from dlquiz.grading.registry import bundled_exercises
 from dlquiz.model import Exercise
 
@@ -364,3 +369,27 @@ def test_each_classic_mistake_is_caught_by_its_clause_case(
                                  solution_function(source, exercises[exercise_id].function))
     assert failed, f"{exercise_id}: {mistake!r} passes every case"
     assert failed[0] == first_case, (mistake, failed[:4])
+
+
+def test_degenerate_rois_are_named_for_every_combination_of_flags() -> None:
+    """Issue 14: each degenerate ROI under each aligned × sampling_ratio × spatial_scale.
+
+    By the prompt's border rules a ROI wholly outside the map pools to 0 under every
+    flag; a zero-size ROI samples (non-zero on the ramp) unless aligned with the
+    adaptive grid, where ``ceil(0 / h) = 0`` leaves no samples.
+    """
+    align = {c.name: c for c in roi_align_cases(np.random.default_rng(0))}
+    pool = {c.name: c for c in roi_pool_cases(np.random.default_rng(0))}
+    for (what, _), aligned, ratio, scale in itertools.product(
+            DEGENERATE_ROIS, (False, True), (-1, 2), (1.0, 0.5)):
+        name = (f"degenerate ROI: {what}, aligned={aligned}, sampling_ratio={ratio}, "
+                f"spatial_scale={scale:g}")
+        assert align[name].kind == "edge", name
+        out = roi_align(**align[name].args)
+        if what.startswith("outside"):
+            assert not out.any(), name
+        elif what.startswith("zero"):
+            assert out.any() == (not aligned or ratio > 0), name
+    for (what, _), scale in itertools.product(DEGENERATE_ROIS, (1.0, 0.5)):
+        out = roi_pool(**pool[f"degenerate ROI: {what}, spatial_scale={scale:g}"].args)
+        assert out.any() != what.startswith("outside"), (what, scale)
