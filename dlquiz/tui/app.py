@@ -125,6 +125,8 @@ class DlquizApp(App[None]):
         )
         yield SystemCommand("Stats", "Reviews, forecast and mastery", lambda: self.action_go("stats"))
         yield SystemCommand("Settings", "Daily limits, day start, theme", lambda: self.action_go("settings"))
+        yield SystemCommand("Mock interview", "A timed DL/CV interview: concepts, follow-ups, "
+                            "numeric, coding; report and history", self.action_mock)
         yield SystemCommand("Browse cards", "Search every card; suspend, bury, reset, edit, cram",
                             self.action_browse)
         yield SystemCommand("Keys", "Every key binding", self.action_help)
@@ -154,6 +156,12 @@ class DlquizApp(App[None]):
         from dlquiz.tui.screens.browser import BrowserScreen
 
         self.push_screen(BrowserScreen())
+
+    def action_mock(self) -> None:
+        """Set up a mock interview (home's ``m``, the palette)."""
+        from dlquiz.tui.screens.mock import MockSetupScreen
+
+        self.push_screen(MockSetupScreen())
 
     def _study(self, plan: StudyPlan) -> None:
         from dlquiz.tui.screens.review import ReviewScreen

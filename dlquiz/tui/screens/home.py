@@ -55,6 +55,7 @@ class HomeScreen(BaseScreen[None]):
         Binding("enter", "study", "Study deck", priority=True),
         Binding("a", "study_all", "All due"),
         Binding("c", "cram", "Cram"),
+        Binding("m", "app.mock", "Mock"),
         Binding("b", "app.browse", "Browse"),
         Binding("x", "app.go('exercises')", "Exercises"),
         Binding("t", "app.go('stats')", "Stats"),
