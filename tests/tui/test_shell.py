@@ -32,3 +32,67 @@ async def test_enter_pressed_before_the_decks_are_listed_studies_the_first_deck(
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
         assert app.screen.plan.decks == ("tuideck",)
+
+
+# -- the footer: every key whole at 80 and 100 columns ---------------------------------
+
+
+def screen_text(app) -> str:  # type: ignore[no-untyped-def]
+    """The screen as plain text, one line per row (what a terminal would show)."""
+    update = app.screen._compositor.render_full_update()
+    return "\n".join("".join(segment.text for segment in strip) for strip in update.strips)
+
+
+def assert_footer_whole(app, where: str) -> None:  # type: ignore[no-untyped-def]
+    """Every binding the footer should show is on screen as ``key description`` (or compact)."""
+    from dlquiz.tui.widgets.key_bar import compact
+
+    bar = app.screen.query_one("KeyBar")
+    footer = screen_text(app).splitlines()[-bar.size.height:]
+    text = "\n".join(footer)
+    seen: set[str] = set()
+    missing = []
+    for _node, binding, _enabled, _tip in app.screen.active_bindings.values():
+        action = binding.action.removeprefix("app.")
+        if binding.action in {"command_palette", "app.command_palette"}:
+            shown = f"{app.get_key_display(binding)} {binding.description}"
+            if shown not in text:
+                missing.append(shown)
+            continue
+        if not binding.show or action in seen:
+            continue
+        seen.add(action)
+        key = app.get_key_display(binding)
+        if f" {key} {binding.description} " not in f"{text} " and f" {key} {compact(binding.description)} " not in f"{text} ":
+            missing.append(f"{key} {binding.description}")
+    assert not missing, f"{where}: not fully shown: {missing}\n{text}"
+    assert seen, f"{where}: no keys at all"
+
+
+async def check_both_sizes(app, pilot, where: str) -> None:  # type: ignore[no-untyped-def]
+    for size in ((80, 24), (100, 30)):
+        await pilot.resize_terminal(*size)
+        await pilot.pause(0.05)
+        assert_footer_whole(app, f"{where} {size}")
+
+
+async def test_footer_shows_every_key_at_80_and_100_columns(make_app):
+    from dlquiz.tui.screens.review import ReviewScreen
+    from tests.tui.test_coding import open_from_exercise_list
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.screen.query_one("#decks", DataTable).row_count > 0)
+        await check_both_sizes(app, pilot, "home")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.state == "front")
+        await check_both_sizes(app, pilot, "review")
+        await pilot.press("escape")
+        for key, name in (("x", "ExercisesScreen"), ("t", "StatsScreen"), ("o", "SettingsScreen")):
+            await pilot.press(key)
+            await until(pilot, lambda name=name: type(app.screen).__name__ == name)
+            await check_both_sizes(app, pilot, name)
+            await pilot.press("escape")
+            await until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
+        await open_from_exercise_list(app, pilot)  # the screen with the most keys
+        await check_both_sizes(app, pilot, "coding")

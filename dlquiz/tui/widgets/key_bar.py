@@ -1,12 +1,20 @@
-"""The keys of the current screen on one line at the bottom, in a single widget.
+"""The keys of the current screen at the bottom, every one of them visible, in a single widget.
 
 Why not Textual's ``Footer``: it mounts one widget per binding and recomposes
 all of them every time the bindings change (each focus change, each screen
 switch). On the home screen that cost about 60 ms of a ~300 ms cold start and
-a few milliseconds on every card. ``KeyBar`` draws the same line (key in the
-theme's footer-key colour, then its description, the command-palette key on
-the right, disabled keys dimmed) as one ``Text`` and only repaints when the
-screen says its bindings changed. A click on a key presses it, as in Footer.
+a few milliseconds on every card. ``KeyBar`` draws the same keys (key in the
+theme's footer-key colour, then its description, the command-palette key at
+the right end, disabled keys dimmed) as one ``Text`` and only repaints when
+the screen says its bindings changed. A click on a key presses it, as in Footer.
+
+Why it may take two rows: a footer cut at the terminal's edge hides keys the
+learner needs (at 80 columns the home screen has more keys than fit). The bar
+picks the first layout in which every key is whole: one row with full
+descriptions, one row with compact ones (:data:`COMPACT`, else the first
+word), two rows with full, two rows with compact, then as many rows as it
+takes. Keys keep their order; a key is never split across rows. The keys
+shown are the effective ones, so a key rebound in ``config.toml`` appears here.
 """
 
 from __future__ import annotations
@@ -14,8 +22,69 @@ from __future__ import annotations
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
+
+#: Shorter descriptions for when the full ones do not fit (others: their first word).
+COMPACT = {
+    "Give up": "Give up",
+    "Last attempt": "Last",
+    "Try example": "Example",
+    "Hide prompt": "Prompt",
+    "Show prompt": "Prompt",
+    "Next exercise": "Next",
+    "Reload decks": "Reload",
+    "Mock interview": "Mock",
+    "Study deck": "Study",
+    "All due": "All due",
+    "Edit card": "Edit",
+    "Show answer": "Answer",
+    "Sort topics": "Sort",
+    "Cram topic": "Cram",
+}
+
+#: (key, shown key, description, enabled) of one binding.
+Item = tuple[str, str, str, bool]
+
+
+def compact(description: str) -> str:
+    return COMPACT.get(description, description.split(" ", 1)[0])
+
+
+def item_width(shown: str, description: str) -> int:
+    """Cells of `` key description `` as :meth:`KeyBar.render` draws it."""
+    return Text(f" {shown} ").cell_len + (Text(f"{description} ").cell_len if description else 0)
+
+
+def layout(items: list[Item], palette: Item | None, width: int) -> tuple[list[list[Item]], bool]:
+    """Rows of items (the palette last, drawn at the right end) and whether labels are compact.
+
+    The first of: 1 row full, 1 row compact, 2 rows full, 2 rows compact, then
+    full descriptions wrapped over as many rows as they need.
+    """
+    everything = [*items, *([palette] if palette is not None else [])]
+    palette_extra = 1 if palette is not None else 0  # the thin rule before it
+
+    def wrap(short: bool) -> list[list[Item]]:
+        rows: list[list[Item]] = [[]]
+        used = 0
+        for i, item in enumerate(everything):
+            description = compact(item[2]) if short and item is not palette else item[2]
+            need = item_width(item[1], description) + (palette_extra if i == len(items) else 0)
+            if rows[-1] and used + need > width:
+                rows.append([])
+                used = 0
+            rows[-1].append(item)
+            used += need
+        return rows
+
+    for limit in (1, 2):
+        for short in (False, True):
+            rows = wrap(short)
+            if len(rows) <= limit:
+                return rows, short
+    return wrap(False), False
 
 
 class KeyBar(Widget, can_focus=False):
@@ -26,7 +95,7 @@ class KeyBar(Widget, can_focus=False):
     DEFAULT_CSS = """
     KeyBar {
         dock: bottom;
-        height: 1;
+        height: auto;
         color: $footer-foreground;
         background: $footer-background;
         .key-bar--key {
@@ -43,8 +112,8 @@ class KeyBar(Widget, can_focus=False):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        #: (first column, end column, key) of each key drawn, for clicks.
-        self._spans: list[tuple[int, int, str]] = []
+        #: (row, first column, end column, key) of each key drawn, for clicks.
+        self._spans: list[tuple[int, int, int, str]] = []
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -54,60 +123,71 @@ class KeyBar(Widget, can_focus=False):
 
     def _bindings_changed(self, screen: Screen[object]) -> None:
         if screen is self.screen:
-            self.refresh()
+            self.refresh(layout=True)  # the number of rows may change
 
-    def _items(self) -> tuple[list[tuple[str, str, str, bool]], tuple[str, str, str, bool] | None]:
+    def _items(self) -> tuple[list[Item], Item | None]:
         """(key, shown key, description, enabled) of each binding, and the palette's."""
         app = self.app
-        items: list[tuple[str, str, str, bool]] = []
+        items: list[Item] = []
         palette = None
         seen_actions: set[str] = set()
         for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
-            if app.ENABLE_COMMAND_PALETTE and binding.key == app.COMMAND_PALETTE_BINDING:
+            if app.ENABLE_COMMAND_PALETTE and binding.action in {"command_palette", "app.command_palette"}:
                 palette = (binding.key, app.get_key_display(binding), binding.description, enabled)
                 continue
-            if not binding.show or binding.action in seen_actions:
+            action = binding.action.removeprefix("app.")  # home's `q` and the app's ctrl+q: one Quit
+            if not binding.show or action in seen_actions:
                 continue
-            seen_actions.add(binding.action)
+            seen_actions.add(action)
             items.append((binding.key, app.get_key_display(binding), binding.description, enabled))
         return items, palette
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        items, palette = self._items()
+        return len(layout(items, palette, width)[0])
 
     def render(self) -> Text:
         key_style = self.get_component_rich_style("key-bar--key", partial=True)
         text_style = self.get_component_rich_style("key-bar--description", partial=True)
         items, palette = self._items()
-        line = Text(no_wrap=True, overflow="crop", end="")
-        spans: list[tuple[int, int, str]] = []
-
-        def add(key: str, shown: str, description: str, enabled: bool) -> None:
-            dim = Style(dim=not enabled)
-            start = line.cell_len
-            line.append(f" {shown} ", key_style + dim)
-            if description:
-                line.append(f"{description} ", text_style + dim)
-            spans.append((start, line.cell_len, key))
-
-        for item in items:
-            add(*item)
-        if palette is not None:
-            # Docked right over whatever does not fit, behind a thin rule (as Footer does).
-            key, shown, description, _enabled = palette
-            right = Text(no_wrap=True, end="")
-            right.append("▏", self.rich_style + Style(dim=True))
-            right.append(f"{shown} ", key_style)
-            right.append(f"{description} ", text_style)
-            room = max(0, self.size.width - right.cell_len)
-            line.truncate(room, pad=True)
-            spans = [(a, min(b, room), k) for a, b, k in spans if a < room]
-            spans.append((room, room + right.cell_len, key))
-            line.append_text(right)
+        width = self.size.width
+        rows, short = layout(items, palette, width)
+        spans: list[tuple[int, int, int, str]] = []
+        lines: list[Text] = []
+        for row_number, row in enumerate(rows):
+            line = Text(no_wrap=True, overflow="crop", end="")
+            right: Text | None = None
+            for key, shown, description, enabled in row:
+                if (key, shown, description, enabled) == palette:
+                    right = Text(no_wrap=True, end="")
+                    right.append("▏", self.rich_style + Style(dim=True))
+                    right.append(f"{shown} ", key_style)
+                    right.append(f"{description} ", text_style)
+                    continue
+                dim = Style(dim=not enabled)
+                start = line.cell_len
+                line.append(f" {shown} ", key_style + dim)
+                label = compact(description) if short else description
+                if label:
+                    line.append(f"{label} ", text_style + dim)
+                spans.append((row_number, start, line.cell_len, key))
+            if right is not None and palette is not None:
+                room = max(0, width - right.cell_len)
+                line.truncate(room, pad=True)
+                spans.append((row_number, room, room + right.cell_len, palette[0]))
+                line.append_text(right)
+            lines.append(line)
         self._spans = spans
-        return line
+        return Text("\n", no_wrap=True, end="").join(lines)
+
+    def shown_keys(self) -> list[str]:
+        """The text of every key drawn, row by row (what a test checks is fully visible)."""
+        return [key for *_rest, key in self._spans]
 
     def on_click(self, event: events.Click) -> None:
         """Press the key under the pointer (what Footer does on a click)."""
-        for start, end, key in self._spans:
-            if start <= event.x < end:
+        for row, start, end, key in self._spans:
+            if row == event.y and start <= event.x < end:
                 event.stop()
                 self.app.simulate_key(key)
                 return
