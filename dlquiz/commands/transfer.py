@@ -35,7 +35,8 @@ class ProgressBar:
     """A one-line bar on stderr, redrawn in place; silent unless stderr is a terminal.
 
     Plain text (no Rich: the core stays free of UI toolkits), at most one
-    redraw per 20,000 rows (see :func:`dlquiz.interop.reviews.read_reviews`).
+    redraw per 20,000 rows. ``checked`` counts bytes of the file (the rows are
+    streamed, their number is known only at the end), the other phases rows.
     """
 
     WIDTH = 30
@@ -50,7 +51,9 @@ class ProgressBar:
             return
         filled = self.WIDTH * done // total
         bar = "#" * filled + "." * (self.WIDTH - filled)
-        self.stream.write(f"\r{phase:>8} [{bar}] {done:,}/{total:,}")
+        amount = (f"{done / 1e6:,.1f}/{total / 1e6:,.1f} MB" if phase == "checked"
+                  else f"{done:,}/{total:,}")
+        self.stream.write(f"\r{phase:>10} [{bar}] {amount}   ")
         self.stream.flush()
         self.drawn = True
 

@@ -63,6 +63,7 @@ _INT_RANGES = {"interval_before": 2_000_000, "interval_after": 2_000_000,
 _FLOAT_RANGES = {"easiness_before": (1.3, 1e6), "easiness_after": (1.3, 1e6),
                  "duration_s": (0.0, 1e9)}
 _MAX_DRAWN = 10_000
+_TRUE = (1, "1", "true")  # True == 1
 
 
 class ReviewFileError(DlquizError):
@@ -140,6 +141,27 @@ class _Row:
 def parse_row(raw: dict[str, Any], where: str, *, now: datetime,
               allow_future: bool = False) -> tuple[Review, str]:
     """``(review, study_day)`` from one raw row, or ReviewFileError naming ``where``."""
+    return review_of(check_row(raw, where, now=now, allow_future=allow_future))
+
+
+def review_of(row: tuple[Any, ...]) -> tuple[Review, str]:
+    """``(review, study_day)`` of a row as :func:`check_row` gives it."""
+    values = dict(zip(FIELDS, row))
+    day = values.pop("study_day")
+    drawn = values.pop("drawn")
+    values["scheduled"] = bool(values["scheduled"])
+    return Review(drawn=json.loads(drawn) if drawn else None, **values), day
+
+
+def check_row(raw: dict[str, Any], where: str, *, now: datetime,
+              allow_future: bool = False) -> tuple[Any, ...]:
+    """One raw row checked and normalised, as the ``reviews`` table stores it (``FIELDS``
+    order; ``drawn`` as sorted-key JSON or None), or ReviewFileError naming ``where``.
+
+    The import's inner loop (a million calls for a million rows): no Review
+    object is built, and the common shapes (ints, floats, digit strings) take
+    a fast path before the general conversion.
+    """
     missing = [f for f in FIELDS if f not in raw and f not in OPTIONAL]
     if missing:
         raise ReviewFileError(f"{where}: missing field(s): {', '.join(missing)}")
@@ -167,18 +189,18 @@ def parse_row(raw: dict[str, Any], where: str, *, now: datetime,
         raise ReviewFileError(f"{where}: reviewed_at: {reviewed_at} is in the future (this "
                               "machine's clock says " + utc_iso(now)[:19] + "); fix the other "
                               "machine's clock, or pass --allow-future to import it anyway")
-    quality = row.integer("quality", 0, 5)
-    values: dict[str, Any] = {name: row.integer(name, 0, high)
-                              for name, high in _INT_RANGES.items()}
-    values.update({name: row.number(name, low, high)
-                   for name, (low, high) in _FLOAT_RANGES.items()})
+    quality = _int(row, "quality", 5)
+    intervals = [_int(row, name, high) for name, high in _INT_RANGES.items()]
+    floats = [row.number(name, low, high) for name, (low, high) in _FLOAT_RANGES.items()]
     graded_by = raw["graded_by"]
     if graded_by not in _GRADERS:
         raise row.bad("graded_by", "one of self, auto, exercise")
-    flag = str(raw["scheduled"]).strip().lower()
-    if flag not in ("0", "1", "true", "false"):
-        raise row.bad("scheduled", "0 or 1")
-    scheduled = flag in ("1", "true")
+    flag = raw["scheduled"]
+    if type(flag) not in (int, bool) or flag not in (0, 1):  # anything else as text
+        flag = str(flag).strip().lower()
+        if flag not in ("0", "1", "true", "false"):
+            raise row.bad("scheduled", "0 or 1")
+    scheduled = 1 if flag in _TRUE else 0
     drawn = raw.get("drawn")
     if isinstance(drawn, str):
         if len(drawn) > _MAX_DRAWN:
@@ -193,21 +215,29 @@ def parse_row(raw: dict[str, Any], where: str, *, now: datetime,
     day = row.day("study_day", optional=True)
     if day is None:  # older exports: the day the interval was counted from
         if scheduled and due_after:
-            derived = date.fromisoformat(due_after) - timedelta(days=values["interval_after"])
+            derived = date.fromisoformat(due_after) - timedelta(days=intervals[1])
             day = derived.isoformat()
         else:
             day = reviewed_at[:10]
-    utc_day = date.fromisoformat(reviewed_at[:10])
-    if abs((date.fromisoformat(day) - utc_day).days) > 2:
+    parsed_day = date.fromisoformat(day)
+    if abs((parsed_day - date.fromisoformat(reviewed_at[:10])).days) > 2:
         raise ReviewFileError(f"{where}: study_day: {day} is not within two days of "
                               f"reviewed_at {reviewed_at[:10]}")
-    if date.fromisoformat(day) > LATEST_DAY:
+    if parsed_day > LATEST_DAY:
         raise ReviewFileError(f"{where}: study_day: {day} is too far in the future: a card "
                               f"reviewed then could not be scheduled (the longest interval, "
                               f"{MAXIMUM_INTERVAL:,} days, must end before the year 10000)")
-    review = Review(
-        id=review_id, item_key=key, reviewed_at=reviewed_at, grade=grade, quality=quality,
-        due_before=due_before, due_after=due_after, graded_by=graded_by, scheduled=scheduled,
-        drawn=drawn, **values,
-    )
-    return review, day
+    return (review_id, key, reviewed_at, day, grade, quality, intervals[0], intervals[1],
+            floats[0], floats[1], intervals[2], intervals[3], due_before, due_after, floats[2],
+            graded_by, scheduled, json.dumps(drawn, sort_keys=True) if drawn else None)
+
+
+def _int(row: _Row, name: str, high: int) -> int:
+    """``row.integer(name, 0, high)`` with a fast path for ints and plain digit strings."""
+    value = row.raw[name]
+    kind = type(value)
+    if kind is int or (kind is str and value.isascii() and value.isdigit()):
+        number = int(value)
+        if 0 <= number <= high:
+            return number
+    return row.integer(name, 0, high)

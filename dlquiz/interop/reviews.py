@@ -16,18 +16,18 @@ An import is all or nothing: every row is checked first (the rules are in
 :mod:`dlquiz.interop.review_rows`), the first bad one is reported with its
 place (``file.csv:7: quality: expected an integer 0-5, got 'x'``) and nothing
 is written; then the rows and the rebuilt card states are committed in one
-transaction (:mod:`dlquiz.store.importing`). Reading is linear in the file in
-both formats; a progress callback is told ``checked``, ``writing`` and
-``rebuilding``. Exports are written beside the target and renamed into place.
+transaction (:mod:`dlquiz.store.importing`). Reading is streamed
+(:mod:`dlquiz.interop.review_stream`): linear in the file and bounded in memory
+in both formats; a progress callback is told ``checked`` (bytes of the file),
+``writing`` and ``rebuilding`` (rows). Exports are written beside the target and
+renamed into place.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
-import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -35,14 +35,22 @@ from pathlib import Path
 from typing import Any
 
 from dlquiz.clock import now_utc
-from dlquiz.interop.review_rows import FIELDS, ReviewFileError, parse_row
+from dlquiz.interop import review_stream
+from dlquiz.interop.review_rows import FIELDS, ReviewFileError, check_row, review_of
 from dlquiz.model import Review
 from dlquiz.store.database import Store
 from dlquiz.store.dbfile import store_error
-from dlquiz.store.importing import merge_rows, row_values
+from dlquiz.store.importing import (
+    discard_staged,
+    distinct_staged,
+    first_repeat_conflict,
+    merge_staged,
+    row_values,
+    stage,
+)
 
-FORMAT_NAME = "dlquiz-reviews"
-FORMAT_VERSION = 1
+FORMAT_NAME = review_stream.FORMAT_NAME
+FORMAT_VERSION = review_stream.FORMAT_VERSION
 __all__ = ["FIELDS", "FORMAT_NAME", "FORMAT_VERSION", "ReviewFileError", "export_reviews",
            "import_reviews", "iter_rows", "read_reviews", "row_values"]
 
@@ -102,146 +110,92 @@ def _write(rows: Iterator[dict[str, Any]], target: Path, fmt: str) -> int:
 
 
 ProgressFn = Callable[[str, int, int], None]
-_PROGRESS_EVERY = 20_000
 
 
-def _tick(progress: ProgressFn | None, phase: str, done: int, total: int) -> None:
-    if progress is not None and (done % _PROGRESS_EVERY == 0 or done == total):
-        progress(phase, done, total)
+def _checked(path: Path, *, now: datetime | None, allow_future: bool,
+             progress: ProgressFn | None) -> Iterator[tuple[int, int | None, tuple[Any, ...]]]:
+    """``(line, index, row)`` of every row in file order, streamed (``row`` as the
+    ``reviews`` table stores it, see :func:`check_row`); the first bad row raises,
+    named ``file:line`` (JSON: ``file:line: reviews[i]``).
+
+    ``progress("checked", bytes read, file size)`` every 20,000 rows.
+    """
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        raise ReviewFileError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ReviewFileError(f"{path}: is a folder, not a review export") from None
+    moment = now or now_utc()
+    with handle:
+        size = os.fstat(handle.fileno()).st_size
+        tell = None if progress is None else (lambda done: progress("checked", done, size))
+        for line, index, raw in review_stream.rows(path, handle, tell):
+            if not isinstance(raw, dict):
+                raise ReviewFileError(f"{_place(path, line, index)}: expected an object")
+            try:
+                row = check_row(raw, "", now=moment, allow_future=allow_future)
+            except ReviewFileError as exc:  # the place is added to the row's own message
+                raise ReviewFileError(_place(path, line, index) + exc.message) from None
+            yield line, index, row
+        if progress is not None:
+            progress("checked", size, size)
+
+
+def _place(path: Path, line: int, index: int | None) -> str:
+    return f"{path}:{line}" if index is None or index < 0 else f"{path}:{line}: reviews[{index}]"
 
 
 def read_reviews(path: Path, *, now: datetime | None = None, allow_future: bool = False,
                  progress: ProgressFn | None = None) -> list[tuple[Review, str]]:
     """Parse and validate a CSV or JSON review export (by content): every row, or an error.
 
-    Linear in the file size in both formats: JSON rows get their line number
-    only when one of them is reported. A row repeated with the same contents
-    is read once; repeated with *different* contents it is an error naming both.
+    The rows in a list, for callers that want them (tests, small files); the
+    import itself never holds them all (:func:`import_reviews`). A row repeated
+    with the same contents is read once; repeated with *different* contents it
+    is an error naming both places.
     """
-    return _read_checked(path, now=now, allow_future=allow_future, progress=progress)[0]
-
-
-def _read_checked(path: Path, *, now: datetime | None, allow_future: bool,
-                  progress: ProgressFn | None
-                  ) -> tuple[list[tuple[Review, str]], Callable[[str], str]]:
-    """:func:`read_reviews`, plus a function naming the place of a review id in the file."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise ReviewFileError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ReviewFileError(f"{path}: is a folder, not a review export") from None
-    except UnicodeDecodeError as exc:
-        raise ReviewFileError(f"{path}: not UTF-8 (byte {exc.start})") from None
-    moment = now or now_utc()
-    head = text.lstrip()
-    if head.startswith("["):
-        raise ReviewFileError(f"{path}:1: a JSON list is not a dlquiz review export (expected the "
-                              "object `dlquiz export reviews --format json` writes)")
-    if head.startswith("{"):
-        rows, where = _json_rows(text, path)
-    else:
-        rows, where = _csv_rows(text, path)
     out: list[tuple[Review, str]] = []
-    first: dict[str, tuple[int, int]] = {}  # id -> (row index in the file, index in out)
-    total = len(rows)
-    for i, raw in enumerate(rows):
-        if not isinstance(raw, dict):
-            raise ReviewFileError(f"{where(i)}: expected an object")
-        try:
-            pair = parse_row(raw, "", now=moment, allow_future=allow_future)
-        except ReviewFileError as exc:  # the location is worked out only for the bad row
-            raise ReviewFileError(where(i) + exc.message) from None
-        seen = first.get(pair[0].id)
+    first: dict[str, tuple[str, tuple[Any, ...]]] = {}  # id -> (place, row)
+    for line, index, row in _checked(path, now=now, allow_future=allow_future,
+                                     progress=progress):
+        place = _place(path, line, index)
+        seen = first.get(row[0])
         if seen is None:
-            first[pair[0].id] = (i, len(out))
-            out.append(pair)
-        elif row_values(*out[seen[1]]) != row_values(*pair):
-            raise ReviewFileError(f"{where(i)}: review id {pair[0].id} appears twice with "
-                                  f"different contents (first at {where(seen[0])})")
-        _tick(progress, "checked", i + 1, total)
-    return out, lambda review_id: where(first[review_id][0])
-
-
-def _row_lines(text: str, upto: int) -> list[int]:
-    """The line each object of the top-level ``"reviews"`` list starts on, up to row ``upto``.
-
-    One pass with a running newline count: linear (the old per-row
-    ``text.count`` from the start made a 53,500-row import take 12 minutes).
-    """
-    start = text.find('"reviews"')
-    pos = text.find("[", start) + 1 if start >= 0 else 0
-    if pos <= 0:
-        return []
-    decoder, separators = json.JSONDecoder(), re.compile(r"[\s,]*")
-    lines: list[int] = []
-    line, counted = 1, 0
-    while len(lines) <= upto:
-        match = separators.match(text, pos)
-        pos = match.end() if match else pos
-        if pos >= len(text) or text[pos] == "]":
-            return lines
-        line += text.count("\n", counted, pos)
-        counted = pos
-        lines.append(line)
-        try:
-            _, pos = decoder.raw_decode(text, pos)
-        except json.JSONDecodeError:
-            return lines
-    return lines
-
-
-def _json_rows(text: str, path: Path) -> tuple[list[Any], Callable[[int], str]]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ReviewFileError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
-    except RecursionError:
-        raise ReviewFileError(f"{path}: not valid JSON: nested too deeply") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
-        raise ReviewFileError(f"{path}: not a dlquiz review export (format != {FORMAT_NAME!r})")
-    if data.get("version") != FORMAT_VERSION:
-        raise ReviewFileError(f"{path}: unsupported version {str(data.get('version'))[:20]!r}")
-    rows = data.get("reviews")
-    if not isinstance(rows, list):
-        raise ReviewFileError(f"{path}: reviews: expected a list")
-
-    def where(i: int) -> str:
-        lines = _row_lines(text, i)
-        return f"{path}:{lines[i]}: reviews[{i}]" if i < len(lines) else f"{path}: reviews[{i}]"
-
-    return rows, where
-
-
-def _csv_rows(text: str, path: Path) -> tuple[list[Any], Callable[[int], str]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
-    missing = [f for f in ("id", "item_key", "reviewed_at", "quality") if f not in header]
-    if missing:
-        raise ReviewFileError(f"{path}:1: header lacks {', '.join(missing)} (is this a dlquiz "
-                              "review export?)")
-    rows: list[Any] = []
-    lines: list[int] = []
-    try:
-        for row in reader:
-            if None in row or any(v is None for v in row.values()):
-                raise ReviewFileError(f"{path}:{reader.line_num}: expected {len(header)} columns")
-            rows.append(row)
-            lines.append(reader.line_num)
-    except csv.Error as exc:
-        raise ReviewFileError(f"{path}:{reader.line_num}: {exc}") from None
-    return rows, lambda i: f"{path}:{lines[i]}"
+            first[row[0]] = (place, row)
+            out.append(review_of(row))
+        elif seen[1] != row:
+            raise ReviewFileError(f"{place}: review id {row[0]} appears twice with "
+                                  f"different contents (first at {seen[0]})")
+    return out
 
 
 def import_reviews(store: Store, path: Path, *, allow_future: bool = False,
                    progress: ProgressFn | None = None) -> tuple[int, int]:
     """Merge ``path`` into ``store`` (all or nothing); returns (rows read, rows added).
 
-    Every row is checked before anything is written; the rows and the rebuilt
-    card states are then committed in one transaction
-    (:func:`dlquiz.store.importing.merge_rows`).
+    Linear and bounded in memory: one streaming pass checks every row and
+    stages it (a temporary table, no lock on the database, nothing written to
+    it); a bad row stops the pass with its place. Rows repeated with other
+    contents are then looked for among the staged ones, and only then are the
+    rows and the rebuilt card states committed in one transaction
+    (:func:`dlquiz.store.importing.merge_staged`).
     """
-    pairs, locate = _read_checked(path, now=None, allow_future=allow_future, progress=progress)
-    rows = (row_values(review, day) for review, day in pairs)
-    added = merge_rows(store, rows, FIELDS, total=len(pairs), progress=progress, locate=locate)
-    return len(pairs), added
+    rows = ((seq, line, -1 if index is None else index, *row)
+            for seq, (line, index, row) in enumerate(
+                _checked(path, now=None, allow_future=allow_future, progress=progress)))
+    try:
+        stage(store, rows, FIELDS)
+        clash = first_repeat_conflict(store, FIELDS)
+        if clash is not None:
+            (line, entry, review_id), (first_line, first_entry) = clash
+            raise ReviewFileError(f"{_place(path, line, entry)}: review id {review_id} appears "
+                                  f"twice with different contents (first at "
+                                  f"{_place(path, first_line, first_entry)})")
+        read = distinct_staged(store)
+    except BaseException:
+        discard_staged(store)
+        raise
+    added = merge_staged(store, FIELDS, total=read, progress=progress,
+                         locate=lambda line, entry: _place(path, line, entry))
+    return read, added

@@ -86,6 +86,10 @@ def state_from_row(row: tuple[Any, ...]) -> CardState:
                      stability, difficulty, last_day)  # fmt: skip
 
 
+#: Writes one ``card_state`` row from :func:`state_values` (13 columns).
+STATE_INSERT = f"INSERT OR REPLACE INTO card_state VALUES ({', '.join('?' * 13)})"
+
+
 def state_values(state: CardState) -> tuple[Any, ...]:
     """The row to write for ``state``, in ``card_state``'s column order."""
     return (

@@ -28,7 +28,8 @@ from dlquiz.clock import DEFAULT_DAY_START_HOUR, now_utc, utc_iso, utc_now_iso
 from dlquiz.clock import study_day as day_of
 from dlquiz.errors import StoreError
 from dlquiz.model import Review
-from dlquiz.store.cardstate import LEGACY_SCHEDULER, CardState, state_from_row, state_values, step
+from dlquiz.store.cardstate import STATE_INSERT, CardState, state_from_row, state_values, step
+from dlquiz.store.cardstate import LEGACY_SCHEDULER
 from dlquiz.store.dbfile import check_file_size, rollback_quietly, store_error
 from dlquiz.store.migrations import MIGRATIONS
 from dlquiz.store.queue_queries import QueueQueries
@@ -144,9 +145,7 @@ class Store(QueueQueries):
             yield state_from_row(row)
 
     def _write_state(self, state: CardState) -> None:
-        values = state_values(state)
-        self.connection.execute(
-            f"INSERT OR REPLACE INTO card_state VALUES ({', '.join('?' * len(values))})", values)
+        self.connection.execute(STATE_INSERT, state_values(state))
 
     def set_suspended(self, item_key: str, suspended: bool) -> None:
         with self.transaction():
@@ -290,8 +289,7 @@ class Store(QueueQueries):
             prev = states.get(key) or CardState(key)
             states[key] = replace(prev, suspended=suspended, buried_until=buried)
         con.execute("DELETE FROM card_state")
-        for state in states.values():
-            self._write_state(state)
+        con.executemany(STATE_INSERT, map(state_values, states.values()))  # 1M reviews: 200k
         self._known = None
         self._reviewed_runs = set()
         return len(states)

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from dlquiz.cli import main
 from dlquiz.clock import utc_iso
 from dlquiz.commands.transfer import ProgressBar
-from dlquiz.interop import reviews as reviews_mod
+from dlquiz.interop import review_stream
 from dlquiz.interop.review_rows import FIELDS, ReviewFileError, parse_row
 from dlquiz.interop.reviews import read_reviews
 from dlquiz.paths import resolve_paths
@@ -159,20 +159,27 @@ def test_duplicates_in_one_file(tmp_path: Path) -> None:
                                   f"contents (first at {clash}:2)")
 
 
-def test_json_rows_are_located_only_when_one_is_bad(tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    """The quadratic import looked a line up per row; now the lookup runs for the bad row only."""
-    calls: list[int] = []
-    real = reviews_mod._row_lines
-    monkeypatch.setattr(reviews_mod, "_row_lines",
-                        lambda text, upto: calls.append(upto) or real(text, upto))
-    rows = [good_row(i) for i in range(3000)]
-    assert len(read_reviews(write_json(tmp_path / "ok.json", rows))) == 3000
-    assert calls == []
-    rows[2999]["quality"] = "x"
-    with pytest.raises(ReviewFileError, match=r":59985: reviews\[2999\]: quality"):
-        read_reviews(write_json(tmp_path / "bad.json", rows))
-    assert calls == [2999]
+def test_rows_are_streamed_and_located_across_block_edges(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The quadratic import looked a line up per row; the stream counts lines as it goes.
+
+    With blocks of a few bytes every number, string and row is cut by a block
+    edge somewhere: the rows read must be the same, and errors at the same place.
+    """
+    rows = [good_row(i) for i in range(300)]
+    rows[7]["drawn"] = json.dumps({"n": 12345, "name": "é ü 漢"})  # multi-byte characters too
+    for path in (write_json(tmp_path / "ok.json", rows), write_csv(tmp_path / "ok.csv", rows)):
+        whole = read_reviews(path)
+        assert len(whole) == 300
+        monkeypatch.setattr(review_stream, "BLOCK", 7)
+        assert read_reviews(path) == whole
+        monkeypatch.undo()
+    rows[299]["quality"] = "x"
+    bad = write_json(tmp_path / "bad.json", rows)
+    for block in (7, 1 << 20):
+        monkeypatch.setattr(review_stream, "BLOCK", block)
+        with pytest.raises(ReviewFileError, match=r"bad\.json:5985: reviews\[299\]: quality"):
+            read_reviews(bad)
 
 
 class _Tty(io.StringIO):
@@ -182,14 +189,17 @@ class _Tty(io.StringIO):
 
 def test_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "many.csv", [good_row(i) for i in range(45_000)])
+    size = path.stat().st_size
     tty = _Tty()
     bar = ProgressBar(tty)
     assert len(read_reviews(path, progress=bar)) == 45_000
     bar.close()
     frames = tty.getvalue().split("\r")[1:]
-    assert [f.split("] ")[1].strip() for f in frames] == ["20,000/45,000", "40,000/45,000",
-                                                          "45,000/45,000"]
-    assert frames[-1].startswith(" checked [" + "#" * 30 + "]")
+    assert len(frames) == 3  # every 20,000 rows, and the end
+    mb = [float(f.split("] ")[1].split("/")[0]) for f in frames]
+    assert mb == sorted(mb) and 0 < mb[0] < mb[-1] == round(size / 1e6, 1)
+    assert frames[-1].startswith("   checked [" + "#" * 30 + "]")
+    assert frames[-1].rstrip().endswith(f"/{size / 1e6:,.1f} MB")
     piped = io.StringIO()
     quiet = ProgressBar(piped)
     read_reviews(path, progress=quiet)
