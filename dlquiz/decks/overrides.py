@@ -127,6 +127,26 @@ def edit_target(catalog: Catalog, card: Card, paths: Paths) -> tuple[Path, int]:
     return target, _card_line(target, card.id)
 
 
+def forget_unchanged(path: Path, card: Card, catalog: Catalog, paths: Paths) -> bool:
+    """Remove the override :func:`edit_target` just wrote for ``card`` if it was left as is.
+
+    An edit abandoned in the editor must not pin the card to today's bundled
+    text: an upgrade that improves the card would never show. Only a file that
+    is still exactly the bundled copy of a card that had no override is removed.
+    """
+    if is_override(card.source.path, paths) or not is_override(path, paths):
+        return False
+    deck = catalog.deck(card.deck_id)
+    copy = override_text(card, deck.title if deck is not None else card.deck_id, catalog.context)
+    try:
+        if path.read_text(encoding="utf-8") != copy:
+            return False
+        path.unlink()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return True
+
+
 def _inside(path: Path, folder: Path) -> bool:
     try:
         return path.resolve().is_relative_to(folder.resolve())

@@ -168,3 +168,24 @@ def test_decks_list_and_validate_mention_overrides(tmp_path: Path, monkeypatch: 
     out, err = capsys.readouterr()
     assert f"{override_path(paths, 'vision', 'relu')}: your edit of bundled card vision/relu" in out
     assert "stale override of vision/renamed" in err
+
+
+def test_an_abandoned_edit_leaves_no_override(setup) -> None:
+    from dlquiz.decks.overrides import forget_unchanged
+
+    paths, _ = setup
+    catalog = load_catalog(paths)
+    relu, pick = catalog.item("vision/relu").card, catalog.item("vision/pick").card
+    untouched, _ = edit_target(catalog, relu, paths)
+    assert forget_unchanged(untouched, relu, catalog, paths) and not untouched.exists()
+    edited, _ = edit_target(catalog, pick, paths)
+    edited.write_text(edited.read_text().replace("Precision is", "Precision ="), encoding="utf-8")
+    assert not forget_unchanged(edited, pick, catalog, paths) and edited.exists()
+    # An override that was already in use is never removed, even when left as is.
+    again = load_catalog(paths)
+    card = again.item("vision/pick").card
+    path, _ = edit_target(again, card, paths)
+    assert path == edited and not forget_unchanged(path, card, again, paths)
+    own = again.deck("mine").cards[0]  # a user deck's own file is never touched
+    assert not forget_unchanged(Path(own.source.path), own, again, paths)
+    assert Path(own.source.path).exists()

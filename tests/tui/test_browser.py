@@ -100,7 +100,7 @@ async def test_cram_on_the_results(make_app, isolated_home) -> None:
         await pilot.press("space", "3")
         await until(pilot, lambda: review.state == "done")
         await pilot.press("escape")
-        await until(pilot, lambda: app.screen is screen)
+        await until(pilot, lambda: app.screen is screen and screen.query_one("#query").has_focus)
     with open_store(isolated_home) as store:
         (logged,) = store.reviews("tuideck/relu")
         assert not logged.scheduled  # cram: history, no schedule

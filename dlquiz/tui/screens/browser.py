@@ -47,42 +47,17 @@ from dlquiz.study.browse import (
 )
 from dlquiz.study.browse_query import QuerySyntaxError, parse
 from dlquiz.tui.screens.base import BaseScreen
-from dlquiz.tui.screens.browser_detail import detail_text, front_line
+from dlquiz.tui.screens.browser_detail import detail_text, front_line, index_for
 from dlquiz.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
-    from dlquiz.decks.catalog import Catalog
     from dlquiz.model import Item
     from dlquiz.store.database import Store
 
 COLUMNS = ("Card", "Type", "State", "Front")
 #: Rows shown in the table (the header says how many matched; cram takes them all).
 SHOWN_ROWS = 100
-#: Catalogs larger than this are frozen out of the cyclic GC once indexed (see index_for).
-FREEZE_ABOVE = 20_000
 PLACEHOLDER = "words  deck:  topic:  type:  tag:  is:new|due|suspended|buried|leech  -not  \"a phrase\""
-_index_cache: tuple[Catalog, BrowseIndex] | None = None
-
-
-def index_for(catalog: Catalog) -> BrowseIndex:
-    """The catalog's browse index, built on first use and kept until the catalog changes.
-
-    The catalog and the index are a million long-lived objects on a large
-    collection; ``gc.freeze()`` (above :data:`FREEZE_ABOVE` items) moves them out
-    of the cyclic collector's sight, whose full passes over them (half a second
-    each at 100k cards) would otherwise stall typing at random.
-    """
-    global _index_cache
-    if _index_cache is None or _index_cache[0] is not catalog:
-        import gc
-
-        _index_cache = (catalog, BrowseIndex.build(catalog.items()))
-        catalog.item("")  # builds the catalog's key map now, not on the first highlight
-        if len(_index_cache[1]) > FREEZE_ABOVE:
-            gc.freeze()
-    return _index_cache[1]
-
-
 class BrowserScreen(BaseScreen[None]):
     """A query bar, the matching items, and the highlighted one in full."""
 
@@ -117,6 +92,7 @@ class BrowserScreen(BaseScreen[None]):
         self.states_version = 0  # bumped whenever a state changes (old results go stale)
         self.result_states = -1
         self.searching = False
+        self.back_from_cram = False
         self.shown_query: str | None = None
         self.error = ""
 
@@ -131,8 +107,9 @@ class BrowserScreen(BaseScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label in COLUMNS:
-            table.add_column(Text(label), key=label.lower())
+        wide = self.app.size.width >= 110
+        for label, width in zip(COLUMNS, (40 if wide else 24, 7, 14, None)):
+            table.add_column(Text(label), key=label.lower(), width=width)
         self.query_one("#query", Input).focus()
         self.prepare()
 
@@ -230,7 +207,8 @@ class BrowserScreen(BaseScreen[None]):
         shown = len(result.rows)
         more = f" (showing the first {shown})" if shown < result.total else ""
         status.update(f"{result.total:,} match{'es' if result.total != 1 else ''}{more}"
-                      + ("" if text.strip() else " · every card"))
+                      + ("" if text.strip() else " · every card")
+                      + (" · enter: to the results (s b r e c act there)" if shown else ""))
         self.query_one("#browse-header", Static).update(
             f"Browse · {len(self.index or ()):,} cards · c crams the {result.total:,} results")
         self.refresh_bindings()
@@ -309,6 +287,9 @@ class BrowserScreen(BaseScreen[None]):
 
     @work(exclusive=True, group="browse-prepare")
     async def refresh_after_resume(self) -> None:
+        if self.back_from_cram:  # typed letters search again, they do not act on a card
+            self.back_from_cram = False
+            self.action_focus_query()
         await self.reload_states()
         self.search(self.query_one("#query", Input).value)
 
@@ -357,19 +338,25 @@ class BrowserScreen(BaseScreen[None]):
         """Open the card in ``$EDITOR`` (a bundled card: its override file), then reload."""
         from textual.app import SuspendNotSupported
 
-        from dlquiz.decks.overrides import edit_target
+        from dlquiz.decks.overrides import edit_target, forget_unchanged
 
         item = self.current_item()
         if item is None:
             return
+        catalog, paths = self.ctx.catalog, self.ctx.paths
         try:
-            path, line = edit_target(self.ctx.catalog, item.card, self.ctx.paths)
-            command = self.ctx.editor_command(path, line)
+            path, line = edit_target(catalog, item.card, paths)
+        except OSError as exc:
+            self.notify(f"Could not write the card's override file: {exc}", severity="error")
+            return
+        try:
             with self.app.suspend():
-                subprocess.run(command, check=False)
+                subprocess.run(self.ctx.editor_command(path, line), check=False)
         except (OSError, SuspendNotSupported) as exc:
             self.notify(f"Could not start the editor: {exc}", severity="error")
             return
+        finally:
+            forget_unchanged(path, item.card, catalog, paths)  # an abandoned edit pins nothing
         catalog = await self.ctx.db(lambda store: self.ctx.reload_catalog())
         broken = [b for b in catalog.broken if b.path == str(path)]
         if broken:
@@ -388,5 +375,6 @@ class BrowserScreen(BaseScreen[None]):
             return
         text = self.query_one("#query", Input).value.strip()
         label = text if len(text) <= 40 else text[:39] + "…"
+        self.back_from_cram = True
         self.app.push_screen(ReviewScreen(StudyPlan(keys=self.result.keys, cram=True,
                                                     label=label or "every card")))
