@@ -96,3 +96,35 @@ async def test_footer_shows_every_key_at_80_and_100_columns(make_app):
             await until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
         await open_from_exercise_list(app, pilot)  # the screen with the most keys
         await check_both_sizes(app, pilot, "coding")
+
+
+# -- settings from the keyboard alone ----------------------------------------------------
+
+
+async def test_settings_open_on_the_first_field_and_work_from_the_keyboard(make_app, isolated_home):
+    from textual.widgets import Input, Select
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.screen.query_one("#decks", DataTable).row_count > 0)
+        await pilot.press("o")
+        await until(pilot, lambda: type(app.screen).__name__ == "SettingsScreen")
+        await pilot.pause()
+        assert isinstance(app.focused, Input) and app.focused.id == "new_per_day"
+        await pilot.press("ctrl+a", "backspace", *"7", "tab")  # type a value, move on
+        assert app.focused.id == "reviews_per_day"
+        order = [app.focused.id]
+        for _ in range(8):
+            await pilot.press("tab")
+            order.append(app.focused.id)
+        assert order[:4] == ["reviews_per_day", "day_start_hour", "leech_threshold", "desired_retention"]
+        assert "scheduler" in order and isinstance(app.screen.query_one("#scheduler"), Select)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "new_per_day = 7" in (isolated_home / "config.toml").read_text()
+                    if (isolated_home / "config.toml").exists() else False)
+        await pilot.press("escape")  # from inside a field: straight back to the decks
+        await until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
+        await pilot.press("o")
+        await until(pilot, lambda: type(app.screen).__name__ == "SettingsScreen")
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "new_per_day"  # again on the way back

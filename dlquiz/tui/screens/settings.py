@@ -80,8 +80,16 @@ class SettingsScreen(BaseScreen[None]):
         value = getattr(self.ctx.config, key)
         return f"{value:.2f}" if isinstance(value, float) else str(value)
 
+    def on_mount(self) -> None:
+        self._focus_first_field()
+
+    def _focus_first_field(self) -> None:
+        """Keyboard first: the first field has the cursor, tab walks the form, escape leaves."""
+        self.query_one(f"#{NUMBER_FIELDS[0][0]}", Input).focus()
+
     def on_screen_resume(self) -> None:
         """Coming back shows what is saved: edits left without ctrl+s are dropped."""
+        self._focus_first_field()
         settings = self.ctx.config
         for key, _ in NUMBER_FIELDS:
             self.query_one(f"#{key}", Input).value = str(getattr(settings, key))
