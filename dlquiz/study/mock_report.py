@@ -83,7 +83,9 @@ class MockReport:
 def _title(item: Item | None, key: str) -> str:
     if item is None:
         return key
-    text = item.card.front or item.card.text or item.card.exercise or key
+    card = item.card
+    # numeric fronts are optional lead-ins and code cards have none: their id reads better
+    text = card.front or card.text or (card.exercise if card.type == "code" else card.id.replace("-", " "))
     line = " ".join(text.split())
     return line if len(line) <= 60 else line[:59] + "…"
 

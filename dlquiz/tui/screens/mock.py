@@ -151,7 +151,7 @@ class MockSetupScreen(BaseScreen[None]):
             label.update(Text(f"Cannot plan this: {result}", "bold red"))
         else:
             self.plan = result
-            label.update(Text(plan_summary(result) + "\nenter: start · h: past interviews"))
+            label.update(Text(plan_summary(result)))  # enter / h are in the footer
 
     def action_start(self) -> None:
         if self.plan is None:

@@ -66,7 +66,7 @@ class MockCodingScreen(CodingScreen):
     def title_text(self) -> str:
         left = (self.deadline - self.clock()).total_seconds()
         clock = f"{format_seconds(left)} left" if left > 0 else "time is up"
-        return f"Mock {self.label} · coding · {self.exercise.title} · {clock}"
+        return f"Mock {self.label} · {clock} · coding · {self.exercise.title}"  # clock first: titles are long
 
     def tick(self) -> None:
         """Refresh the clock; at zero, grade what is in the editor and close."""

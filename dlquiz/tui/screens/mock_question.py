@@ -40,8 +40,8 @@ if TYPE_CHECKING:
     from dlquiz.tui.screens.mock_coding import MockCodeResult
 
 KIND_LABELS = {"concept": "concept", "followup": "follow-up", "numeric": "numeric", "coding": "coding"}
-#: The rubric in 80 columns (the footer names the grades; docs/mock-interview.md has it in full).
-RUBRIC_HINT = "0 wrong/blank · 1 key point missing · 2 the answer · 3 + why/when it fails"
+#: The rubric in 80 columns, keys and names (docs/mock-interview.md has it in full, ``?`` too).
+RUBRIC_HINT = "grade: 0 missed · 1 partial · 2 right · 3 complete (right + why/when it fails)"
 
 
 class MockInterviewScreen(BaseScreen[None]):
@@ -49,10 +49,11 @@ class MockInterviewScreen(BaseScreen[None]):
 
     CSS_PATH = Path(__file__).with_name("mock.tcss")
     BINDINGS = [
-        Binding("0", "grade(0)", "Missed"),
-        Binding("1", "grade(1)", "Partial"),
-        Binding("2", "grade(2)", "Right"),
-        Binding("3", "grade(3)", "Complete"),
+        # not in the footer (80 columns): the rubric line above it names the four grades
+        Binding("0", "grade(0)", "Missed: blank, wrong, off the point", show=False),
+        Binding("1", "grade(1)", "Partial: the key point is missing", show=False),
+        Binding("2", "grade(2)", "Right: the card's answer, in your words", show=False),
+        Binding("3", "grade(3)", "Complete: right, and why / when it fails", show=False),
         Binding("enter", "proceed", "Next", show=False),
         Binding("space", "proceed", "Next", show=False),
         Binding("escape", "back", "End"),
@@ -70,6 +71,8 @@ class MockInterviewScreen(BaseScreen[None]):
         self.answer_seconds = 0.0
         self.timed_out = False
         self.error = ""
+        #: (position, slot) of the question on screen (the run moves on as soon as it is answered).
+        self.shown: tuple[int, Slot] | None = None
         self.busy = False
 
     @property
@@ -116,16 +119,19 @@ class MockInterviewScreen(BaseScreen[None]):
     # -- the clock -----------------------------------------------------------------------
 
     def header_text(self) -> str:
+        """The shown question, its time left (or "answered") and the interview's time left."""
         run = self.run
-        slot = run.current() if run is not None else None
-        if run is None or slot is None:
+        if run is None or self.shown is None:
             return "Mock interview"
+        number, slot = self.shown
         now = self.ctx.now()
-        left = run.time_left(now)
-        clock = f"{format_seconds(left)} left" if left > 0 else "time is up"
-        total = run.total_left(now)
-        return (f"Mock · Q{run.position + 1}/{len(self.plan.slots)} · {KIND_LABELS[slot.kind]} · "
-                f"{slot.topic} · {clock} · interview {format_seconds(total)}")
+        if number != run.position:  # answered: its verdict is on screen, the clock is stopped
+            clock = "answered"
+        else:
+            left = run.time_left(now)
+            clock = f"{format_seconds(left)} left" if left > 0 else "time is up"
+        return (f"Mock · Q{number + 1}/{len(self.plan.slots)} · {KIND_LABELS[slot.kind]} · "
+                f"{slot.topic} · {clock} · interview {format_seconds(run.total_left(now))}")
 
     async def tick(self) -> None:
         """Once a second: the clock in the title bar; at zero, hand the answer in."""
@@ -152,6 +158,7 @@ class MockInterviewScreen(BaseScreen[None]):
         self.error = error
         self.typed, self.timed_out = "", False
         self.run.begin(self.ctx.now())
+        self.shown = (self.run.position, slot)
         kind = slot.kind
         front = cards.front(self.item, problem=self.problem, exercise=self.exercise) if self.item else ""
         if kind == "coding" and self.exercise is not None:
@@ -282,6 +289,7 @@ class MockInterviewScreen(BaseScreen[None]):
 
             await self.ctx.db(write, self.run)
             if then == "verdict":
+                self.query_one("#mock-header", Static).update(self.header_text())
                 self.show_back(verdict)
                 self.state = "verdict"
                 self.query_one("#mock-card").focus()

@@ -82,7 +82,8 @@ def report_markdown(report: MockReport) -> str:
         over = " ⏱" if q.timed_out else ""
         q_rows.append(f"| {q.number} | {KIND_SHORT.get(q.kind, q.kind)} | {_cell(q.title)} | "
                       f"{time} / {format_seconds(q.budget_s)}{over} | {_points(q.points, q.kind)} |")
-    parts.append("### Per question\n\n" + "\n".join(q_rows) + "\n\n⏱ the time ran out")
+    legend = "\n\n⏱ the time ran out" if any(q.timed_out for q in report.questions) else ""
+    parts.append("### Per question\n\n" + "\n".join(q_rows) + legend)
     parts.append(history_markdown(report.history, report.trend, current=session.id))
     return "\n\n".join(parts)
 
