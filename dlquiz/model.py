@@ -24,6 +24,8 @@ CARD_TYPES: tuple[str, ...] = ("basic", "choice", "cloze", "numeric", "code")
 DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
 #: ``input:`` of a basic card or a deck: type the answer before the reveal, or just reveal.
 INPUT_MODES: tuple[str, ...] = ("typed", "reveal")
+#: Most choices a choice card may have: the digit keys 1-9 pick them in a session.
+MAX_CHOICES = 9
 
 GradedBy = Literal["self", "auto", "exercise"]
 

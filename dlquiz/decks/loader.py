@@ -40,6 +40,7 @@ from dlquiz.decks.exercises import build_exercise, exercise_rule_errors
 from dlquiz.decks.schema import did_you_mean, params_errors, schema_errors
 from dlquiz.model import (
     CLOZE_RE,
+    MAX_CHOICES,
     BrokenDeck,
     Card,
     Deck,
@@ -146,9 +147,12 @@ def choice_problems(choices: Any, answer: Any) -> list[tuple[DocPath, str]]:
 
     JSON Schema counts ``1.0`` as an integer, so a float index is refused here;
     an index past the last choice could never be picked; two identical
-    choices make the second copy a wrong answer.
+    choices make the second copy a wrong answer; a tenth choice has no digit key.
     """
     out: list[tuple[DocPath, str]] = []
+    if isinstance(choices, list) and len(choices) > MAX_CHOICES:
+        out.append((("choices", MAX_CHOICES), f"at most {MAX_CHOICES} choices (the keys 1-9 pick "
+                                              f"them), got {len(choices)}"))
     answers: list[tuple[DocPath, Any]] = [(("answer",), answer)] if not isinstance(
         answer, list) else [(("answer", j), a) for j, a in enumerate(answer)]
     count = len(choices) if isinstance(choices, list) else 0

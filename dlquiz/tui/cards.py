@@ -7,7 +7,6 @@ and the review screen only decides *when* to show what.
 from __future__ import annotations
 
 import random
-import string
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -17,8 +16,6 @@ if TYPE_CHECKING:
     from dlquiz.model import Card, Exercise, Item
     from dlquiz.numeric.problem import NumericProblem
 
-#: Labels for choices: ``A``..``Z``; keys ``a``.. or ``1``.. pick them.
-CHOICE_LABELS = string.ascii_uppercase
 
 
 def header(item: Item) -> str:
@@ -29,16 +26,16 @@ def header(item: Item) -> str:
 
 
 def choice_index(key: str, count: int) -> int | None:
-    """The choice a key picks: ``a``/``A``/``1`` → 0, ...; None when out of range."""
-    if len(key) != 1:
+    """The position a key picks: ``1`` → 0, ... ``9`` → 8; None for other keys or out of range.
+
+    Digits only: letters are the card keys (bury, edit, ...), and a choice
+    labelled B that ``b`` picks would make ``b`` mean bury on one card and a
+    choice on the next (see :mod:`dlquiz.tui.screens.review_keys`).
+    """
+    if len(key) != 1 or key not in "123456789":
         return None
-    if key.isdigit():
-        index = int(key) - 1
-    elif key.isalpha():
-        index = CHOICE_LABELS.index(key.upper()) if key.upper() in CHOICE_LABELS else -1
-    else:
-        return None
-    return index if 0 <= index < count else None
+    index = int(key) - 1
+    return index if index < count else None
 
 
 def display_order(card: Card, order: Sequence[int] = ()) -> list[int]:
@@ -74,7 +71,7 @@ def choice_lines(card: Card, selected: Sequence[int], *, revealed: bool,
             mark = "✗ "
         elif i in selected:
             mark = "● "
-        lines.append(f"- {mark}**{CHOICE_LABELS[position]}** ({position + 1}) {card.choices[i]}")
+        lines.append(f"- {mark}**{position + 1}** {card.choices[i]}")
     return "\n".join(lines)
 
 

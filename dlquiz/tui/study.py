@@ -95,26 +95,6 @@ def deck_counts(store: Store, ctx: AppContext) -> tuple[dict[str, tuple[int, int
     return counts, done, new_left
 
 
-#: Key hints under the card: (state, card type) -> text (see ReviewScreen.state).
-KEY_HINTS = {
-    ("front", "basic"): "space: show answer",
-    ("front", "cloze"): "space: show answer",
-    ("front", "choice"): "pick with a letter or number",
-    ("front", "numeric"): "type the answer, enter to check",
-    ("front", "code"): "enter: open the exercise",
-    ("revealed", "basic"): "1 again · 2 hard · 3 good · 4 easy",
-    ("revealed", "cloze"): "1 again · 2 hard · 3 good · 4 easy",
-}
-
-
-def key_hint(state: str, card: Card | None) -> str:
-    kind = card.type if card is not None else ""
-    text = KEY_HINTS.get((state, kind), "space/enter: next card" if state == "graded" else "")
-    if card is not None and (state, kind) == ("front", "choice") and len(card.answer) > 1:
-        text += " (several), then enter"
-    return text + "   u: undo · s: suspend · b: bury · ?: keys"
-
-
 def leech_notice(suspended: bool) -> str:
     """What the review screen says when an answer makes the card a leech."""
     where = " and is suspended (`dlquiz cards unsuspend` brings it back)" if suspended else ""
@@ -180,6 +160,8 @@ class CardView:
     intervals: dict[int, int] | None = None
     #: The card's lapses reached the leech threshold.
     leech: bool = False
+    #: A basic card whose answer is typed before the reveal (:func:`wants_typed`).
+    typed: bool = False
 
     def drawn(self) -> dict[str, object] | None:
         """What to store with the review so it can be shown again exactly as it was."""
@@ -228,8 +210,21 @@ def current_view(store: Store, ctx: AppContext, session: StudySession) -> CardVi
             error = f"exercise {item.card.exercise!r} is not available"
     threshold = ctx.scheduling().leech_threshold
     leech = threshold > 0 and store.state(item.key).lapses >= threshold
+    typed = wants_typed(item.card, ctx.config.typed_answers)
     return CardView(item, session.current_kind() or "", progress.done, progress.remaining,
-                    redrills, problem, exercise, error, order, session.next_due_days(), leech)
+                    redrills, problem, exercise, error, order, session.next_due_days(), leech,
+                    typed)
+
+
+def wants_typed(card: Card, setting: bool) -> bool:
+    """Whether a card asks for its answer to be typed before the reveal.
+
+    Basic cards only: the card's ``input:``, else its deck's (both resolved by the
+    loader into ``card.input_mode``), else the ``typed_answers`` setting.
+    """
+    if card.type != "basic":
+        return False
+    return card.input_mode == "typed" or (card.input_mode == "" and setting)
 
 
 def draw_problem(ctx: AppContext, item: Item) -> NumericProblem:

@@ -90,3 +90,15 @@ def test_the_published_schema_says_the_same() -> None:
     choice = {"id": "c", "type": "choice", "topics": ["arch.conv"], "front": "F",
               "choices": ["x", "y"], "answer": 0, "explanation": "e", "input": "typed"}
     assert list(validator.iter_errors({**base, "cards": [choice]}))
+
+
+def test_a_choice_card_has_at_most_nine_choices() -> None:
+    choices = ", ".join(f"c{n}" for n in range(10))
+    text = ("id: many\ntitle: T\ndescription: d\ncards:\n  - id: c\n    type: choice\n"
+            f"    topics: [arch.conv]\n    front: F\n    choices: [{choices}]\n    answer: 0\n"
+            "    explanation: e\n")
+    broken = load(text)
+    assert isinstance(broken, BrokenDeck)
+    assert [str(e) for e in broken.errors] == [
+        "deck.yaml:9:51: cards[0].choices[9]: at most 9 choices (the keys 1-9 pick them), got 10"]
+    assert isinstance(load(text.replace(", c9]", "]")), Deck)

@@ -181,8 +181,6 @@ def seed_for_snapshots(home: Path) -> None:
 
 
 def choice_key(screen: object, card_index: int) -> str:
-    """The letter that picks the card's choice ``card_index`` where it is shown now (shuffled)."""
-    from dlquiz.tui.cards import CHOICE_LABELS
-
+    """The digit that picks the card's choice ``card_index`` where it is shown now (shuffled)."""
     order = list(screen.view.choice_order)  # type: ignore[attr-defined]
-    return CHOICE_LABELS[order.index(card_index)].lower()
+    return str(order.index(card_index) + 1)

@@ -27,11 +27,18 @@ def test_labels_follow_the_display_order_and_marks_the_card_indices() -> None:
     item = choice_item()
     lines = cards.choice_lines(item.card, selected=[2], revealed=True, order=(3, 1, 0, 2)).splitlines()
     assert lines == [
-        "-   **A** (1) three",
-        "- ✓ **B** (2) one",
-        "-   **C** (3) zero",
-        "- ✗ **D** (4) two",
+        "-   **1** three",
+        "- ✓ **2** one",
+        "-   **3** zero",
+        "- ✗ **4** two",
     ]
+
+
+def test_only_digits_pick_choices_so_letters_stay_card_keys() -> None:
+    assert [cards.choice_index(k, 4) for k in "1234"] == [0, 1, 2, 3]
+    assert cards.choice_index("5", 4) is None and cards.choice_index("0", 4) is None
+    assert cards.choice_index("9", 9) == 8
+    assert [cards.choice_index(k, 4) for k in ("a", "b", "e", "s", "u", "A", "", "12")] == [None] * 8
 
 
 def test_an_order_that_is_not_a_permutation_falls_back_to_file_order() -> None:

@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Markdown, Static, TextArea
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Static, TextArea
 from textual.worker import get_current_worker
 
 from dlquiz.grading.workspace import (
@@ -42,6 +42,7 @@ from dlquiz.grading.workspace import (
 from dlquiz.tui.screens.base import BaseScreen
 from dlquiz.tui.widgets.code_editor import CodeEditor
 from dlquiz.tui.widgets.key_bar import KeyBar
+from dlquiz.tui.widgets.prompt_pane import PromptPane
 from dlquiz.tui.widgets.results_panel import ResultsPanel
 
 if TYPE_CHECKING:
@@ -67,20 +68,22 @@ class CodingScreen(BaseScreen[CodingResult | None]):
 
     CSS_PATH = Path(__file__).with_name("coding.tcss")
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    #: Ids (``coding.*``) let the app's keymap (``[keys]`` in config.toml) rebind each one.
     BINDINGS = [
-        Binding("ctrl+r", "run", "Run tests", priority=True),
-        Binding("f5", "try_example", "Try example", priority=True),
-        Binding("ctrl+t", "hint", "Hint", priority=True),
-        Binding("h", "hint", "Hint", show=False),
-        Binding("ctrl+g", "give_up", "Give up", priority=True),
-        Binding("ctrl+n", "next_exercise", "Next exercise", priority=True),
-        Binding("ctrl+l", "restore", "Last attempt", priority=True),
-        Binding("f7", "select_all", "Select all", priority=True),
-        Binding("f2", "toggle_prompt_pane", "Hide prompt", priority=True),
-        Binding("ctrl+e", "external_edit", "$EDITOR", priority=True),
-        Binding("ctrl+o", "toggle_prompt", "Prompt/editor", priority=True, show=False),
+        Binding("ctrl+r", "run", "Run tests", priority=True, id="coding.run"),
+        Binding("f5", "try_example", "Try example", priority=True, id="coding.try_example"),
+        Binding("ctrl+t", "hint", "Hint", priority=True, id="coding.hint"),
+        Binding("h", "hint", "Hint", show=False, id="coding.hint_outside_editor"),
+        Binding("ctrl+g", "give_up", "Give up", priority=True, id="coding.give_up"),
+        Binding("ctrl+n", "next_exercise", "Next exercise", priority=True, id="coding.next_exercise"),
+        Binding("ctrl+l", "restore", "Last attempt", priority=True, id="coding.restore"),
+        Binding("f7", "select_all", "Select all", priority=True, id="coding.select_all"),
+        Binding("f2", "toggle_prompt_pane", "Hide prompt", priority=True, id="coding.hide_prompt"),
+        Binding("ctrl+e", "external_edit", "$EDITOR", priority=True, id="coding.external_edit"),
+        Binding("ctrl+o", "toggle_prompt", "Prompt/editor", priority=True, show=False,
+                id="coding.prompt_or_editor"),
         # priority: the editor would take the first escape just to lose focus
-        Binding("escape", "back", "Back", priority=True),
+        Binding("escape", "back", "Back", priority=True, id="coding.back"),
     ]
 
     def __init__(self, exercise: Exercise, *, in_session: bool = False, review: bool = False) -> None:
@@ -106,10 +109,7 @@ class CodingScreen(BaseScreen[CodingResult | None]):
         yield Static(f"Exercise · {self.exercise.title}{level}{mode}", classes="title-bar",
                      id="exercise-title")
         with Horizontal(id="panes"):
-            with VerticalScroll(id="prompt-pane"):
-                yield Markdown(self.prompt_markdown(), id="prompt")
-                yield Markdown("", id="hints")
-                yield Markdown("", id="solution")
+            yield PromptPane(self.prompt_markdown(), id="prompt-pane")
             with Vertical(id="editor-pane"):
                 yield CodeEditor(id="editor")
                 yield ResultsPanel()
@@ -141,8 +141,7 @@ class CodingScreen(BaseScreen[CodingResult | None]):
             self.autosaver.changed(text)
             self.autosaver.flush()
         self._place_cursor_at_code(editor)
-        for hidden in ("#solution", "#hints", "ResultsPanel"):
-            self.query_one(hidden).display = False
+        self.query_one(ResultsPanel).display = False
         if self.review and saved is not None and saved != fresh:
             self.notify("A review starts from the starter. ctrl+l restores your last attempt.",
                         timeout=5)
@@ -277,18 +276,18 @@ class CodingScreen(BaseScreen[CodingResult | None]):
             self.notify("No more hints for this exercise.")
             return
         self.hints_shown += 1
-        text = "\n\n".join(f"**Hint {i + 1}.** {h}" for i, h in enumerate(hints[: self.hints_shown]))
-        await self._reveal("#hints", text)
+        shown = [f"**Hint {i + 1}.** {h}" for i, h in enumerate(hints[: self.hints_shown])]
+        earlier = "\n\n".join(shown[:-1])
+        # the pane scrolls to where the newest hint starts (a line of the joined text)
+        from_line = earlier.count("\n") + 2 if earlier else 0
+        await self._reveal("#hints", "\n\n".join(shown), from_line)
 
-    async def _reveal(self, selector: str, markdown: str) -> None:
-        """Show a prompt-pane section and scroll it into view once it is laid out."""
-        widget = self.query_one(selector, Markdown)
-        widget.display = True
-        await widget.update(markdown)
-        pane = self.query_one("#prompt-pane", VerticalScroll)
+    async def _reveal(self, selector: str, markdown: str, from_line: int = 0) -> None:
+        """Show a prompt-pane section (the pane too, if hidden) and keep it in view."""
+        pane = self.query_one(PromptPane)
         if not pane.display:
             self.action_toggle_prompt_pane()
-        self.call_after_refresh(pane.scroll_to_widget, widget, animate=False, top=True)
+        await pane.reveal(selector, markdown, from_line=from_line)
 
     def action_give_up(self) -> None:
         if self.passed or self.gave_up:

@@ -1,19 +1,26 @@
 """Review: one card at a time, answered, committed, next.
 
-This screen must be one file for now: its key routing (choice letters, grade keys,
-numeric input, card keys) and its card state machine are one piece; splitting the
-card actions (undo, suspend, bury, edit) into their own module is the next step.
-
 States of the current card: ``front`` (question shown), ``revealed``
-(self-graded card flipped: keys 1-4 grade it) and ``graded`` (an auto-graded
-card's verdict and explanation are shown: space/enter moves on). Every answer
-goes through :meth:`StudySession.answer` on the database thread and is
-committed before the next card is drawn; the screen only renders.
+(self-graded card flipped: the grade keys grade it) and ``graded`` (an
+auto-graded card's verdict and explanation are shown: space/enter moves on);
+``loading`` and ``done`` around them. Every answer goes through
+:meth:`StudySession.answer` on the database thread and is committed before
+the next card is drawn; the screen only renders.
+
+Which key means what, on which card, is set out in
+:mod:`dlquiz.tui.screens.review_keys` (digits pick choices, letters are card
+keys, an answer field takes text and ``escape`` leaves it); undo, suspend,
+bury, edit and coding exercises are in :mod:`dlquiz.tui.screens.review_actions`.
 
 Choice cards are shown in a shuffled order drawn for each review
-(:attr:`CardView.choice_order`); the letter pressed names a position on
+(:attr:`CardView.choice_order`); the digit pressed names a position on
 screen, mapped back to the card's own index before grading, and the order is
 stored with the review (``drawn``) so it can be shown again as it was.
+
+Typed cards (``input: typed``, or the ``typed_answers`` setting) show a field
+under the question; its text is compared word by word with the answer on the
+reveal (:class:`TypedAnswer`), then graded by the learner as usual and stored
+with the review.
 """
 
 from __future__ import annotations
@@ -24,7 +31,6 @@ from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.events import Key
 from textual.message import Message
@@ -33,23 +39,24 @@ from textual.widgets import Input, Static
 from dlquiz.store.dbfile import DiskFullError
 from dlquiz.tui import cards
 from dlquiz.tui.screens.base import BaseScreen
-from dlquiz.tui.study import CardView, StudyPlan, build_session, current_view
-from dlquiz.tui.study import key_hint, leech_notice
+from dlquiz.tui.screens.review_actions import CardActions
+from dlquiz.tui.screens.review_fields import FIELDS, AnswerFields
+from dlquiz.tui.screens.review_keys import BINDINGS, GRADES, hint_text, key_names, summary_hint
+from dlquiz.tui.study import CardView, StudyPlan, build_session, current_view, leech_notice
 from dlquiz.tui.widgets.card_text import CardText
 from dlquiz.tui.widgets.grade_bar import GradeBar
 from dlquiz.tui.widgets.key_bar import KeyBar
 from dlquiz.tui.widgets.session_progress import SessionProgress
+from dlquiz.tui.widgets.typed_answer import TypedAnswer
 
 if TYPE_CHECKING:
     from dlquiz.store.database import Store
     from dlquiz.study.session import StudySession
-    from dlquiz.tui.screens.coding import CodingResult
 
 SELF_GRADED = ("basic", "cloze")
-GRADE_KEYS = {"1": "again", "2": "hard", "3": "good", "4": "easy"}
 
 
-class ReviewScreen(BaseScreen[None]):
+class ReviewScreen(CardActions, AnswerFields, BaseScreen[None]):
     """A study session over a :class:`StudyPlan`."""
 
     class CardShown(Message):
@@ -60,18 +67,7 @@ class ReviewScreen(BaseScreen[None]):
             self.item_key = item_key
 
     CSS_PATH = Path(__file__).with_name("review.tcss")
-    BINDINGS = [
-        Binding("space", "reveal", "Show answer"),
-        Binding("1", "grade('again')", "Again"),
-        Binding("2", "grade('hard')", "Hard"),
-        Binding("3", "grade('good')", "Good"),
-        Binding("4", "grade('easy')", "Easy"),
-        Binding("enter", "proceed", "Next/Open", show=False),
-        Binding("u,ctrl+z", "undo", "Undo"),
-        Binding("s", "suspend", "Suspend"),
-        Binding("b", "bury", "Bury"),
-        Binding("e", "edit", "Edit card"),
-    ]
+    BINDINGS = BINDINGS
 
     #: Actions about the current card: meaningless once the session is over.
     CARD_ACTIONS = frozenset({"reveal", "grade", "suspend", "bury", "edit"})
@@ -88,8 +84,8 @@ class ReviewScreen(BaseScreen[None]):
             self.refresh_bindings()  # the key bar shows only keys that do something here
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Hide keys that would do nothing: 1-4 before a reveal (on a choice card they pick
-        choices), space on auto-graded fronts, card keys after the last card."""
+        """Hide keys that would do nothing: grades before a reveal (a choice card's digits
+        pick choices then), space on auto-graded fronts, card keys after the last card."""
         if action == "grade":
             return self.state == "revealed"
         if action == "reveal":
@@ -105,26 +101,31 @@ class ReviewScreen(BaseScreen[None]):
         self.plan = plan
         self.session: StudySession | None = None
         self.view: CardView | None = None
-        self.state = "loading"
         self.selected: list[int] = []
+        #: What was typed on a typed card, fixed at the reveal (None: not a typed card).
+        self.typed_text: str | None = None
         self.shown_at = time.monotonic()
         self.busy = False
+        self._keys: dict[str, str] = {}
+        self._keys_for: dict[str, str] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(f"Study · {self.plan.describe()}", id="card-header", classes="title-bar")
         yield SessionProgress()
         with VerticalScroll(id="card"):
             yield CardText("Loading…", id="front")
+            yield TypedAnswer(id="typed-diff")
             yield CardText("", id="back")
         yield Static("", id="verdict")
-        yield Input(id="numeric")
+        yield Input(id="numeric", placeholder="the number (units optional), enter to check")
+        yield Input(id="typed", placeholder="your answer, enter to compare")
         yield GradeBar()
         yield Static("", id="keys-hint", classes="hint")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#back").display = False
-        self.query_one("#numeric").display = False
+        for hidden in ("#back", "#typed-diff", *FIELDS):
+            self.query_one(hidden).display = False
         self.query_one(GradeBar).visible = False
         self.start_session()
 
@@ -144,43 +145,63 @@ class ReviewScreen(BaseScreen[None]):
             return
         await self.show(view)
 
+    def keys(self) -> dict[str, str]:
+        """Binding id -> its key now (the keymap may have moved any); cached per keymap."""
+        keymap = dict(getattr(self.app, "_keymap", None) or {})
+        if self._keys_for != keymap:
+            self._keys, self._keys_for = key_names(self.app, BINDINGS), keymap
+        return self._keys
+
     async def show(self, view: CardView) -> None:
         self.view = view
-        self.state = "front"
         self.selected = []
+        self.typed_text = None
         self.shown_at = time.monotonic()
         item = view.item
         self.query_one("#card-header", Static).update(
             f"{cards.header(item)}" + (" · again" if view.kind == "redrill" else "")
             + (" · cram" if self.plan.cram else "") + (" · leech" if view.leech else "")
         )
-        self.query_one(GradeBar).set_intervals(view.intervals)
+        bar = self.query_one(GradeBar)
+        bar.visible = False
+        bar.set_intervals(view.intervals)
+        bar.set_keys({g: self.keys().get(f"review.grade_{g}", str(n))
+                      for n, g in enumerate(GRADES, start=1)})
         self.query_one(SessionProgress).update_progress(view.done, view.remaining, view.redrills)
         front = cards.front(item, problem=view.problem, exercise=view.exercise,
                             order=view.choice_order)
         if view.error:
             front += f"\n\n> **Cannot show this card:** {view.error}. Press `b` to bury it."
-        back = self.query_one("#back", CardText)
-        back.display = False
+        self.query_one("#back", CardText).display = False
+        self.query_one("#typed-diff", TypedAnswer).display = False
         verdict = self.query_one("#verdict", Static)
         verdict.update("")
         verdict.set_classes("")
-        self.query_one(GradeBar).visible = False
-        numeric = self.query_one("#numeric", Input)
-        numeric.display = item.card.type == "numeric" and view.problem is not None
-        numeric.value = ""
-        numeric.disabled = False
+        field = None
+        if item.card.type == "numeric" and view.problem is not None:
+            field = "#numeric"
+        elif view.typed:
+            field = "#typed"
+        for selector in FIELDS:
+            widget = self.query_one(selector, Input)
+            widget.display = selector == field
+            if widget.display:
+                widget.value = ""
+                widget.disabled = False
         self.query_one("#front", CardText).show_markdown(front)
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
-        target = numeric if numeric.display else self.query_one("#card")
-        if not target.has_focus:
-            target.focus()
+        # Each new card puts the focus where typing goes: its answer field, else the card.
+        self.set_focus(self.query_one(field or "#card"), scroll_visible=False)
+        self.state = "front"
         self.set_hint()
         self.call_after_refresh(self.post_message, self.CardShown(item.key))
 
     def set_hint(self) -> None:
         card = self.view.item.card if self.view else None
-        self.query_one("#keys-hint", Static).update(key_hint(self.state, card))
+        field = self.answer_field() if self.state == "front" else None
+        self.query_one("#keys-hint", Static).update(hint_text(
+            self.state, card, self.keys(), typed=bool(self.view and self.view.typed),
+            in_field=field is not None and field.has_focus))
 
     async def show_back(self, verdict: str | None = None) -> None:
         assert self.view is not None
@@ -204,12 +225,13 @@ class ReviewScreen(BaseScreen[None]):
         self.state = "done"
         self.query_one(SessionProgress).update_progress(self.session.progress.done, 0)
         self.query_one("#card-header", Static).update(f"Study · {self.plan.describe()} · done")
-        self.query_one("#numeric").display = False
+        for hidden in ("#back", "#typed-diff", *FIELDS):
+            self.query_one(hidden).display = False
         self.query_one(GradeBar).visible = False
-        self.query_one("#back").display = False
         self.query_one("#verdict", Static).update("")
         self.query_one("#front", CardText).show_markdown(text)
-        self.query_one("#keys-hint", Static).update("escape: back · u: undo the last answer")
+        self.set_focus(self.query_one("#card"), scroll_visible=False)
+        self.query_one("#keys-hint", Static).update(summary_hint(self.keys()))
 
     # -- answering -----------------------------------------------------------------------
 
@@ -218,16 +240,24 @@ class ReviewScreen(BaseScreen[None]):
 
     async def action_reveal(self) -> None:
         if self.state == "graded":
-            await self.next_card()
-        elif self.state == "front" and self.card_type() in SELF_GRADED:
+            await self.advance()
+        elif self.state == "front" and self.card_type() in SELF_GRADED and self.view is not None:
             self.state = "revealed"
+            if self.view.typed:
+                field = self.query_one("#typed", Input)
+                self.typed_text = field.value
+                field.disabled = True
+                diff = self.query_one("#typed-diff", TypedAnswer)
+                diff.compare(self.typed_text, self.view.item.card.back)
+                diff.display = True
             await self.show_back()
             self.query_one(GradeBar).visible = True
+            self.set_focus(self.query_one("#card"), scroll_visible=False)
             self.set_hint()
 
     async def action_proceed(self) -> None:
         if self.state == "graded":
-            await self.next_card()
+            await self.advance()
         elif self.state == "front" and self.card_type() == "choice" and self.selected:
             await self.grade_choice()
         elif self.state == "front" and self.card_type() == "code" and self.view and self.view.exercise:
@@ -239,19 +269,29 @@ class ReviewScreen(BaseScreen[None]):
         if self.state == "revealed":
             from dlquiz.study.session import SELF_GRADES
 
-            await self.commit(SELF_GRADES[grade], grade=grade, graded_by="self")
+            await self.commit(SELF_GRADES[grade], grade=grade, graded_by="self",
+                              typed_answer=self.typed_text)
 
     async def on_key(self, event: Key) -> None:
-        """Choice cards take letters and numbers before the grade bindings see them."""
-        if self.state != "front" or self.card_type() != "choice" or self.view is None:
+        """Digits pick choices before the grade bindings see them; typing outside an
+        answer field goes into it (unless the key is bound to something here)."""
+        if self.state != "front" or self.view is None:
             return
-        position = cards.choice_index(event.character or "", len(self.view.item.card.choices))
-        if position is None:
-            return
-        event.stop()
-        event.prevent_default()
         card = self.view.item.card
-        # The letter names a position on screen; grading works on the card's own indices.
+        if card.type == "choice":
+            position = cards.choice_index(event.character or "", len(card.choices))
+            if position is not None:
+                event.stop()
+                event.prevent_default()
+                await self.pick(position)
+            return
+        self.type_into_field(event)
+
+    async def pick(self, position: int) -> None:
+        """The choice at ``position`` on screen: graded at once, or toggled (select all)."""
+        assert self.view is not None
+        card = self.view.item.card
+        # The digit names a position on screen; grading works on the card's own indices.
         index = cards.display_order(card, self.view.choice_order)[position]
         if len(card.answer) > 1:
             if index in self.selected:
@@ -277,6 +317,11 @@ class ReviewScreen(BaseScreen[None]):
     async def graded_by_click(self, event: GradeBar.Graded) -> None:
         await self.action_grade(event.grade)
 
+    @on(Input.Submitted, "#typed")
+    async def typed_submitted(self) -> None:
+        if self.state == "front":
+            await self.action_reveal()
+
     @on(Input.Submitted, "#numeric")
     async def numeric_submitted(self, event: Input.Submitted) -> None:
         if self.state != "front" or self.view is None or self.view.problem is None:
@@ -292,10 +337,9 @@ class ReviewScreen(BaseScreen[None]):
         event.input.disabled = True
         await self.commit(AUTO_GRADES[verdict], grade=verdict, graded_by="auto",
                           drawn=self.view.drawn(), then_show=verdict)
-        self.query_one("#card").focus()
 
-    async def commit(self, quality: int, *, grade: str, graded_by: str,
-                     drawn: object = None, then_show: str | None = None) -> None:
+    async def commit(self, quality: int, *, grade: str, graded_by: str, drawn: object = None,
+                     then_show: str | None = None, typed_answer: str | None = None) -> None:
         """Write the answer (one transaction, database thread), then move on or show why."""
         if self.session is None or self.busy:
             return
@@ -306,7 +350,7 @@ class ReviewScreen(BaseScreen[None]):
 
             def answer(store: Store, session: StudySession) -> CardView | None:
                 session.answer(quality, grade=grade, graded_by=graded_by, duration_s=duration,
-                               drawn=drawn, now=now)  # type: ignore[arg-type]
+                               drawn=drawn, now=now, typed_answer=typed_answer)  # type: ignore[arg-type]
                 # the next card is prepared in the same trip to the database thread
                 return current_view(store, self.ctx, session) if then_show is None else None
 
@@ -329,80 +373,7 @@ class ReviewScreen(BaseScreen[None]):
             else:
                 self.state = "graded"
                 await self.show_back(then_show)
+                self.set_focus(self.query_one("#card"), scroll_visible=False)
                 self.set_hint()
         finally:
             self.busy = False
-
-    async def next_card(self) -> None:
-        await self.advance()
-
-    # -- coding cards --------------------------------------------------------------------
-
-    def open_exercise(self) -> None:
-        from dlquiz.tui.screens.coding import CodingScreen
-
-        assert self.view is not None and self.view.exercise is not None
-
-        async def finished(result: CodingResult | None) -> None:
-            if result is None or result.quality is None:
-                return
-            await self.commit(result.quality, grade=result.verdict, graded_by="exercise")
-
-        # A due card is a scheduled review: write it again from the starter. New cards,
-        # re-drills and cram keep the workspace file.
-        review = self.view.kind == "due"
-        self.app.push_screen(CodingScreen(self.view.exercise, in_session=True, review=review),
-                             finished)
-
-    def action_back(self) -> None:
-        """``escape`` first leaves the answer field (so u/s/b/e work), then leaves the screen."""
-        numeric = self.query_one("#numeric", Input)
-        if numeric.has_focus:
-            self.query_one("#card").focus()
-            return
-        super().action_back()
-
-    # -- undo, suspend, bury, edit -------------------------------------------------------
-
-    async def action_undo(self) -> None:
-        if self.session is None or self.busy:
-            return
-        undone = await self.ctx.db(lambda store, s: s.undo(), self.session)
-        if not undone:
-            self.notify("Nothing to undo in this session.")
-            return
-        self.notify("Undone.")
-        await self.advance()
-
-    async def action_suspend(self) -> None:
-        await self._drop("suspend", "Suspended: `dlquiz cards unsuspend` brings it back.")
-
-    async def action_bury(self) -> None:
-        await self._drop("bury", "Buried until tomorrow.")
-
-    async def _drop(self, how: str, message: str) -> None:
-        if self.session is None or self.view is None or self.busy or self.state == "done":
-            return
-        await self.ctx.db(lambda store, s: getattr(s, how)(), self.session)
-        self.notify(message)
-        await self.advance()
-
-    async def action_edit(self) -> None:
-        """Open the card's YAML at its line in ``$EDITOR``, then reload the decks."""
-        if self.view is None:
-            return
-        import subprocess
-
-        source = self.view.item.card.source
-        command = self.ctx.editor_command(Path(source.path), source.line)
-        try:
-            with self.app.suspend():
-                subprocess.run(command, check=False)
-        except OSError as exc:
-            self.notify(f"Could not start the editor: {exc}", severity="error")
-            return
-        catalog = self.ctx.reload_catalog()
-        broken = [b for b in catalog.broken if b.path == source.path]
-        if broken:
-            self.notify(f"The deck has errors now:\n{broken[0].errors[0]}", severity="error", timeout=10)
-        await self.advance()

@@ -15,13 +15,15 @@ from textual import events
 from textual.message import Message
 from textual.widget import Widget
 
-#: (label, grade name) in key order: key ``1`` is Again ... ``4`` is Easy.
+#: (label, grade name) in key order: key ``1`` is Again ... ``4`` is Easy (by default:
+#: :meth:`GradeBar.set_keys` names the keys a keymap moved them to).
 GRADE_BUTTONS: tuple[tuple[str, str], ...] = (
-    ("1 Again", "again"),
-    ("2 Hard", "hard"),
-    ("3 Good", "good"),
-    ("4 Easy", "easy"),
+    ("Again", "again"),
+    ("Hard", "hard"),
+    ("Good", "good"),
+    ("Easy", "easy"),
 )
+DEFAULT_KEYS = {"again": "1", "hard": "2", "good": "3", "easy": "4"}
 #: Gap between two labels, and the narrowest label, in cells.
 GAP = 2
 MIN_WIDTH = 10
@@ -56,15 +58,24 @@ class GradeBar(Widget):
 
     #: Days until due per SM-2 quality, or None (set with :meth:`set_intervals`).
     intervals: dict[int, int] | None = None
+    #: The key shown before each grade (set with :meth:`set_keys`).
+    keys: dict[str, str] = DEFAULT_KEYS
 
     def set_intervals(self, intervals: dict[int, int] | None) -> None:
         """Days until due per SM-2 quality (None: show the grades alone)."""
         self.intervals = intervals
         self.refresh()
 
+    def set_keys(self, keys: dict[str, str]) -> None:
+        """The key of each grade, as shown (``{"again": "1", ...}``)."""
+        if keys != self.keys:
+            self.keys = {**DEFAULT_KEYS, **keys}
+            self.refresh()
+
     def labels(self) -> list[str]:
         out = []
-        for label, grade in GRADE_BUTTONS:
+        for name, grade in GRADE_BUTTONS:
+            label = f"{self.keys.get(grade, DEFAULT_KEYS[grade])} {name}"
             days = (self.intervals or {}).get(GRADE_QUALITY[grade])
             out.append(label if days is None else f"{label} · {short_days(days)}")
         return out
