@@ -166,3 +166,16 @@ def test_browser_snapshot(make_app, snap_compare, isolated_home, size) -> None:
         await until(pilot, lambda: "History: 1 review" in str(screen.query_one("#detail-text").render()))
 
     assert snap_compare(app, run_before=ready, terminal_size=size)
+
+
+async def test_keys_typed_right_after_b_land_in_the_query(make_app) -> None:
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.screen.query("#decks") and app.screen.query_one("#decks").row_count)
+        for key in "bzero":  # one burst, as a terminal delivers fast typing: no waiting between keys
+            app._driver.send_message(events.Key(key, key))
+        await until(pilot, lambda: isinstance(app.screen, BrowserScreen)
+                    and app.screen.shown_query == "zero")
+        assert table_keys(app.screen) == ["tuideck/relu"]

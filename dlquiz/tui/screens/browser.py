@@ -30,6 +30,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.events import Key
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 from textual.worker import get_current_worker
@@ -144,6 +145,14 @@ class BrowserScreen(BaseScreen[None]):
         assert isinstance(states, StateSnapshot)
         self.states = states
         self.states_version += 1
+
+    def on_key(self, event: Key) -> None:
+        """A key typed before the query has the focus (right after ``b``) still goes to it."""
+        if self.focused is None and event.is_printable and event.character:
+            query = self.query_one("#query", Input)
+            query.focus()
+            query.insert_text_at_cursor(event.character)
+            event.stop()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "query":

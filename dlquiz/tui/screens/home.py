@@ -56,7 +56,7 @@ class HomeScreen(BaseScreen[None]):
         Binding("a", "study_all", "All due"),
         Binding("c", "cram", "Cram"),
         Binding("m", "app.mock", "Mock"),
-        Binding("b", "app.browse", "Browse"),
+        Binding("b", "app.browse", "Browse", priority=True),
         Binding("x", "app.go('exercises')", "Exercises"),
         Binding("t", "app.go('stats')", "Stats"),
         Binding("o", "app.go('settings')", "Settings"),
