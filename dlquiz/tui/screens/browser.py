@@ -108,8 +108,10 @@ class BrowserScreen(BaseScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        wide = self.app.size.width >= 110
-        for label, width in zip(COLUMNS, (40 if wide else 24, 7, 14, None)):
+        card = 40 if self.app.size.width >= 110 else 24
+        # Fixed widths: an automatic one follows the first rows shown and stays that narrow.
+        self.front_width = max(20, self.app.size.width - card - 7 - 14 - 2 * len(COLUMNS) - 2)
+        for label, width in zip(COLUMNS, (card, 7, 14, self.front_width)):
             table.add_column(Text(label), key=label.lower(), width=width)
         self.query_one("#query", Input).focus()
         self.prepare()
@@ -210,7 +212,7 @@ class BrowserScreen(BaseScreen[None]):
         table.clear()
         for row in result.rows:
             table.add_row(Text(row.key), Text(row.item.card.type), Text(row.state),
-                          Text(front_line(row.item)), key=row.key)
+                          Text(front_line(row.item, self.front_width)), key=row.key)
         if highlighted is not None and highlighted in table.rows:
             table.move_cursor(row=table.get_row_index(highlighted), animate=False)
         shown = len(result.rows)
