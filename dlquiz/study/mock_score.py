@@ -108,8 +108,13 @@ def topic_scores(questions: Iterable[Scored]) -> list[TopicScore]:
 
 
 def drill_next(questions: Iterable[Scored]) -> str | None:
-    """The topic to cram next: the lowest-scoring one below full marks (None if all full)."""
-    rows = [r for r in topic_scores(questions) if r.topic and r.score < 100.0]
+    """The topic to cram next: the lowest-scoring one below full marks (None if all full).
+
+    Only answered questions count: an interview ended early says nothing about the
+    topics it never reached (they score 0 in the report, not in this choice).
+    """
+    answered = [q for q in questions if q.points is not None]
+    rows = [r for r in topic_scores(answered) if r.topic and r.score < 100.0]
     return rows[0].topic if rows else None
 
 

@@ -69,6 +69,9 @@ def test_topic_scores_weakest_first_and_drill_next() -> None:
     assert rows[1].score == pytest.approx(100 * 5 / 6)
     assert drill_next(qs) == "ml.ce"
     assert drill_next([Scored("a", "concept", 3, 1.0)]) is None
+    # a topic the interview never reached is not the one to drill
+    assert drill_next([Scored("a", "concept", 2, 1.0), Scored("b", "concept", None, 0.0)]) == "a"
+    assert drill_next([Scored("b", "concept", None, 0.0)]) is None
 
 
 def test_trend_slope_matches_a_least_squares_fit() -> None:

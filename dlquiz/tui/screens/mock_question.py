@@ -56,7 +56,7 @@ class MockInterviewScreen(BaseScreen[None]):
         Binding("3", "grade(3)", "Complete: right, and why / when it fails", show=False),
         Binding("enter", "proceed", "Next", show=False),
         Binding("space", "proceed", "Next", show=False),
-        Binding("escape", "back", "End"),
+        Binding("escape", "back", "End interview"),
     ]
 
     def __init__(self, plan: MockPlan) -> None:
@@ -253,8 +253,8 @@ class MockInterviewScreen(BaseScreen[None]):
             typed.display = True
         back = self.query_one("#mock-back", CardText)
         card = self.item.card
-        if card.type == "basic" and "\n" not in card.back.strip():
-            # a one-line answer is already in the comparison above: show the why only
+        if card.type == "basic" and not _needs_layout(card.back):
+            # the answer is in the comparison above: under it, the why only
             card = replace(card, back="")
         text = cards.back(replace(self.item, card=card), problem=self.problem)
         back.show_markdown(text)
@@ -349,9 +349,8 @@ class MockInterviewScreen(BaseScreen[None]):
                 await self.finish()
 
         left = len(self.plan.slots) - len(self.run.outcomes)
-        self.app.push_screen(ConfirmScreen(
-            f"End the interview now? The {left} unanswered question{'s' if left != 1 else ''} "
-            "score 0.", yes="End it"), decided)
+        self.app.push_screen(ConfirmScreen(f"End now? {left} unanswered: 0 points each.",
+                                           yes="End it"), decided)
 
     async def finish(self) -> None:
         from dlquiz.tui.screens.mock_report import MockReportScreen
@@ -362,6 +361,11 @@ class MockInterviewScreen(BaseScreen[None]):
         now = self.ctx.now()
         await self.ctx.db(lambda store, run: run.finish(store, now), self.run)
         await self.app.switch_screen(MockReportScreen(self.run.session_id))
+
+
+def _needs_layout(markdown: str) -> bool:
+    """An answer whose code block or table would be lost in the word-by-word comparison."""
+    return "```" in markdown or any(line.lstrip().startswith("|") for line in markdown.splitlines())
 
 
 def _prepare(store: Store, ctx: Any, slot: Slot) -> tuple[Any, Any, Any, str]:
