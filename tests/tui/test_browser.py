@@ -179,3 +179,14 @@ async def test_keys_typed_right_after_b_land_in_the_query(make_app) -> None:
         await until(pilot, lambda: isinstance(app.screen, BrowserScreen)
                     and app.screen.shown_query == "zero")
         assert table_keys(app.screen) == ["tuideck/relu"]
+
+
+async def test_the_palette_opens_the_browser(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.screen.query("#decks") and app.screen.query_one("#decks").row_count)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"browse cards")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, BrowserScreen) and app.screen.shown_query == "")
