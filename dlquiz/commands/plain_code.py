@@ -42,6 +42,7 @@ from dlquiz.grading.workspace import (
     write_code,
 )
 from dlquiz.model import Exercise
+from dlquiz.store.dbfile import DiskFullError
 from dlquiz.study.session import exercise_quality
 
 GAVE_UP = "gave_up"  # the verdict the app logs for a give-up
@@ -153,8 +154,11 @@ def study_code_card(ui: Asker, exercise: Exercise, store: Any, *, workspace_dir:
             ui.write(f"The grader could not run: {exc.message}")
             continue
         fingerprint = code_fingerprint(source)
-        store.record_attempt(exercise.id, report.verdict, report.passed, report.total,
-                             visit.hints_shown, report.duration_s, code_sha256=fingerprint)
+        try:
+            store.record_attempt(exercise.id, report.verdict, report.passed, report.total,
+                                 visit.hints_shown, report.duration_s, code_sha256=fingerprint)
+        except DiskFullError as exc:  # the verdict still counts for this visit's answer
+            ui.write(f"{exc.message} This run was not recorded.")
         visit.runs += 1
         visit.last_verdict = str(report.verdict)
         repeat = report.verdict == "pass" and fingerprint in visit.earlier_passes

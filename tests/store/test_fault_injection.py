@@ -275,7 +275,7 @@ def test_a_full_disk_during_plain_study(tmp_path: Path) -> None:
                for i in range(3)}
         pages = store.connection.execute("PRAGMA page_count").fetchone()[0]
     done = run_on_full_disk(pages, "--data-dir", str(home), "study", "--plain", "--only", "ml",
-                            stdin="\n3\n" * 40 + "q\n")
+                            stdin="\n3\nn\n" * 40 + "q\n")  # n: on past a code card
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr, done.stderr
     refused = done.stdout.count("This answer was not saved; the session goes on read-only.")
