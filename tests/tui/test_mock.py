@@ -127,8 +127,10 @@ async def test_a_whole_mock_at_fake_time_logs_unscheduled_reviews_and_reports(  
         await pick_topic(app, pilot, "arch.conv")  # a topic replaces "weakest"
         assert not setup.plan.weakest and setup.plan.topics == ("arch.conv",)
         assert "@weakest" not in setup.query_one("#mock-topics").selected
-        setup.query_one("#len-30").value = True
+        setup.query_one("#mock-topics").focus()
+        await pilot.press("3")  # 3 / 4 / 6 pick the length from anywhere on the screen
         await until(pilot, lambda: setup.plan.minutes == 30)
+        assert setup.query_one("#len-30").value and not setup.query_one("#len-45").value
         text = str(setup.query_one("#mock-plan").render())
         assert "30 min · 8 questions: 3 concept, 3 follow-up, 1 numeric, 1 coding (12:00)" in text
         slots = setup.plan.slots

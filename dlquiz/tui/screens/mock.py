@@ -57,6 +57,9 @@ class MockSetupScreen(BaseScreen[None]):
         Binding("enter", "start", "Start", priority=True),
         Binding("h", "history", "History"),
         Binding("escape", "back", "Back"),
+        Binding("3", "length(30)", "30 minutes", show=False),
+        Binding("4", "length(45)", "45 minutes", show=False),
+        Binding("6", "length(60)", "60 minutes", show=False),
     ]
 
     def __init__(self) -> None:
@@ -75,8 +78,9 @@ class MockSetupScreen(BaseScreen[None]):
                     for minutes in LENGTHS:
                         yield RadioButton(f"{minutes} min", value=minutes == DEFAULT_LENGTH,
                                           id=f"len-{minutes}")
-                yield Static("Timed like an interview: concept questions, a why/when follow-up "
-                             "on each, numeric, one coding exercise.", classes="hint")
+                yield Static("keys 3/4/6: 30/45/60 min\nTimed like an interview: concept "
+                             "questions, a why/when follow-up on each, numeric, one coding "
+                             "exercise.", classes="hint")
             with Vertical(id="mock-topics-pane"):
                 yield Label("Topics (space picks; none picked = the weakest)")
                 yield SelectionList[str](id="mock-topics")
@@ -152,6 +156,10 @@ class MockSetupScreen(BaseScreen[None]):
         else:
             self.plan = result
             label.update(Text(plan_summary(result)))  # enter / h are in the footer
+
+    def action_length(self, minutes: int) -> None:
+        """Press the length's radio button (its Changed message replans)."""
+        self.query_one(f"#len-{minutes}", RadioButton).value = True
 
     def action_start(self) -> None:
         if self.plan is None:
