@@ -54,12 +54,12 @@ class MockSetupScreen(BaseScreen[None]):
 
     CSS_PATH = Path(__file__).with_name("mock.tcss")
     BINDINGS = [
-        Binding("enter", "start", "Start", priority=True),
-        Binding("h", "history", "History"),
-        Binding("escape", "back", "Back"),
-        Binding("3", "length(30)", "30 minutes", show=False),
-        Binding("4", "length(45)", "45 minutes", show=False),
-        Binding("6", "length(60)", "60 minutes", show=False),
+        Binding("enter", "start", "Start", priority=True, id="mock.start"),
+        Binding("h", "history", "History", id="mock.history"),
+        Binding("escape", "back", "Back", id="mock.setup_back"),
+        Binding("3", "length(30)", "30 minutes", show=False, id="mock.length_30"),
+        Binding("4", "length(45)", "45 minutes", show=False, id="mock.length_45"),
+        Binding("6", "length(60)", "60 minutes", show=False, id="mock.length_60"),
     ]
 
     def __init__(self) -> None:
@@ -178,8 +178,8 @@ class MockHistoryScreen(BaseScreen[None]):
 
     CSS_PATH = Path(__file__).with_name("mock.tcss")
     BINDINGS = [
-        Binding("enter", "open", "Open report", priority=True),
-        Binding("escape", "back", "Back"),
+        Binding("enter", "open", "Open report", priority=True, id="mock.open_report"),
+        Binding("escape", "back", "Back", id="mock.history_back"),
     ]
 
     def compose(self) -> ComposeResult:

@@ -40,8 +40,9 @@ if TYPE_CHECKING:
     from dlquiz.tui.screens.mock_coding import MockCodeResult
 
 KIND_LABELS = {"concept": "concept", "followup": "follow-up", "numeric": "numeric", "coding": "coding"}
-#: The rubric in 80 columns, keys and names (docs/mock-interview.md has it in full, ``?`` too).
-RUBRIC_HINT = "grade: 0 missed · 1 partial · 2 right · 3 complete (right + why/when it fails)"
+#: (binding id, grade name) of the rubric line, in points order (0-3).
+RUBRIC_KEYS = (("mock.grade_missed", "missed"), ("mock.grade_partial", "partial"),
+               ("mock.grade_right", "right"), ("mock.grade_complete", "complete"))
 
 
 class MockInterviewScreen(BaseScreen[None]):
@@ -50,13 +51,16 @@ class MockInterviewScreen(BaseScreen[None]):
     CSS_PATH = Path(__file__).with_name("mock.tcss")
     BINDINGS = [
         # not in the footer (80 columns): the rubric line above it names the four grades
-        Binding("0", "grade(0)", "Missed: blank, wrong, off the point", show=False),
-        Binding("1", "grade(1)", "Partial: the key point is missing", show=False),
-        Binding("2", "grade(2)", "Right: the card's answer, in your words", show=False),
-        Binding("3", "grade(3)", "Complete: right, and why / when it fails", show=False),
-        Binding("enter", "proceed", "Next", show=False),
-        Binding("space", "proceed", "Next", show=False),
-        Binding("escape", "back", "End interview"),
+        Binding("0", "grade(0)", "Missed: blank, wrong, off the point", show=False,
+                id="mock.grade_missed"),
+        Binding("1", "grade(1)", "Partial: the key point is missing", show=False,
+                id="mock.grade_partial"),
+        Binding("2", "grade(2)", "Right: the card's answer, in your words", show=False,
+                id="mock.grade_right"),
+        Binding("3", "grade(3)", "Complete: right, and why / when it fails", show=False,
+                id="mock.grade_complete"),
+        Binding("enter,space", "proceed", "Next", show=False, id="mock.next"),
+        Binding("escape", "back", "End interview", id="mock.end"),
     ]
 
     def __init__(self, plan: MockPlan) -> None:
@@ -188,10 +192,21 @@ class MockInterviewScreen(BaseScreen[None]):
         self.query_one("#mock-header", Static).update(self.header_text())
         self.set_hint()
 
+    def bound_key(self, binding_id: str, default: str) -> str:
+        """The key a binding answers to once the user's keymap (``[keys]``) is applied."""
+        keymap: dict[str, str] = getattr(self.app, "_keymap", {}) or {}
+        return keymap.get(binding_id, default).split(",")[0].strip()
+
+    def rubric_hint(self) -> str:
+        """The rubric in 80 columns, with the keys as bound (docs/mock-interview.md in full)."""
+        grades = " · ".join(f"{self.bound_key(bid, str(n))} {name}"
+                            for n, (bid, name) in enumerate(RUBRIC_KEYS))
+        return f"grade: {grades} (right + why/when it fails)"
+
     def set_hint(self) -> None:
         hints = {
             "ask": "enter: hand in · escape: end the interview",
-            "grade": RUBRIC_HINT,
+            "grade": self.rubric_hint(),
             "verdict": "enter: next question",
             "code": "enter: open the exercise (ctrl+r runs the tests there)",
         }

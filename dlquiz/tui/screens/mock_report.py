@@ -93,9 +93,9 @@ class MockReportScreen(BaseScreen[None]):
 
     CSS_PATH = Path(__file__).with_name("mock.tcss")
     BINDINGS = [
-        Binding("d", "drill", "Drill topic"),
-        Binding("n", "new_mock", "New mock"),
-        Binding("escape", "back", "Back"),
+        Binding("d", "drill", "Drill topic", id="mock.drill"),
+        Binding("n", "new_mock", "New mock", id="mock.new"),
+        Binding("escape", "back", "Back", id="mock.report_back"),
     ]
 
     def __init__(self, session_id: str) -> None:
