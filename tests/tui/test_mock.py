@@ -201,7 +201,10 @@ async def test_the_countdown_hands_in_what_was_typed_and_a_blank_is_missed(  # t
         await screen.tick()
         await at_state(app, pilot, "grade", 0)
         assert screen.typed == "half an answer" and screen.timed_out
-        await pilot.press("2")
+        app.set_keymap({"mock.grade_right": "r"})  # what [keys] in config.toml does
+        screen.set_hint()
+        assert "r right" in str(screen.query_one("#mock-hint").render())
+        await pilot.press("r")
         await at_state(app, pilot, "ask", 1)
         clock.advance(121)  # the follow-up's 2 minutes, nothing typed
         await screen.tick()
