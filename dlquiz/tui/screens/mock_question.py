@@ -27,6 +27,7 @@ from textual.widgets import Input, Static
 from dlquiz.study.mock_score import format_seconds
 from dlquiz.tui import cards
 from dlquiz.tui.screens.base import BaseScreen
+from dlquiz.tui.screens.mock_prepare import KIND_LABELS, needs_layout, prepare
 from dlquiz.tui.widgets.card_text import CardText
 from dlquiz.tui.widgets.key_bar import KeyBar
 from dlquiz.tui.widgets.typed_answer import TypedAnswer
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
     from dlquiz.study.mock_session import MockRun
     from dlquiz.tui.screens.mock_coding import MockCodeResult
 
-KIND_LABELS = {"concept": "concept", "followup": "follow-up", "numeric": "numeric", "coding": "coding"}
 #: (binding id, grade name) of the rubric line, in points order (0-3).
 RUBRIC_KEYS = (("mock.grade_missed", "missed"), ("mock.grade_partial", "partial"),
                ("mock.grade_right", "right"), ("mock.grade_complete", "complete"))
@@ -158,7 +158,7 @@ class MockInterviewScreen(BaseScreen[None]):
         if slot is None:
             await self.finish()
             return
-        self.item, self.problem, self.exercise, error = await self.ctx.db(_prepare, self.ctx, slot)
+        self.item, self.problem, self.exercise, error = await self.ctx.db(prepare, self.ctx, slot)
         self.error = error
         self.typed, self.timed_out = "", False
         self.run.begin(self.ctx.now())
@@ -268,7 +268,7 @@ class MockInterviewScreen(BaseScreen[None]):
             typed.display = True
         back = self.query_one("#mock-back", CardText)
         card = self.item.card
-        if card.type == "basic" and not _needs_layout(card.back):
+        if card.type == "basic" and not needs_layout(card.back):
             # the answer is in the comparison above: under it, the why only
             card = replace(card, back="")
         text = cards.back(replace(self.item, card=card), problem=self.problem)
@@ -376,29 +376,3 @@ class MockInterviewScreen(BaseScreen[None]):
         now = self.ctx.now()
         await self.ctx.db(lambda store, run: run.finish(store, now), self.run)
         await self.app.switch_screen(MockReportScreen(self.run.session_id))
-
-
-def _needs_layout(markdown: str) -> bool:
-    """An answer whose code block or table would be lost in the word-by-word comparison."""
-    return "```" in markdown or any(line.lstrip().startswith("|") for line in markdown.splitlines())
-
-
-def _prepare(store: Store, ctx: Any, slot: Slot) -> tuple[Any, Any, Any, str]:
-    """The slot's item, its numeric problem drawn or its exercise resolved (database thread)."""
-    from dlquiz.tui.study import draw_problem
-
-    item = ctx.catalog.item(slot.item_key)
-    if item is None:
-        return None, None, None, f"card {slot.item_key} is no longer in your decks"
-    problem = exercise = None
-    error = ""
-    if item.card.type == "numeric":
-        try:
-            problem = draw_problem(ctx, item)
-        except Exception as exc:  # noqa: BLE001 - a generator bug must not end the interview
-            error = f"could not draw this problem: {exc}"
-    elif item.card.type == "code":
-        exercise = ctx.catalog.exercise(item.card.exercise)
-        if exercise is None:
-            error = f"exercise {item.card.exercise!r} is not available"
-    return item, problem, exercise, error
