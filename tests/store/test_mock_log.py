@@ -126,3 +126,22 @@ def test_bad_points_and_positions_are_refused(store: Store) -> None:
     run.position = len(PLAN.slots)
     with pytest.raises(IndexError, match="over"):
         run.answer(store, points=1, quality=2, grade="partial", graded_by="self", now=T0)
+
+
+def test_plan_for_today_skips_hidden_cards_and_weakest_follows_readiness(store: Store) -> None:
+    from dlquiz.model import Card, Item
+    from dlquiz.study.mock_report import plan_for_today, topic_choices
+
+    items = [Item(Card("d", f"{t}{k}", "basic", (f"a.{t}",), front=f"Define {t}{k}.", back="x"))
+             for t in ("p", "q", "r", "s") for k in range(4)]
+    # a.p is well known (reviewed today, Easy); the others are unseen (readiness 0)
+    for k in range(4):
+        store.answer(f"d/p{k}", 5, grade="easy", graded_by="self", duration_s=1, now=T0)
+    store.set_suspended("d/q0", True)
+    day = T0.date().isoformat()
+    for seed in range(4):
+        plan = plan_for_today(store, items, 30, [], seed=seed, today=day)
+        assert "a.p" not in plan.topics and len(plan.topics) == 3
+        assert "d/q0" not in {s.item_key for s in plan.slots}
+    assert topic_choices(items)[0] == ("a", "a (all)", 16)
+    assert [r[0] for r in topic_choices(items)] == ["a", "a.p", "a.q", "a.r", "a.s"]
