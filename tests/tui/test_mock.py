@@ -63,11 +63,16 @@ def mock_app(deck_dir: Path, isolated_home: Path, clock: Clock) -> Callable[[], 
     return build
 
 
-async def open_setup(app: DlquizApp, pilot: object) -> object:
+async def open_setup(app: DlquizApp, pilot: object, *, palette: bool = False) -> object:
+    """From home: ``m``, or the command palette's "Mock interview" entry."""
     from dlquiz.tui.screens.mock import MockSetupScreen
 
     await until(pilot, lambda: app.screen.query("#decks") and app.screen.query_one("#decks").row_count > 0)
-    await pilot.press("m")  # type: ignore[attr-defined]
+    if palette:
+        (command,) = [c for c in app.get_system_commands(app.screen) if c.title == "Mock interview"]
+        command.callback()
+    else:
+        await pilot.press("m")  # type: ignore[attr-defined]
     await until(pilot, lambda: isinstance(app.screen, MockSetupScreen) and app.screen.plan is not None)
     return app.screen
 
@@ -189,7 +194,7 @@ async def test_the_countdown_hands_in_what_was_typed_and_a_blank_is_missed(  # t
         mock_app, clock, isolated_home) -> None:
     app = mock_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        setup = await open_setup(app, pilot)
+        await open_setup(app, pilot, palette=True)
         await pick_topic(app, pilot, "arch.conv")
         await pilot.press("enter")
         screen = await at_state(app, pilot, "ask", 0)
