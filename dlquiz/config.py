@@ -19,6 +19,11 @@ Scheduling settings (see docs/scheduling.md):
   unless the card or its deck says ``input:`` (see docs/deck-format.md);
 * ``[deck_limits.<deck id>]`` with ``new_per_day`` / ``reviews_per_day``: per-deck
   daily limits applied beside the global ones.
+* ``[keys]``: rebound keys, ``"<binding id>" = "<key>[,<key>...]"`` (e.g.
+  ``"review.grade_again" = "j"``). Kept as written, with their line: the app
+  checks the ids and key names (it knows its bindings; this module does not)
+  and reports a bad entry as ``config.toml:12: ...`` while starting with the
+  default key for it (:mod:`dlquiz.tui.keymap`).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from __future__ import annotations
 import difflib
 import os
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -75,6 +80,15 @@ _COMMENTS = {
 
 
 @dataclass(frozen=True)
+class KeyEntry:
+    """One line of ``[keys]``: a binding id, its key(s) as written, and the line it is on."""
+
+    action: str
+    keys: object
+    line: int = field(default=0, compare=False)  # where it was read; not part of the setting
+
+
+@dataclass(frozen=True)
 class Settings:
     new_per_day: int = DEFAULT_NEW_PER_DAY
     reviews_per_day: int = DEFAULT_REVIEWS_PER_DAY
@@ -90,6 +104,7 @@ class Settings:
     bury_siblings: bool = False
     typed_answers: bool = False
     deck_limits: tuple[DeckLimit, ...] = ()
+    keys: tuple[KeyEntry, ...] = ()
 
     @property
     def scheduling(self) -> SchedulingConfig:
@@ -183,6 +198,34 @@ def _deck_limits(text: str, source: str, value: Any) -> tuple[DeckLimit, ...]:
     return tuple(limits)
 
 
+def _key_entries(text: str, source: str, value: Any) -> tuple[KeyEntry, ...]:
+    """``[keys]`` as written; ``review.grade_again`` unquoted (a nested table) is the same id."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{source}:{_line_of(text, 'keys')}: keys: expected a table [keys] of "
+                          '"<binding id>" = "<key>" lines')
+    flat: list[tuple[str, object]] = []
+
+    def walk(prefix: str, table: dict[str, Any]) -> None:
+        for name, item in table.items():
+            if isinstance(item, dict):
+                walk(f"{prefix}{name}.", item)
+            else:
+                flat.append((f"{prefix}{name}", item))
+
+    walk("", value)
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.strip() == "[keys]"), -1)
+
+    def line_of(action: str) -> int:
+        for number in range(start + 1, len(lines)):
+            name = lines[number].split("=", 1)[0].strip()
+            if name.replace('"', "").replace("'", "").replace(" ", "") == action:
+                return number + 1
+        return start + 1 if start >= 0 else _line_of(text, "keys")
+
+    return tuple(KeyEntry(action, keys, line_of(action)) for action, keys in flat)
+
+
 def parse_settings(text: str, source: str = "config.toml") -> Settings:
     """Settings from TOML text; ConfigError (with ``source:line``) on any bad entry."""
     try:
@@ -197,6 +240,9 @@ def parse_settings(text: str, source: str = "config.toml") -> Settings:
             close = difflib.get_close_matches(key, known, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else f"; known: {', '.join(known)}"
             raise ConfigError(f"{where}: unknown setting{hint}")
+        if key == "keys":
+            values[key] = _key_entries(text, source, value)
+            continue
         values[key] = _deck_limits(text, source, value) if key == "deck_limits" else _check(key, value, where)
     return Settings(**values)
 
@@ -232,7 +278,7 @@ def dump_settings(settings: Settings) -> str:
     """TOML text with a comment above each setting; per-deck limits as tables at the end."""
     lines = ["# dlquiz settings (see `dlquiz --help`); delete a line to use its default.", ""]
     for f in fields(Settings):
-        if f.name == "deck_limits":
+        if f.name in ("deck_limits", "keys"):
             continue
         lines += [f"# {_COMMENTS[f.name]}", f"{f.name} = {_toml_value(getattr(settings, f.name))}", ""]
     if settings.deck_limits:
@@ -243,6 +289,10 @@ def dump_settings(settings: Settings) -> str:
             lines.append(f"new_per_day = {limit.new_per_day}")
         if limit.reviews_per_day is not None:
             lines.append(f"reviews_per_day = {limit.reviews_per_day}")
+        lines.append("")
+    if settings.keys:
+        lines += ["# rebound keys: binding id = key(s); the ids are listed in docs/tui.md", "[keys]"]
+        lines += [f"{_toml_value(entry.action)} = {_toml_value(entry.keys)}" for entry in settings.keys]
         lines.append("")
     return "\n".join(lines)
 

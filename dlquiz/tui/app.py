@@ -62,8 +62,8 @@ class DlquizApp(App[None]):
     }
     DEFAULT_MODE = "home"
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("question_mark", "help", "Keys", key_display="?"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+        Binding("question_mark", "help", "Keys", key_display="?", id="app.help"),
     ]
 
     def __init__(self, ctx: AppContext, *, plan: StudyPlan | None = None) -> None:
@@ -73,6 +73,7 @@ class DlquizApp(App[None]):
         self.start_plan = plan
         #: Keys pressed while a screen waits for its data (see hold_keys), in order.
         self._held_keys: list[events.Key] | None = None
+        self._quit_keys = QUIT_KEYS
 
     # -- keys pressed before the data is there -----------------------------------------
 
@@ -94,7 +95,7 @@ class DlquizApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if (self._held_keys is not None and isinstance(event, events.Key)
-                and not event.is_forwarded and event.key not in QUIT_KEYS):
+                and not event.is_forwarded and event.key not in self._quit_keys):
             self._held_keys.append(event)
             return
         await super().on_event(event)
@@ -103,9 +104,35 @@ class DlquizApp(App[None]):
         theme = getattr(self.ctx.config, "theme", "")
         if theme in self.available_themes:
             self.theme = theme
+        if self.ctx.config.keys:
+            self._apply_keymap()
         if self.start_plan is not None:
             # Pushed over the decks screen so escape lands on home, as for any session.
             self.call_later(self._study, self.start_plan)
+
+    # -- the user's keymap ([keys] in config.toml) ------------------------------------
+
+    def _apply_keymap(self) -> None:
+        """Rebind the keys the user chose; report each bad entry in one line, keep its default."""
+        from dlquiz.tui.keymap import build_keymap
+
+        keymap, errors = build_keymap(self.ctx.config.keys, str(self.ctx.paths.config_file))
+        self.set_keymap(keymap)
+        if "app.quit" in self._keymap:  # quitting still works while keys are held
+            self._quit_keys = frozenset({"ctrl+c", *self._keymap["app.quit"].split(",")})
+        for error in errors:
+            self.notify(error, severity="error", timeout=20)
+        # Knowing every binding id imports every screen: after the first frame, off this thread.
+        self.call_after_refresh(lambda: self.run_worker(self._check_keymap_ids, thread=True,
+                                                        group="keymap", exit_on_error=False))
+
+    def _check_keymap_ids(self) -> None:
+        from dlquiz.tui.keymap import all_bindings, unknown_ids
+
+        known = all_bindings()
+        errors = unknown_ids(self.ctx.config.keys, known, str(self.ctx.paths.config_file))
+        for error in errors:
+            self.call_from_thread(self.notify, error, severity="error", timeout=20)
 
     def action_help(self) -> None:
         from dlquiz.tui.screens.help import HelpScreen

@@ -16,7 +16,7 @@ ResultT = TypeVar("ResultT")
 class BaseScreen(Screen[ResultT]):
     """A screen with ``ctx`` and an ``escape`` binding that goes back one screen."""
 
-    BINDINGS = [Binding("escape", "back", "Back")]
+    BINDINGS = [Binding("escape", "back", "Back", id="screen.back")]
 
     @property
     def ctx(self) -> AppContext:

@@ -71,14 +71,14 @@ class BrowserScreen(BaseScreen[None]):
 
     CSS_PATH = Path(__file__).with_name("browser.tcss")
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("down", "results", "Results", show=False),
-        Binding("slash", "focus_query", "Search", key_display="/"),
-        Binding("s", "suspend", "Suspend"),
-        Binding("b", "bury", "Bury"),
-        Binding("r", "reset", "Reset"),
-        Binding("e", "edit", "Edit"),
-        Binding("c", "cram", "Cram"),
+        Binding("escape", "back", "Back", id="browser.back"),
+        Binding("down", "results", "Results", show=False, id="browser.results"),
+        Binding("slash", "focus_query", "Search", key_display="/", id="browser.search"),
+        Binding("s", "suspend", "Suspend", id="browser.suspend"),
+        Binding("b", "bury", "Bury", id="browser.bury"),
+        Binding("r", "reset", "Reset", id="browser.reset"),
+        Binding("e", "edit", "Edit", id="browser.edit"),
+        Binding("c", "cram", "Cram", id="browser.cram"),
     ]
     ROW_ACTIONS = frozenset({"suspend", "bury", "reset", "edit"})
 

@@ -40,8 +40,8 @@ class ExercisesScreen(BaseScreen[None]):
 
     CSS_PATH = Path(__file__).with_name("exercises.tcss")
     BINDINGS = [
-        Binding("enter", "open", "Practise", priority=True),
-        Binding("escape", "back", "Back"),
+        Binding("enter", "open", "Practise", priority=True, id="exercises.open"),
+        Binding("escape", "back", "Back", id="exercises.back"),
     ]
 
     def __init__(self) -> None:

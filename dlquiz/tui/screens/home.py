@@ -52,17 +52,17 @@ class HomeScreen(BaseScreen[None]):
 
     CSS_PATH = Path(__file__).with_name("home.tcss")
     BINDINGS = [
-        Binding("enter", "study", "Study deck", priority=True),
-        Binding("a", "study_all", "All due"),
-        Binding("c", "cram", "Cram"),
-        Binding("m", "app.mock", "Mock"),
-        Binding("b", "app.browse", "Browse", priority=True),
-        Binding("x", "app.go('exercises')", "Exercises"),
-        Binding("t", "app.go('stats')", "Stats"),
-        Binding("o", "app.go('settings')", "Settings"),
-        Binding("r", "reload", "Reload decks"),
-        Binding("q", "app.quit", "Quit"),
-        Binding("escape", "back", "Back", show=False),
+        Binding("enter", "study", "Study deck", priority=True, id="home.study"),
+        Binding("a", "study_all", "All due", id="home.study_all"),
+        Binding("c", "cram", "Cram", id="home.cram"),
+        Binding("m", "app.mock", "Mock", id="home.mock"),
+        Binding("b", "app.browse", "Browse", id="home.browse", priority=True),
+        Binding("x", "app.go('exercises')", "Exercises", id="home.exercises"),
+        Binding("t", "app.go('stats')", "Stats", id="home.stats"),
+        Binding("o", "app.go('settings')", "Settings", id="home.settings"),
+        Binding("r", "reload", "Reload decks", id="home.reload"),
+        Binding("q", "app.quit", "Quit", id="home.quit"),
+        Binding("escape", "back", "Back", show=False, id="home.back"),
     ]
 
     def compose(self) -> ComposeResult:

@@ -47,8 +47,8 @@ class SettingsScreen(BaseScreen[None]):
 
     CSS_PATH = Path(__file__).with_name("settings.tcss")
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "back", "Back"),
+        Binding("ctrl+s", "save", "Save", priority=True, id="settings.save"),
+        Binding("escape", "back", "Back", id="settings.back"),
     ]
 
     def compose(self) -> ComposeResult:

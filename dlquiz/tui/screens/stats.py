@@ -64,10 +64,10 @@ class StatsScreen(BaseScreen[None]):
 
     CSS_PATH = Path(__file__).with_name("stats.tcss")
     BINDINGS = [
-        Binding("s", "cycle_sort", "Sort topics"),
-        Binding("c", "cram_topic", "Cram topic"),
-        Binding("r", "refresh_stats", "Refresh"),
-        Binding("escape", "back", "Back"),
+        Binding("s", "cycle_sort", "Sort topics", id="stats.sort"),
+        Binding("c", "cram_topic", "Cram topic", id="stats.cram_topic"),
+        Binding("r", "refresh_stats", "Refresh", id="stats.refresh"),
+        Binding("escape", "back", "Back", id="stats.back"),
     ]
 
     def __init__(self) -> None:
