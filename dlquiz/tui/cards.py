@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 
 
 
+#: Same rule as ``dlquiz.tui.widgets.card_text.PROSE_LINE`` (which imports Textual).
+PROSE_LINE = 60
+
+
 def header(item: Item) -> str:
     """``deck · topic, topic · type`` (plus the cloze number) for the title bar."""
     card = item.card
@@ -99,8 +103,13 @@ def front(item: Item, *, problem: NumericProblem | None = None,
 
 
 def back(item: Item, *, problem: NumericProblem | None = None,
-         selected: Sequence[int] = (), order: Sequence[int] = ()) -> str:
-    """What is shown after reveal or grading: the answer and the *why*."""
+         selected: Sequence[int] = (), order: Sequence[int] = (), typed: bool = False) -> str:
+    """What is shown after reveal or grading: the answer and the *why*.
+
+    ``typed``: the answer is already on screen as the marked row of the typed
+    comparison, so it is left out here unless its layout carries meaning
+    (:func:`reads_as_words`).
+    """
     card = item.card
     parts: list[str] = []
     if card.type == "cloze":
@@ -110,7 +119,7 @@ def back(item: Item, *, problem: NumericProblem | None = None,
     elif card.type == "numeric" and problem is not None:
         parts.append(f"**Answer:** {format_answer(problem)}")
         parts.append(problem.explanation)
-    elif card.back:
+    elif card.back and not (typed and reads_as_words(card.back)):
         parts.append(card.back)
     if card.explanation:
         parts.append(card.explanation)
@@ -119,6 +128,18 @@ def back(item: Item, *, problem: NumericProblem | None = None,
     return "\n\n---\n\n".join(p for p in parts if p.strip()) if card.type != "choice" else (
         "\n\n".join(p for p in parts if p.strip())
     )
+
+
+def reads_as_words(markdown: str) -> bool:
+    """An answer that loses nothing as one row of words: no code, table, list or line breaks.
+
+    A newline after a line shorter than :data:`PROSE_LINE` is a line break the
+    author meant (``CardText`` keeps it: formulas one per line); after a longer
+    one it is prose their editor wrapped.
+    """
+    lines = [line.strip() for line in markdown.strip().splitlines()]
+    return all(len(line) >= PROSE_LINE for line in lines[:-1]) and not any(
+        line.startswith(("```", "|", "- ", "* ", "1.", "$$", "#", ">")) for line in lines)
 
 
 def format_answer(problem: NumericProblem) -> str:

@@ -47,3 +47,17 @@ def test_an_order_that_is_not_a_permutation_falls_back_to_file_order() -> None:
     assert cards.display_order(item.card, ()) == [0, 1, 2, 3]
     front = cards.front(item, order=(1, 0, 2, 3))
     assert front.index("one") < front.index("zero")
+
+
+def test_an_answer_reads_as_words_unless_its_layout_means_something() -> None:
+    assert cards.reads_as_words("**Zero** for every negative input.")
+    prose = ("Down-weights the loss of easy examples, which would otherwise dominate the"
+             "\ngradient of a dense detector.")
+    assert cards.reads_as_words(prose)
+    assert not cards.reads_as_words("x̂⁻ = F·x̂ + B·u\nP⁻ = F·P·Fᵀ + Q")  # one formula per line
+    assert not cards.reads_as_words("```python\nnp.maximum(x, 0)\n```")
+    assert not cards.reads_as_words("- one\n- two")
+    item = Item(Card(deck_id="d", id="b", type="basic", topics=("arch.conv",), front="F",
+                     back="Zero.", explanation="Because max(0, x)."))
+    assert cards.back(item, typed=True) == "Because max(0, x)."  # the answer row has "Zero."
+    assert cards.back(item) == "Zero.\n\n---\n\nBecause max(0, x)."

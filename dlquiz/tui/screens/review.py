@@ -117,8 +117,10 @@ class ReviewScreen(CardActions, AnswerFields, BaseScreen[None]):
             yield TypedAnswer(id="typed-diff")
             yield CardText("", id="back")
         yield Static("", id="verdict")
-        yield Input(id="numeric", placeholder="the number (units optional), enter to check")
-        yield Input(id="typed", placeholder="your answer, enter to compare")
+        # no select-all on focus: a key typed from outside the field must add to its text
+        yield Input(id="numeric", placeholder="the number (units optional), enter to check",
+                    select_on_focus=False)
+        yield Input(id="typed", placeholder="your answer, enter to compare", select_on_focus=False)
         yield GradeBar()
         yield Static("", id="keys-hint", classes="hint")
         yield KeyBar()
@@ -206,9 +208,10 @@ class ReviewScreen(CardActions, AnswerFields, BaseScreen[None]):
     async def show_back(self, verdict: str | None = None) -> None:
         assert self.view is not None
         back = self.query_one("#back", CardText)
-        back.show_markdown(cards.back(self.view.item, problem=self.view.problem,
-                                      selected=self.selected, order=self.view.choice_order))
-        back.display = True
+        text = cards.back(self.view.item, problem=self.view.problem, selected=self.selected,
+                          order=self.view.choice_order, typed=self.typed_text is not None)
+        back.show_markdown(text)
+        back.display = bool(text)
         if self.view.item.card.type == "choice":
             self.query_one("#front", CardText).show_markdown(self.view.item.card.front)
         if verdict is not None:
@@ -247,6 +250,7 @@ class ReviewScreen(CardActions, AnswerFields, BaseScreen[None]):
                 field = self.query_one("#typed", Input)
                 self.typed_text = field.value
                 field.disabled = True
+                field.display = False  # "You typed" shows it, marked
                 diff = self.query_one("#typed-diff", TypedAnswer)
                 diff.compare(self.typed_text, self.view.item.card.back)
                 diff.display = True

@@ -69,6 +69,8 @@ class CardActions:
             return
         import subprocess
 
+        from textual.app import SuspendNotSupported
+
         from dlquiz.decks.overrides import edit_target, forget_unchanged
 
         app = self.app
@@ -79,6 +81,11 @@ class CardActions:
             command = self.ctx.editor_command(path, line)
             with app.suspend():  # type: ignore[attr-defined]
                 subprocess.run(command, check=False)
+        except SuspendNotSupported:  # a browser (dlquiz serve): no terminal to hand over
+            self.notify(f"No terminal for $EDITOR here: edit {path} (line {line}) yourself, "
+                        "then press r on the decks screen to reload.", severity="warning",
+                        timeout=10)
+            return
         except OSError as exc:
             self.notify(f"Could not start the editor: {exc}", severity="error")
             return
