@@ -94,14 +94,17 @@ def _list(args: argparse.Namespace) -> int:
     edited = _overrides_by_deck(catalog)
     for deck in catalog.decks:
         due, new = counts.get(deck.id, (0, 0))
-        records.append({"id": deck.id, "title": deck.title, "cards": len(deck.cards),
+        # One vocabulary with the app and `dlquiz stats`: a card is what is scheduled (a cloze
+        # entry with c1..c3 is three cards), a note is one entry of the YAML file.
+        records.append({"id": deck.id, "title": deck.title, "cards": len(deck.items()),
+                        "notes": len(deck.cards),
                         "due": due, "new": new, "bundled": deck.bundled,
                         "path": deck.source.path, "broken": False, "error": "",
                         **_code_record(paths, deck),
                         **({"overrides": edited[deck.id]} if deck.id in edited else {})})
     for broken in catalog.broken:
         records.append({"id": broken.deck_id or Path(broken.path).stem, "title": "",
-                        "cards": None, "due": None, "new": None, "bundled": False,
+                        "cards": None, "notes": None, "due": None, "new": None, "bundled": False,
                         "path": broken.path, "broken": True,
                         "error": str(broken.errors[0]) if broken.errors else ""})
     warn_stale_overrides(catalog)
@@ -115,15 +118,15 @@ def _list(args: argparse.Namespace) -> int:
     def cell(value: Any) -> str:
         return "-" if value is None else str(value)
 
-    rows = [("ID", "TITLE", "CARDS", "DUE", "NEW", "STATUS")]
+    rows = [("ID", "TITLE", "CARDS", "NOTES", "DUE", "NEW", "STATUS")]
     for r in records:
         status = f"BROKEN: {r['error']}" if r["broken"] else ("bundled" if r["bundled"] else "user")
         if r.get("code"):
             status += ", code trusted" if r["code_trusted"] else ", code NOT trusted"
         if r.get("overrides"):
             status += f", {len(r['overrides'])} card(s) edited by you"
-        rows.append((r["id"], r["title"], cell(r["cards"]), cell(r["due"]), cell(r["new"]),
-                     status))
+        rows.append((r["id"], r["title"], cell(r["cards"]), cell(r["notes"]), cell(r["due"]),
+                     cell(r["new"]), status))
     print(_table(rows))
     if catalog.overrides:
         print(f"Your edits of bundled cards ({len(catalog.overrides)}) are in "
@@ -321,7 +324,9 @@ def register(subparsers: Any) -> None:
     sub = decks.add_subparsers(dest="decks_command", metavar="SUBCOMMAND")
 
     p = sub.add_parser("list", help="every deck with cards, due today, new, broken",
-                       description="List every deck with its card count, cards due today, "
+                       description="List every deck with its cards (what is scheduled: a cloze "
+                                   "note with c1 and c2 is two cards) and notes (entries in "
+                                   "the YAML file), cards due today, "
                                    "new cards available today, and whether it is broken "
                                    "(with its first error).")
     p.add_argument("--json", action="store_true", help="print JSON records instead of a table")

@@ -119,9 +119,10 @@ def test_list_shows_counts_and_broken_decks(
     assert main(["--deck", str(folder), "decks", "list"]) == 0
     out = capsys.readouterr().out
     header, *rows = out.splitlines()
-    assert header.split() == ["ID", "TITLE", "CARDS", "DUE", "NEW", "STATUS"]
+    assert header.split() == ["ID", "TITLE", "CARDS", "NOTES", "DUE", "NEW", "STATUS"]
     good_row = next(r for r in rows if r.startswith("good"))
-    assert good_row.split()[:4] == ["good", "Good", "deck", "2"]
+    # Cards are what is scheduled (basic + c1 + c2), notes the two YAML entries; never more new than cards.
+    assert good_row.split()[:7] == ["good", "Good", "deck", "3", "2", "0", "3"]
     bad_row = next(r for r in rows if r.startswith("bad"))
     assert f"BROKEN: {folder / 'bad.yaml'}:1:1: missing required field" in bad_row
 
@@ -133,7 +134,7 @@ def test_list_json_has_due_and_new_from_the_session(
     write(folder, "good.yaml", GOOD)
     assert main(["--deck", str(folder), "decks", "list", "--json"]) == 0
     (record,) = json.loads(capsys.readouterr().out)
-    assert (record["id"], record["cards"], record["broken"]) == ("good", 2, False)
+    assert (record["id"], record["cards"], record["notes"], record["broken"]) == ("good", 3, 2, False)
     # Nothing studied yet: nothing due, all three items (basic + 2 clozes) new.
     assert (record["due"], record["new"]) == (0, 3)
 
@@ -197,7 +198,8 @@ def test_new_defaults_to_the_user_decks_dir_and_is_listed(
     capsys.readouterr()
     main(["decks", "list", "--json"])
     (record,) = json.loads(capsys.readouterr().out)
-    assert record["id"] == "starter" and record["cards"] == 5 and not record["broken"]
+    assert record["id"] == "starter" and record["notes"] == 5 and not record["broken"]
+    assert record["cards"] == 6  # its cloze note has c1 and c2
 
 
 def test_new_rejects_a_bad_name(capsys: pytest.CaptureFixture[str]) -> None:

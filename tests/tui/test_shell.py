@@ -128,3 +128,40 @@ async def test_settings_open_on_the_first_field_and_work_from_the_keyboard(make_
         await until(pilot, lambda: type(app.screen).__name__ == "SettingsScreen")
         await pilot.pause()
         assert app.focused is not None and app.focused.id == "new_per_day"  # again on the way back
+
+
+# -- one vocabulary: cards are what is scheduled, notes the YAML entries ---------------------
+
+CLOZE_DECK = """\
+id: clozes
+title: Cloze deck
+description: Two notes, three cards.
+cards:
+  - {id: a, type: basic, topics: [ml.terms], front: A?, back: A.}
+  - {id: b, type: cloze, topics: [ml.terms], text: "{{c1::x}} then {{c2::y}}"}
+"""
+
+
+async def test_the_cli_and_the_app_count_the_same_cards(deck_dir, isolated_home, capsys):
+    import json
+
+    from dlquiz.cli import main
+    from dlquiz.paths import resolve_paths
+    from dlquiz.tui.app import DlquizApp
+    from dlquiz.tui.context import AppContext
+    from tests.tui.conftest import FIXED_NOW
+
+    (deck_dir / "clozes.yaml").write_text(CLOZE_DECK, encoding="utf-8")
+    assert main(["--deck", str(deck_dir), "decks", "list", "--json"]) == 0
+    records = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    cli = records["clozes"]
+    assert (cli["cards"], cli["notes"], cli["new"]) == (3, 2, 3)  # basic + c1 + c2; 2 entries
+    ctx = AppContext(paths=resolve_paths(isolated_home), deck_paths=(str(deck_dir),),
+                     now=lambda: FIXED_NOW, seed=7, only_decks=("clozes", "tuideck"))
+    app = DlquizApp(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: "today:" in str(app.screen.query_one("#totals").render()))
+        table = app.screen.query_one("#decks", DataTable)
+        for deck in ("clozes", "tuideck"):
+            shown = tuple(str(table.get_cell(deck, column)) for column in ("cards", "due", "new"))
+            assert shown == tuple(str(records[deck][k]) for k in ("cards", "due", "new")), deck
