@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dlquiz.decks.files import walk_decks
+from dlquiz.decks.files import safe_resolve, walk_decks
 from dlquiz.model import BrokenDeck, Card, Deck, DeckError
 from dlquiz.paths import Paths, bundled_decks_dir
 
@@ -64,7 +64,8 @@ def override_files(paths: Paths) -> list[Path]:
 
 def is_override(path: str | Path, paths: Paths) -> bool:
     """True for a file inside the overrides folder (kept out of the deck search)."""
-    return Path(path).resolve().is_relative_to(overrides_dir(paths).resolve())
+    # safe_resolve: a symlink loop in the decks folder is a broken deck, not a crash here
+    return safe_resolve(Path(path)).is_relative_to(safe_resolve(overrides_dir(paths)))
 
 
 def apply_overrides(decks: Sequence[Deck], results: Iterable[LoadResult]
@@ -148,10 +149,7 @@ def forget_unchanged(path: Path, card: Card, catalog: Catalog, paths: Paths) -> 
 
 
 def _inside(path: Path, folder: Path) -> bool:
-    try:
-        return path.resolve().is_relative_to(folder.resolve())
-    except OSError:
-        return False
+    return safe_resolve(path).is_relative_to(safe_resolve(folder))
 
 
 def _card_line(path: Path, card_id: str) -> int:

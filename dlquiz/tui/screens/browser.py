@@ -194,7 +194,9 @@ class BrowserScreen(BaseScreen[None]):
 
     def _show(self, text: str, seq: int, result: SearchResult | str) -> None:
         self.searching = False
-        if seq != self.seq or not self.is_mounted:
+        if not self.is_mounted:
+            return
+        if seq != self.seq:
             self._start_pending()  # a newer query was typed meanwhile: run it now
             return
         status = self.query_one("#query-status", Static)
