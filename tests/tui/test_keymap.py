@@ -122,7 +122,7 @@ async def test_rebound_keys_act_show_in_the_footer_and_help_and_bad_lines_are_re
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, HelpScreen))
         await pilot.press("l")
-        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.state == "front")
 
 
 def test_key_entry_line_is_not_part_of_the_setting():

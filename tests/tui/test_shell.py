@@ -30,7 +30,7 @@ async def test_enter_pressed_before_the_decks_are_listed_studies_the_first_deck(
     async with app.run_test(size=(100, 30)) as pilot:
         assert app.screen.query_one("#decks", DataTable).row_count == 0  # still loading
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.state == "front")
         assert app.screen.plan.decks == ("tuideck",)
 
 
@@ -134,7 +134,7 @@ async def test_settings_open_on_the_first_field_and_work_from_the_keyboard(make_
 
 CLOZE_DECK = """\
 id: clozes
-title: Cloze deck
+title: Cloze deck with a title far too long to fit beside its counts at eighty columns
 description: Two notes, three cards.
 cards:
   - {id: a, type: basic, topics: [ml.terms], front: A?, back: A.}
@@ -159,8 +159,12 @@ async def test_the_cli_and_the_app_count_the_same_cards(deck_dir, isolated_home,
     ctx = AppContext(paths=resolve_paths(isolated_home), deck_paths=(str(deck_dir),),
                      now=lambda: FIXED_NOW, seed=7, only_decks=("clozes", "tuideck"))
     app = DlquizApp(ctx)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: "today:" in str(app.screen.query_one("#totals").render()))
+        await pilot.pause()
+        header, first = screen_text(app).splitlines()[1:3]
+        assert header.split()[-4:] == ["Due", "New", "Cards", "Status"]  # the counts stay on screen
+        assert first.split()[-3:] == ["0", "3", "3"] and "…" in first  # the long title is cut
         table = app.screen.query_one("#decks", DataTable)
         for deck in ("clozes", "tuideck"):
             shown = tuple(str(table.get_cell(deck, column)) for column in ("cards", "due", "new"))

@@ -33,6 +33,8 @@ ALL_DUE = "all"
 COLUMNS = ("Deck", "Due", "New", "Cards", "Status")
 #: How often the deck files are checked for edits (one stat per file).
 WATCH_INTERVAL_S = 2.0
+#: Columns other than the title, with their padding, plus the scrollbar: what a title leaves.
+TITLE_SLACK = 32
 PENDING = Text("…")
 NONE = Text("-")
 
@@ -138,7 +140,7 @@ class HomeScreen(BaseScreen[None]):
         table.clear()
         catalog = self.ctx.catalog
         for deck in sorted(catalog.decks, key=lambda d: d.title.lower()):
-            table.add_row(Text(deck.title), PENDING, PENDING, Text(str(len(deck.items()))), Text(),
+            table.add_row(self._title(deck.title), PENDING, PENDING, Text(str(len(deck.items()))), Text(),
                           key=deck.id)
         for broken in catalog.broken:
             name = broken.deck_id or Path(broken.path).name
@@ -149,6 +151,20 @@ class HomeScreen(BaseScreen[None]):
         else:
             self.refresh_counts()
         self.show_detail()
+
+    def _title(self, title: str) -> Text:
+        """The deck title, cut with "…" so the count columns stay on screen (80 columns)."""
+        cell = Text(title, no_wrap=True)
+        cell.truncate(max(16, self.app.size.width - TITLE_SLACK), overflow="ellipsis")
+        return cell
+
+    def on_resize(self) -> None:
+        table = self.query_one(DataTable)
+        if not table.row_count:  # not listed yet
+            return
+        for deck in self.ctx.catalog.decks:
+            if deck.id in table.rows:
+                table.update_cell(deck.id, "deck", self._title(deck.title), update_width=True)
 
     @work(exclusive=True, group="home-counts")
     async def refresh_counts(self) -> None:
