@@ -1,0 +1,51 @@
+"""Snapshots of the app shell's screens at 80x24 and 120x40 (fixture deck, fixed clock, UTC).
+
+Regenerate after an intended change with
+``pytest tests/tui/test_shell_snapshots.py --snapshot-update`` and look at the SVGs.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.tui.conftest import until
+
+SIZES = [(80, 24), (120, 40)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_home_shell(make_app, snap_compare, size):
+    app = make_app()
+
+    async def ready(pilot):
+        await until(pilot, lambda: "today:" in str(app.screen.query_one("#totals").render()))
+
+    assert snap_compare(app, run_before=ready, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_settings_shell(make_app, snap_compare, size):
+    app = make_app()
+
+    async def ready(pilot):
+        await until(pilot, lambda: app.screen.query("#decks") and app.screen.query_one("#decks").row_count)
+        await pilot.press("o")
+        await until(pilot, lambda: type(app.screen).__name__ == "SettingsScreen")
+        await pilot.pause()
+        app.screen.query_one("#new_per_day").cursor_blink = False
+
+    assert snap_compare(app, run_before=ready, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_help_shell(make_app, snap_compare, size, isolated_home):
+    (isolated_home / "config.toml").write_text('[keys]\n"home.study" = "l"\n', encoding="utf-8")
+    app = make_app()
+
+    async def ready(pilot):
+        await until(pilot, lambda: app.screen.query("#decks") and app.screen.query_one("#decks").row_count)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, run_before=ready, terminal_size=size)
