@@ -138,6 +138,7 @@ class BrowserScreen(BaseScreen[None]):
             return index, states
 
         self.index, self.states = await ctx.db(load)
+        self.query_one("#browse-header", Static).update(f"Browse · {len(self.index):,} cards")
         self.searching = False
         self.search(self.query_one("#query", Input).value)
 
