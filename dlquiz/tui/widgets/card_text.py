@@ -23,7 +23,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markdown import Markdown as RichMarkdown
+from rich.measure import Measurement
+from rich.segment import Segment
 from textual._context import NoActiveAppError
 from textual.widgets import Static
 
@@ -84,6 +87,35 @@ class CardMarkdown(RichMarkdown):
         self.inline_code_theme = code_theme
 
 
+class RenderedOnce:
+    """A renderable that renders ``inner`` once per width and replays the lines.
+
+    Textual measures an ``height: auto`` widget by rendering its content, then
+    renders it again to draw it: for a card's Markdown that was two full Rich
+    renders of the same text at the same width on every card. The second is
+    now a copy of the first (key press to next card, bench/bench_tui.py).
+    """
+
+    def __init__(self, inner: RichMarkdown) -> None:
+        self.inner = inner
+        self._lines: dict[tuple[int, object], list[list[Segment]]] = {}
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        key = (options.max_width, options.height)
+        lines = self._lines.get(key)
+        if lines is None:
+            lines = self._lines[key] = console.render_lines(self.inner, options, pad=False)
+            if len(self._lines) > 4:  # a few widths (resizes); never grows without bound
+                self._lines.pop(next(iter(self._lines)))
+        new_line = Segment.line()
+        for line in lines:
+            yield from line
+            yield new_line
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.inner)
+
+
 class CardText(Static):
     """A ``Static`` showing Markdown; call :meth:`show_markdown` to change it."""
 
@@ -111,4 +143,4 @@ class CardText(Static):
         if self._shown == (markdown, theme):
             return
         self._shown = (markdown, theme)
-        self.update(CardMarkdown(markdown, code_theme=theme))
+        self.update(RenderedOnce(CardMarkdown(markdown, code_theme=theme)))
