@@ -54,7 +54,8 @@ class HomeScreen(BaseScreen[None]):
 
     CSS_PATH = Path(__file__).with_name("home.tcss")
     BINDINGS = [
-        Binding("enter", "study", "Study deck", priority=True, id="home.study"),
+        # Not priority: enter must follow a down typed just before it (the table moves first).
+        Binding("enter", "study", "Study deck", id="home.study"),
         Binding("a", "study_all", "All due", id="home.study_all"),
         Binding("c", "cram", "Cram", id="home.cram"),
         Binding("m", "app.mock", "Mock", id="home.mock"),
@@ -217,7 +218,7 @@ class HomeScreen(BaseScreen[None]):
         self.show_detail()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        """A mouse click on a row (enter is the screen's own priority binding)."""
+        """A click on a row, or enter (the table's own binding, so it comes after a typed down)."""
         event.stop()
         self.action_study()
 
