@@ -99,6 +99,7 @@ async def test_a_digit_past_the_last_choice_does_nothing_and_a_digit_picks(keys_
         assert screen.state == "front"
         await pilot.press(choice_key(screen, 1))
         await until(pilot, lambda: screen.state == "graded")
+        assert shown_keys(screen).get("space") == "Next card"  # not "Show answer" any more
         with open_store(isolated_home) as store:
             (review,) = store.reviews()
         assert (review.item_key, review.grade) == ("keysdeck/pick", "correct")

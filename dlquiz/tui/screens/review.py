@@ -89,8 +89,9 @@ class ReviewScreen(CardActions, AnswerFields, BaseScreen[None]):
         if action == "grade":
             return self.state == "revealed"
         if action == "reveal":
-            return self.state == "graded" or (
-                self.state == "front" and self.card_type() in SELF_GRADED)
+            return self.state == "front" and self.card_type() in SELF_GRADED
+        if action == "next_card":
+            return self.state == "graded"
         if action in self.CARD_ACTIONS:
             return self.state not in ("done", "loading")
         return True
@@ -241,10 +242,12 @@ class ReviewScreen(CardActions, AnswerFields, BaseScreen[None]):
     def card_type(self) -> str:
         return self.view.item.card.type if self.view is not None else ""
 
-    async def action_reveal(self) -> None:
+    async def action_next_card(self) -> None:
         if self.state == "graded":
             await self.advance()
-        elif self.state == "front" and self.card_type() in SELF_GRADED and self.view is not None:
+
+    async def action_reveal(self) -> None:
+        if self.state == "front" and self.card_type() in SELF_GRADED and self.view is not None:
             self.state = "revealed"
             if self.view.typed:
                 field = self.query_one("#typed", Input)

@@ -35,6 +35,8 @@ GRADES = ("again", "hard", "good", "easy")
 
 BINDINGS = [
     Binding("space", "reveal", "Show answer", id="review.reveal"),
+    # the same key once an auto-graded card shows its verdict: the footer says what it does
+    Binding("space", "next_card", "Next card", id="review.next"),
     *(Binding(str(n), f"grade('{grade}')", grade.title(), id=f"review.grade_{grade}")
       for n, grade in enumerate(GRADES, start=1)),
     Binding("enter", "proceed", "Next/Open", show=False, id="review.proceed"),
@@ -83,9 +85,9 @@ def hint_text(state: str, card: Card | None, keys: dict[str, str], *, typed: boo
         elif kind == "numeric":
             text = f"type the number, {proceed}: check"
         elif typed:
-            text = f"type your answer, {proceed}: compare it with the answer"
+            text = f"type your answer, {proceed}: compare"
             if not in_field:
-                text += f" · {reveal}: show it without typing"
+                text += f" · {reveal}: show it untyped"
         elif kind == "code":
             text = f"{proceed}: open the exercise"
         elif kind in ("basic", "cloze"):
@@ -94,11 +96,12 @@ def hint_text(state: str, card: Card | None, keys: dict[str, str], *, typed: boo
         text = " · ".join(f"{keys.get(f'review.grade_{g}', str(n))} {g}"
                           for n, g in enumerate(GRADES, start=1))
     elif state == "graded":
-        text = f"{reveal}/{proceed}: next card"
+        text = f"{keys.get('review.next', 'space')}/{proceed}: next card"
     undo = keys.get("review.undo", "u")
-    if in_field:
-        return f"{text}   escape: leave the field (for {undo} undo, " \
-               f"{keys.get('review.suspend', 's')} suspend, {keys.get('review.bury', 'b')} bury)"
+    if in_field:  # short: with the answer hint it must fit 80 columns on one line
+        return f"{text}   escape: leave the field for {undo} " \
+               f"{keys.get('review.suspend', 's')} {keys.get('review.bury', 'b')} " \
+               f"{keys.get('review.edit', 'e')}"
     return (f"{text}   {undo}: undo · {keys.get('review.suspend', 's')}: suspend · "
             f"{keys.get('review.bury', 'b')}: bury · ?: keys")
 
