@@ -187,3 +187,28 @@ async def test_a_keymap_moves_a_grade_and_the_hint_and_bar_follow(make_app, isol
         await until(pilot, lambda: screen.state == "front")
     with open_store(isolated_home) as store:
         assert [(r.item_key, r.grade) for r in store.reviews()] == [("tuideck/relu", "good")]
+
+
+async def test_a_key_pressed_before_the_first_card_acts_on_it(keys_app, isolated_home,
+                                                             monkeypatch):
+    import time
+
+    from dlquiz.tui.screens import review
+    from dlquiz.tui.screens.review import ReviewScreen
+
+    build = review.build_session
+
+    def slow_build(*args):  # a cold start: the session takes a moment on the db thread
+        time.sleep(0.4)
+        return build(*args)
+
+    monkeypatch.setattr(review, "build_session", slow_build)
+    app = keys_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until(pilot, lambda: app.screen.query("#decks") and app.screen.query_one("#decks").row_count)
+        await pilot.press("enter", "2")  # "2" arrives while the session is still loading
+        assert app.screen.state == "loading"
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.state == "graded")
+    with open_store(isolated_home) as store:
+        (review,) = store.reviews()
+    assert review.item_key == "keysdeck/pick" and dict(review.drawn)["choice_order"]

@@ -108,6 +108,7 @@ class ReviewScreen(CardActions, AnswerFields, BaseScreen[None]):
         self.shown_at = time.monotonic()
         self.busy = False
         self._keys: dict[str, str] = {}
+        self._early_keys: list[Key] = []
         self._keys_for: dict[str, str] | None = None
 
     def compose(self) -> ComposeResult:
@@ -198,6 +199,7 @@ class ReviewScreen(CardActions, AnswerFields, BaseScreen[None]):
         self.state = "front"
         self.set_hint()
         self.call_after_refresh(self.post_message, self.CardShown(item.key))
+        self.replay_early_keys()
 
     def set_hint(self) -> None:
         card = self.view.item.card if self.view else None
@@ -236,6 +238,7 @@ class ReviewScreen(CardActions, AnswerFields, BaseScreen[None]):
         self.query_one("#front", CardText).show_markdown(text)
         self.set_focus(self.query_one("#card"), scroll_visible=False)
         self.query_one("#keys-hint", Static).update(summary_hint(self.keys()))
+        self.replay_early_keys()
 
     # -- answering -----------------------------------------------------------------------
 
@@ -281,7 +284,11 @@ class ReviewScreen(CardActions, AnswerFields, BaseScreen[None]):
 
     async def on_key(self, event: Key) -> None:
         """Digits pick choices before the grade bindings see them; typing outside an
-        answer field goes into it (unless the key is bound to something here)."""
+        answer field goes into it (unless the key is bound to something here). Keys
+        pressed before the first card is drawn wait for it (escape still leaves)."""
+        if self.state == "loading":
+            self.hold_early_key(event)
+            return
         if self.state != "front" or self.view is None:
             return
         card = self.view.item.card

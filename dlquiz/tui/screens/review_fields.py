@@ -12,12 +12,14 @@ A numeric card has a field for the number, a typed card one for the answer
   now typing does nothing" cannot happen; keys that are bound act.
 
 The hint line says which of the two holds right now (it is redrawn on every
-focus change).
+focus change). Keys pressed before the first card is drawn (the session is
+built off the UI thread) wait for it and then act on it, in order; ``escape``
+still leaves at once.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.events import Key
 from textual.widgets import Input
@@ -37,6 +39,8 @@ class AnswerFields:
 
     if TYPE_CHECKING:  # provided by ReviewScreen / Screen
         view: CardView | None
+        _early_keys: list[Key]
+        app: Any
         active_bindings: dict[str, ActiveBinding]
 
         def query_one(self, selector: str, expect_type: type[Input] = ...) -> Input: ...
@@ -63,6 +67,19 @@ class AnswerFields:
         event.prevent_default()
         self.set_focus(field)
         field.insert_text_at_cursor(event.character)
+
+    def hold_early_key(self, event: Key) -> None:
+        """While loading: keep the key for the first card (escape goes through: leave)."""
+        if event.key != "escape":
+            event.stop()
+            event.prevent_default()
+            self._early_keys.append(event)
+
+    def replay_early_keys(self) -> None:
+        """Once a card (or the summary) is drawn: the held keys, in order, as if pressed now."""
+        early, self._early_keys = self._early_keys, []
+        for key in early:
+            self.app.post_message(Key(key.key, key.character))
 
     def on_descendant_focus(self) -> None:
         if self.view is not None:
