@@ -50,7 +50,10 @@ class HelpScreen(ModalScreen[None]):
         self.under = under
 
     def compose(self) -> ComposeResult:
-        screen_rows = _describe(list(type(self.under).BINDINGS), self.app)
+        # The screen's keys, after those of its own widgets (the decks table's enter, say).
+        widget_bindings = [b for w in self.under.query("*") if type(w).__module__.startswith("dlquiz.")
+                           for b in vars(type(w)).get("BINDINGS", ())]
+        screen_rows = _describe([*widget_bindings, *type(self.under).BINDINGS], self.app)
         text = keys_table(self.under.__class__.__name__.removesuffix("Screen") or "Screen", screen_rows)
         text += "\n" + keys_table(
             "Everywhere",

@@ -49,13 +49,23 @@ def interview_header(today: date, interview_date: str) -> str:
     return " · interview today" if left == 0 else f" · interview in {left} day{'s' if left != 1 else ''}"
 
 
+class DeckTable(DataTable[Text]):
+    """The deck list; its own ``enter`` studies the highlighted deck.
+
+    Why the table's key and not a priority key of the screen: a priority key
+    acts the moment it arrives, before the table has handled a ``down`` typed
+    just before it, so fast typing (or keys replayed after a cold start) would
+    study the wrong deck. Bound here it is also the one the footer shows.
+    """
+
+    BINDINGS = [Binding("enter", "select_cursor", "Study deck", id="home.study")]
+
+
 class HomeScreen(BaseScreen[None]):
     """The deck list; Enter studies the highlighted deck."""
 
     CSS_PATH = Path(__file__).with_name("home.tcss")
     BINDINGS = [
-        # Not priority: enter must follow a down typed just before it (the table moves first).
-        Binding("enter", "study", "Study deck", id="home.study"),
         Binding("a", "study_all", "All due", id="home.study_all"),
         Binding("c", "cram", "Cram", id="home.cram"),
         Binding("m", "app.mock", "Mock", id="home.mock"),
@@ -70,7 +80,7 @@ class HomeScreen(BaseScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("dlquiz · decks", id="totals", classes="title-bar")
-        yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+        yield DeckTable(id="decks", cursor_type="row", zebra_stripes=True)
         yield Static("", id="detail")
         yield KeyBar()
 
