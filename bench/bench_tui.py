@@ -162,7 +162,7 @@ async def key_to_next_card(answers: int) -> None:
         print(f"key press -> next card rendered (median of {answers}): {median:.1f} ms, "
               f"p90 {p90:.1f} ms (target <= 16 ms; includes the SQLite commit)")
         print(f"  baseline, same harness: bare app redrawing one Static on a key: {base:.1f} ms; "
-              f"dlquiz's own share: {median - base:.1f} ms")
+              f"dlquiz's own share: {median - base:.1f} ms; ratio {median / base:.1f}x")
 
 
 async def bare_key_round_trip(presses: int) -> float:
