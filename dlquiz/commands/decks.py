@@ -124,7 +124,7 @@ def _list(args: argparse.Namespace) -> int:
         if r.get("code"):
             status += ", code trusted" if r["code_trusted"] else ", code NOT trusted"
         if r.get("overrides"):
-            status += f", {len(r['overrides'])} card(s) edited by you"
+            status += f", {len(r['overrides'])} note(s) edited by you"
         rows.append((r["id"], r["title"], cell(r["cards"]), cell(r["notes"]), cell(r["due"]),
                      cell(r["new"]), status))
     print(_table(rows))

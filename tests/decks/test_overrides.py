@@ -160,7 +160,7 @@ def test_decks_list_and_validate_mention_overrides(tmp_path: Path, monkeypatch: 
     assert main(["decks", "list"]) == 0
     out, err = capsys.readouterr()
     (vision,) = [line for line in out.splitlines() if line.startswith("vision ")]
-    assert "bundled, 1 card(s) edited by you" in vision
+    assert "bundled, 1 note(s) edited by you" in vision
     assert f"are in {overrides.overrides_dir(paths)}" in out
     assert f"warning: {gone}:" in err and "stale override of vision/renamed" in err
 
