@@ -138,6 +138,17 @@ class Terminal:
     def text(self) -> str:
         return "\n".join(self.screen.display)
 
+    def settle(self, page: Page, quiet_s: float = 0.5) -> None:
+        """Wait until the screen has not changed for ``quiet_s`` (at most TIMEOUT_S)."""
+        deadline = time.monotonic() + TIMEOUT_S
+        last, since = self.text(), time.monotonic()
+        while time.monotonic() - since < quiet_s:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the screen never settled:\n{self.text()}")
+            page.wait_for_timeout(100)
+            if (now := self.text()) != last:
+                last, since = now, time.monotonic()
+
     def below_rule(self) -> str:
         """The home screen's detail panel: the rows under the table's ──── rule."""
         rows = self.screen.display
@@ -210,15 +221,18 @@ def test_the_browser_answers_a_card_and_the_answer_is_in_the_store(server: Serve
             wait_for(lambda: "Browser deck" in terminal.text(), "the deck list", page=page, terminal=terminal)
             page.focus(".xterm-helper-textarea")
             # Walk down the deck list until the detail line shows this deck, then study it.
-            # (each press waits for the screen to change: typing ahead is not under test here).
+            # Each step waits for the screen to settle (no key in flight, the list filled):
+            # typing ahead is not under test here, and a late key would move past the deck.
             for _ in range(40):
+                terminal.settle(page)
                 shown = terminal.below_rule()
                 if "zebra-7431" in shown:
                     break
                 page.keyboard.press("ArrowDown")
                 wait_for(lambda: terminal.below_rule() != shown, "the highlight to move",
                          page=page, terminal=terminal)
-            wait_for(lambda: "zebra-7431" in terminal.text(), "the deck highlighted", page=page, terminal=terminal)
+            terminal.settle(page)
+            assert "zebra-7431" in terminal.below_rule(), terminal.text()
             page.keyboard.press("Enter")
             wait_for(lambda: "Which test opens this card" in terminal.text(), "the card", page=page, terminal=terminal)
             page.keyboard.press(" ")
