@@ -210,7 +210,7 @@ def current_view(store: Store, ctx: AppContext, session: StudySession) -> CardVi
             error = f"exercise {item.card.exercise!r} is not available"
     threshold = ctx.scheduling().leech_threshold
     leech = threshold > 0 and store.state(item.key).lapses >= threshold
-    typed = wants_typed(item.card, ctx.config.typed_answers)
+    typed = item.card.type == "basic" and wants_typed(item.card, ctx.config.typed_answers)
     return CardView(item, session.current_kind() or "", progress.done, progress.remaining,
                     redrills, problem, exercise, error, order, session.next_due_days(), leech,
                     typed)

@@ -38,7 +38,7 @@ async def test_differences_are_marked_in_each_wording() -> None:
         assert styled_words(typed_line) == {"ONE": {"strike"}, "negatives": {"strike"}}
         assert styled_words(answer_line) == {"zero": {"underline"},
                                              "negative inputs.": {"underline"}}
-        assert note is not None and "3 of 6 answer words" in note.plain
+        assert note is not None and "3 of 6 words" in note.plain
         console = Console(width=78, record=True, color_system=None)
         console.print(widget.render())
         rows = console.export_text().splitlines()

@@ -83,7 +83,7 @@ async def test_type_compare_grade_and_the_text_is_kept(typed_app, isolated_home)
         typed_line, answer_line, note = diff.lines()
         assert typed_line.plain == "it returns one for negative inputs"
         assert answer_line.plain == "Zero for every negative input."
-        assert note is not None and "2 of 5 answer words" in note.plain  # for, negative (inputs != input)
+        assert note is not None and "2 of 5 words" in note.plain  # for, negative (inputs != input)
         assert field.disabled and app.focused is not field  # the grade keys grade now
         assert "1 again" in str(screen.query_one("#keys-hint").render())
         await pilot.press("2")

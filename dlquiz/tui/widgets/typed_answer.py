@@ -80,8 +80,8 @@ class TypedAnswer(Widget):
         note = None
         if total:
             note = Text("every word of the answer is there" if have == total else
-                        f"{have} of {total} answer words · underlined: missing · struck: extra",
-                        "dim")
+                        f"{have} of {total} words of the answer; underlined: left out, "
+                        "struck: not in it", "dim")
         return typed_line, self._line(theirs, "missing", missing), note
 
     def render(self) -> Table:
