@@ -169,22 +169,3 @@ async def test_the_cli_and_the_app_count_the_same_cards(deck_dir, isolated_home,
         for deck in ("clozes", "tuideck"):
             shown = tuple(str(table.get_cell(deck, column)) for column in ("cards", "due", "new"))
             assert shown == tuple(str(records[deck][k]) for k in ("cards", "due", "new")), deck
-
-
-async def test_down_then_enter_typed_before_the_decks_are_listed_studies_the_second_deck(
-        deck_dir, isolated_home, monkeypatch):
-    from dlquiz.paths import resolve_paths
-    from dlquiz.tui.app import DlquizApp
-    from dlquiz.tui.context import AppContext
-    from dlquiz.tui.screens.review import ReviewScreen
-    from tests.tui.conftest import FIXED_NOW
-
-    (deck_dir / "clozes.yaml").write_text(CLOZE_DECK, encoding="utf-8")  # listed first ("C" < "T")
-    slow_catalog(monkeypatch)
-    ctx = AppContext(paths=resolve_paths(isolated_home), deck_paths=(str(deck_dir),),
-                     now=lambda: FIXED_NOW, seed=7, only_decks=("clozes", "tuideck"))
-    app = DlquizApp(ctx)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("down", "enter")  # in order, both held, both replayed
-        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.state == "front")
-        assert app.screen.plan.decks == ("tuideck",)

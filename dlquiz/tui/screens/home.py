@@ -49,23 +49,12 @@ def interview_header(today: date, interview_date: str) -> str:
     return " · interview today" if left == 0 else f" · interview in {left} day{'s' if left != 1 else ''}"
 
 
-class DeckTable(DataTable[Text]):
-    """The deck list; its own ``enter`` studies the highlighted deck.
-
-    Why the table's key and not a priority key of the screen: a priority key
-    acts the moment it arrives, before the table has handled a ``down`` typed
-    just before it, so fast typing (or keys replayed after a cold start) would
-    study the wrong deck. Bound here it is also the one the footer shows.
-    """
-
-    BINDINGS = [Binding("enter", "select_cursor", "Study deck", id="home.study")]
-
-
 class HomeScreen(BaseScreen[None]):
     """The deck list; Enter studies the highlighted deck."""
 
     CSS_PATH = Path(__file__).with_name("home.tcss")
     BINDINGS = [
+        Binding("enter", "study", "Study deck", priority=True, id="home.study"),
         Binding("a", "study_all", "All due", id="home.study_all"),
         Binding("c", "cram", "Cram", id="home.cram"),
         Binding("m", "app.mock", "Mock", id="home.mock"),
@@ -80,7 +69,7 @@ class HomeScreen(BaseScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("dlquiz · decks", id="totals", classes="title-bar")
-        yield DeckTable(id="decks", cursor_type="row", zebra_stripes=True)
+        yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
         yield Static("", id="detail")
         yield KeyBar()
 
@@ -228,7 +217,7 @@ class HomeScreen(BaseScreen[None]):
         self.show_detail()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        """A click on a row, or enter (the table's own binding, so it comes after a typed down)."""
+        """A mouse click on a row (enter is the screen's own priority binding)."""
         event.stop()
         self.action_study()
 
