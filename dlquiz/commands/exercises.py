@@ -22,7 +22,6 @@ editor shows.
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import sys
 from pathlib import Path
@@ -30,7 +29,6 @@ from typing import Any
 
 from dlquiz.commands._core import load_catalog_for, open_store, paths_of, settings_of
 from dlquiz.errors import UsageError
-from dlquiz.grading.order import study_order
 from dlquiz.model import Exercise
 
 EXIT_PASS = 0
@@ -59,6 +57,8 @@ def find_exercise(catalog: Any, exercise_id: str) -> Exercise:
     exercise = catalog.exercise(exercise_id)
     if exercise is not None:
         return exercise
+    import difflib  # only for a mistyped id: start-up is part of every check
+
     known = sorted(all_exercises(catalog))
     close = difflib.get_close_matches(exercise_id, known, n=3, cutoff=0.5)
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else \
@@ -96,6 +96,8 @@ def ensure_workspace_file(args: argparse.Namespace, exercise: Exercise) -> Path:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from dlquiz.grading.order import study_order
+
     catalog = load_catalog_for(args)
     exercises = study_order(all_exercises(catalog))
     with open_store(paths_of(args), backup=False) as store:
