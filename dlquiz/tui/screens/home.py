@@ -53,6 +53,8 @@ class HomeScreen(BaseScreen[None]):
     """The deck list; Enter studies the highlighted deck."""
 
     CSS_PATH = Path(__file__).with_name("home.tcss")
+    #: The width the deck titles were cut for (see on_resize).
+    _titles_fit = 0
     BINDINGS = [
         Binding("enter", "study", "Study deck", priority=True, id="home.study"),
         Binding("a", "study_all", "All due", id="home.study_all"),
@@ -138,6 +140,7 @@ class HomeScreen(BaseScreen[None]):
         """
         table = self.query_one(DataTable)
         table.clear()
+        self._titles_fit = self._title_room()
         catalog = self.ctx.catalog
         for deck in sorted(catalog.decks, key=lambda d: d.title.lower()):
             table.add_row(self._title(deck.title), PENDING, PENDING, Text(str(len(deck.items()))), Text(),
@@ -155,13 +158,17 @@ class HomeScreen(BaseScreen[None]):
     def _title(self, title: str) -> Text:
         """The deck title, cut with "…" so the count columns stay on screen (80 columns)."""
         cell = Text(title, no_wrap=True)
-        cell.truncate(max(16, self.app.size.width - TITLE_SLACK), overflow="ellipsis")
+        cell.truncate(self._title_room(), overflow="ellipsis")
         return cell
+
+    def _title_room(self) -> int:
+        return max(16, self.app.size.width - TITLE_SLACK)
 
     def on_resize(self) -> None:
         table = self.query_one(DataTable)
-        if not table.row_count:  # not listed yet
-            return
+        if not table.row_count or self._title_room() == self._titles_fit:
+            return  # not listed yet, or the titles already fit this width (the first resize)
+        self._titles_fit = self._title_room()
         for deck in self.ctx.catalog.decks:
             if deck.id in table.rows:
                 table.update_cell(deck.id, "deck", self._title(deck.title), update_width=True)

@@ -114,6 +114,8 @@ class KeyBar(Widget, can_focus=False):
         super().__init__(id=id)
         #: (row, first column, end column, key) of each key drawn, for clicks.
         self._spans: list[tuple[int, int, int, str]] = []
+        #: (width, rows, compact, palette) from the layout pass, reused by the paint after it.
+        self._cached: tuple[int, list[list[Item]], bool, Item | None] | None = None
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -123,6 +125,7 @@ class KeyBar(Widget, can_focus=False):
 
     def _bindings_changed(self, screen: Screen[object]) -> None:
         if screen is self.screen:
+            self._cached = None
             self.refresh(layout=True)  # the number of rows may change
 
     def _items(self) -> tuple[list[Item], Item | None]:
@@ -142,16 +145,23 @@ class KeyBar(Widget, can_focus=False):
             items.append((binding.key, app.get_key_display(binding), binding.description, enabled))
         return items, palette
 
+    def _layout(self, width: int) -> tuple[list[list[Item]], bool, Item | None]:
+        """Rows for ``width``, computed once per bindings change and width (layout asks, then render)."""
+        if self._cached is None or self._cached[0] != width:
+            items, palette = self._items()
+            rows, short = layout(items, palette, width)
+            self._cached = (width, rows, short, palette)
+        return self._cached[1], self._cached[2], self._cached[3]
+
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        items, palette = self._items()
-        return len(layout(items, palette, width)[0])
+        return len(self._layout(width)[0])
 
     def render(self) -> Text:
         key_style = self.get_component_rich_style("key-bar--key", partial=True)
         text_style = self.get_component_rich_style("key-bar--description", partial=True)
-        items, palette = self._items()
         width = self.size.width
-        rows, short = layout(items, palette, width)
+        rows, short, palette = self._layout(width)
+        self._cached = None  # the next paint looks at the bindings again
         spans: list[tuple[int, int, int, str]] = []
         lines: list[Text] = []
         for row_number, row in enumerate(rows):
