@@ -169,3 +169,38 @@ async def test_the_cli_and_the_app_count_the_same_cards(deck_dir, isolated_home,
         for deck in ("clozes", "tuideck"):
             shown = tuple(str(table.get_cell(deck, column)) for column in ("cards", "due", "new"))
             assert shown == tuple(str(records[deck][k]) for k in ("cards", "due", "new")), deck
+
+
+def two_deck_app(deck_dir, isolated_home):  # type: ignore[no-untyped-def]
+    from dlquiz.paths import resolve_paths
+    from dlquiz.tui.app import DlquizApp
+    from dlquiz.tui.context import AppContext
+    from tests.tui.conftest import FIXED_NOW
+
+    (deck_dir / "clozes.yaml").write_text(CLOZE_DECK, encoding="utf-8")  # listed first ("C" < "T")
+    ctx = AppContext(paths=resolve_paths(isolated_home), deck_paths=(str(deck_dir),),
+                     now=lambda: FIXED_NOW, seed=7, only_decks=("clozes", "tuideck"))
+    return DlquizApp(ctx)
+
+
+async def test_down_then_enter_typed_before_the_decks_are_listed_studies_the_second_deck(
+        deck_dir, isolated_home, monkeypatch):
+    from dlquiz.tui.screens.review import ReviewScreen
+
+    slow_catalog(monkeypatch)
+    app = two_deck_app(deck_dir, isolated_home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("down", "enter")  # in order, both held, both replayed
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.state == "front")
+        assert app.screen.plan.decks == ("tuideck",)
+
+
+async def test_down_then_enter_in_one_burst_studies_the_second_deck(deck_dir, isolated_home):
+    from dlquiz.tui.screens.review import ReviewScreen
+
+    app = two_deck_app(deck_dir, isolated_home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.screen.query_one("#decks", DataTable).row_count == 2)
+        await pilot.press("down", "enter")  # enter is a priority binding: it must wait for down
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.state == "front")
+        assert app.screen.plan.decks == ("tuideck",)

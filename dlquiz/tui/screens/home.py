@@ -236,6 +236,17 @@ class HomeScreen(BaseScreen[None]):
         self.app.push_screen(ReviewScreen(plan))
 
     def action_study(self) -> None:
+        """Study the highlighted deck, once the keys typed before ``enter`` have acted.
+
+        ``enter`` is a priority binding: the app runs it at once, while a ``down``
+        typed just before it is still on its way. A non-priority key travels
+        table -> screen -> app (where the table's binding finally runs), so the
+        study step takes the same three queues and comes after it.
+        """
+        table = self.query_one(DataTable)
+        table.call_later(self.call_later, self.app.call_later, self._study_highlighted)
+
+    def _study_highlighted(self) -> None:
         from dlquiz.tui.study import StudyPlan
 
         key = self._highlighted_key()
