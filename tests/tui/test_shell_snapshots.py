@@ -30,9 +30,10 @@ def test_settings_shell(make_app, snap_compare, size):
     async def ready(pilot):
         await until(pilot, lambda: app.screen.query("#decks") and app.screen.query_one("#decks").row_count)
         await pilot.press("o")
-        await until(pilot, lambda: type(app.screen).__name__ == "SettingsScreen")
-        await pilot.pause()
+        await until(pilot, lambda: type(app.screen).__name__ == "SettingsScreen"
+                    and getattr(app.focused, "id", None) == "new_per_day")
         app.screen.query_one("#new_per_day").cursor_blink = False
+        await pilot.pause()
 
     assert snap_compare(app, run_before=ready, terminal_size=size)
 
