@@ -178,7 +178,10 @@ class HomeScreen(BaseScreen[None]):
         from dlquiz.tui import study
 
         per_deck, today_done, new_left = await self.ctx.db(study.deck_counts, self.ctx)
-        table = self.query_one(DataTable)
+        tables, totals = self.query(DataTable), self.query("#totals")
+        if not tables or not totals:
+            return  # the app closed while the store counted: the screen's widgets are gone
+        table = tables.first()
         due_total = new_total = 0
         for deck_id, (due, new) in per_deck.items():
             if deck_id in table.rows:
@@ -187,8 +190,7 @@ class HomeScreen(BaseScreen[None]):
                 due_total += due
                 new_total += new
         new_total = min(new_total, new_left)
-        totals = self.query_one("#totals", Static)
-        totals.update(
+        totals.first(Static).update(
             f"dlquiz · today: {due_total} due · {new_total} new · {today_done} reviewed"
             + interview_header(self.ctx.today(), self.ctx.config.interview_date)
         )
