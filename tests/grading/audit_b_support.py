@@ -92,3 +92,29 @@ def mutate(template: str, old: str, new: str) -> str:
     """``template`` with its one occurrence of ``old`` replaced (a mistake is one real change)."""
     assert template.count(old) == 1, f"{old!r} occurs {template.count(old)} times"
     return template.replace(old, new)
+
+
+# -- the three checks every audit module makes, on its own tables ------------------------
+
+
+def assert_independent_passes(ex: Exercise, source: str, seeds: tuple[int, ...] = (0, 5)) -> None:
+    """An independently written correct solution fails no case, under each seed."""
+    fn = function_of(source, ex.function)
+    for seed in seeds:
+        assert graded_failures(ex, fn, seed=seed) == [], seed
+
+
+def assert_mistake_caught_first(ex: Exercise, source: str, first: str, label: str) -> None:
+    """A classic mistake fails, and its first failure is the case named for its clause."""
+    assert first in case_names(ex), f"no case named {first!r}"
+    assert graded_failures(ex, function_of(source, ex.function), first=True) == [first], label
+
+
+def assert_tables_complete(exercises: dict[str, Exercise], ids: list[str],
+                           mistakes: dict[str, Any], independent: dict[str, str],
+                           templates: dict[str, str]) -> None:
+    """Every exercise has a solution and >= 3 mistakes; the mistakes' templates are correct."""
+    assert set(mistakes) == set(ids) == set(independent)
+    assert all(len(items) >= 3 for items in mistakes.values())
+    for eid, template in templates.items():
+        assert graded_failures(exercises[eid], function_of(template, exercises[eid].function)) == [], eid

@@ -89,3 +89,17 @@ def failures_positional(ex: Exercise, fn: Callable[..., Any], seed: int = 0,
         if not checkers.check(ex.checker.name, dict(ex.checker.options), expected, got, case).ok:
             failed.append(case.name)
     return failed
+
+
+def assert_independent_passes(ex: Exercise, source: str) -> None:
+    """An independently written correct solution fails no case, at seed 0 and seed 11."""
+    fn = solution_function(source, ex.function)
+    assert failures_positional(ex, fn) == []
+    assert failures_positional(ex, fn, seed=11) == []
+
+
+def assert_mistake_caught_first(ex: Exercise, source: str, mistake: str, first_case: str) -> None:
+    """A classic mistake fails, and its first failure is the case named for its clause."""
+    failed = failures_positional(ex, solution_function(source, ex.function))
+    assert failed, f"{ex.id}: {mistake!r} passes every case"
+    assert failed[0] == first_case, (mistake, failed[:4])

@@ -15,7 +15,7 @@ import itertools
 
 import numpy as np
 import pytest
-from grader_support import failures_positional, solution_function
+from grader_support import assert_independent_passes, assert_mistake_caught_first
 
 from dlquiz.grading.cases.roi import DEGENERATE_ROIS, roi_align_cases, roi_pool_cases
 from dlquiz.grading.reference.roi import roi_align, roi_pool
@@ -352,10 +352,7 @@ MISTAKES: dict[str, list[tuple[str, str, str]]] = {
 
 @pytest.mark.parametrize("exercise_id", sorted(INDEPENDENT))
 def test_an_independent_solution_passes(exercises: dict[str, Exercise], exercise_id: str) -> None:
-    ex = exercises[exercise_id]
-    fn = solution_function(INDEPENDENT[exercise_id], ex.function)
-    assert failures_positional(ex, fn) == []
-    assert failures_positional(ex, fn, seed=11) == []
+    assert_independent_passes(exercises[exercise_id], INDEPENDENT[exercise_id])
 
 
 @pytest.mark.parametrize(
@@ -365,10 +362,7 @@ def test_an_independent_solution_passes(exercises: dict[str, Exercise], exercise
 def test_each_classic_mistake_is_caught_by_its_clause_case(
         exercises: dict[str, Exercise], exercise_id: str, mistake: str, first_case: str) -> None:
     source = next(src for what, _, src in MISTAKES[exercise_id] if what == mistake)
-    failed = failures_positional(exercises[exercise_id],
-                                 solution_function(source, exercises[exercise_id].function))
-    assert failed, f"{exercise_id}: {mistake!r} passes every case"
-    assert failed[0] == first_case, (mistake, failed[:4])
+    assert_mistake_caught_first(exercises[exercise_id], source, mistake, first_case)
 
 
 def test_degenerate_rois_are_named_for_every_combination_of_flags() -> None:

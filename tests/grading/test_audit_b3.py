@@ -12,7 +12,13 @@ sandboxed grader does.
 from __future__ import annotations
 
 import pytest
-from audit_b_support import case_names, function_of, graded_failures, mutate
+from audit_b_support import (
+    assert_independent_passes,
+    assert_mistake_caught_first,
+    assert_tables_complete,
+    graded_failures,
+    mutate,
+)
 
 from dlquiz.grading.registry import bundled_exercises
 from dlquiz.model import Exercise
@@ -213,9 +219,7 @@ MISTAKE_PARAMS = [(eid, label, first, src) for eid, items in MISTAKES.items()
 @pytest.mark.parametrize("exercise_id", IDS)
 def test_an_independent_correct_solution_passes(exercises: dict[str, Exercise],
                                                 exercise_id: str) -> None:
-    fn = function_of(INDEPENDENT[exercise_id], exercises[exercise_id].function)
-    assert graded_failures(exercises[exercise_id], fn) == []
-    assert graded_failures(exercises[exercise_id], fn, seed=5) == []
+    assert_independent_passes(exercises[exercise_id], INDEPENDENT[exercise_id])
 
 
 @pytest.mark.parametrize(("exercise_id", "label", "first", "source"), MISTAKE_PARAMS,
@@ -223,15 +227,9 @@ def test_an_independent_correct_solution_passes(exercises: dict[str, Exercise],
 def test_classic_mistake_fails_first_on_its_named_case(exercises: dict[str, Exercise],
                                                       exercise_id: str, label: str, first: str,
                                                       source: str) -> None:
-    ex = exercises[exercise_id]
-    assert first in case_names(ex), f"no case named {first!r}"
-    assert graded_failures(ex, function_of(source, ex.function), first=True) == [first], label
+    assert_mistake_caught_first(exercises[exercise_id], source, first, label)
 
 
 def test_every_exercise_has_three_mistakes_and_the_templates_are_correct(
         exercises: dict[str, Exercise]) -> None:
-    assert set(MISTAKES) == set(IDS) == set(INDEPENDENT)
-    assert all(len(items) >= 3 for items in MISTAKES.values())
-    for eid, template in TEMPLATES.items():
-        fn = function_of(template, exercises[eid].function)
-        assert graded_failures(exercises[eid], fn) == [], eid
+    assert_tables_complete(exercises, IDS, MISTAKES, INDEPENDENT, TEMPLATES)
