@@ -129,9 +129,12 @@ def grade(exercise: Exercise, source: str, *, seed: int = 0,
                "result_index": prepared.result_index, "forbidden": list(exercise.forbidden),
                "hide": hidden_folders(exercise)}
         limits = Limits(time_s=exercise.time_limit_s, memory_mb=exercise.memory_mb)
+        timed = [i for i, c in enumerate(prepared.cases)
+                 if c.kind == "perf" and exercise.perf_multiple]
         run = worker.run(job, limits, prepared.encoded,
                          arity_problem=lambda arity: reported_arity_problem(
-                             arity, prepared.n_args, exercise.function, exercise.signature))
+                             arity, prepared.n_args, exercise.function, exercise.signature),
+                         strict=timed)
     finally:
         worker.close()
     return _judge(exercise, prepared, run, started)

@@ -24,7 +24,8 @@ class WorkerPool:
 
     Disabled until :meth:`warm` is called: a one-shot CLI run should not leave
     an idle worker to kill at exit. Once warm, every :meth:`acquire` starts a
-    replacement so the next verdict finds one ready.
+    replacement (in a thread, so the job it serves does not wait for the
+    spawn) and the next verdict finds one ready.
     """
 
     size: int = 1
@@ -60,10 +61,15 @@ class WorkerPool:
                     worker = candidate
                     break
                 candidate.close()
-            if self.enabled:
-                while len(self._idle) < self.size:
-                    self._idle.append(process.SandboxProcess())
+            refill = self.enabled
+        if refill:  # the replacement starts beside this job, not before it
+            threading.Thread(target=self._refill, name="dlquiz-pool-refill", daemon=True).start()
         return worker if worker is not None else process.SandboxProcess()
+
+    def _refill(self) -> None:
+        with self._lock:
+            while self.enabled and len(self._idle) < self.size:
+                self._idle.append(process.SandboxProcess())
 
     def shutdown(self) -> None:
         with self._lock:
@@ -71,6 +77,7 @@ class WorkerPool:
             idle, self._idle = self._idle, []
         for worker in idle:
             worker.close()
+        process.wait_closed()
 
 
 _POOL = WorkerPool()

@@ -35,7 +35,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, BinaryIO
 
 from dlquiz.grading import wire
@@ -226,15 +226,18 @@ class SandboxProcess:
         return not self.closed and self.proc.poll() is None
 
     def run(self, job: dict[str, Any], limits: Limits, cases: Sequence[Any],
-            arity_problem: Callable[[Any], str] | None = None) -> SandboxRun:
+            arity_problem: Callable[[Any], str] | None = None,
+            strict: Collection[int] = ()) -> SandboxRun:
         """Run ``job`` (source, function, result_index, forbidden, hide) on ``cases``.
 
-        ``cases`` are encoded positional argument lists. They are handed over
-        one at a time (``case-N.json``, then ``N`` on stdin), each only after
-        the previous one's result and input fingerprints came back, and every
-        case is timed here, from that line to its result line: a child cannot
-        read a case early or shorten its own clock. ``arity_problem`` judges
-        the function's reported signature ("" when it can be called).
+        ``cases`` are encoded positional argument lists. A ``strict`` case (the
+        timed perf case) is handed over alone (``case-N.json``, then ``N`` on
+        stdin) only after the previous one's result and input fingerprints came
+        back, and timed here from ``go`` to its result line: a child cannot read
+        it early or shorten its own clock. The others go over in batches of
+        consecutive cases (``cases-I-J.json``, ``batch I J``), whose times are
+        shown but not judged (:mod:`dlquiz.grading.protocol`). ``arity_problem``
+        judges the function's reported signature ("" when it can be called).
         """
         started = time.perf_counter()
         run = SandboxRun(outcome="crashed", cases=[CaseRun(i) for i in range(len(cases))])
@@ -253,8 +256,13 @@ class SandboxProcess:
         def go() -> float | None:
             return time.perf_counter() if self._send(b"go\n") else None
 
+        def send_batch(first: int, end: int) -> float | None:
+            if not self._write(f"cases-{first}-{end}.json", list(cases[first:end])):
+                return None
+            return time.perf_counter() if self._send(b"batch %d %d\n" % (first, end)) else None
+
         driver = Driver(run, len(cases), send_case, go, lambda: self._send(b"end\n"),
-                        arity_problem)
+                        arity_problem, send_batch=send_batch, strict=strict)
         deadline = time.perf_counter() + limits.time_s
         while True:
             remaining = deadline - time.perf_counter()
@@ -333,6 +341,14 @@ class SandboxProcess:
 
     def _finish(self, run: SandboxRun, started: float) -> SandboxRun:
         run.wall_s = time.perf_counter() - started
+        if run.outcome == "done":
+            # Every case is in: the verdict needs nothing more from the child, so the
+            # teardown (kill, stray scan, leftovers, temp dir) runs beside the judging.
+            # Printed text goes through the results channel; raw stdout/stderr is
+            # whatever the readers have by now.
+            run.output = _join_output(run.import_output, self.stdout.text(), self.stderr.text())
+            close_later(self)
+            return run
         if run.outcome == "crashed":
             try:
                 self.proc.wait(timeout=0.5)
@@ -370,6 +386,31 @@ class SandboxProcess:
             if stream is not None:
                 stream.close()
         remove_tree(self.workdir)
+
+
+_CLOSING: list[threading.Thread] = []
+_CLOSING_LOCK = threading.Lock()
+
+
+def close_later(worker: SandboxProcess) -> None:
+    """Tear ``worker`` down in a thread; :func:`wait_closed` (run at exit) waits for it.
+
+    A non-daemon thread, so even a one-shot ``dlquiz check`` finishes the
+    teardown before the interpreter exits: nothing of a sandbox outlives dlquiz.
+    """
+    thread = threading.Thread(target=worker.close, name="dlquiz-sandbox-close")
+    with _CLOSING_LOCK:
+        _CLOSING[:] = [t for t in _CLOSING if t.is_alive()]
+        _CLOSING.append(thread)
+    thread.start()
+
+
+def wait_closed() -> None:
+    """Wait for every teardown started by :func:`close_later`."""
+    with _CLOSING_LOCK:
+        pending = list(_CLOSING)
+    for thread in pending:
+        thread.join()
 
 
 class _Stop(Exception):

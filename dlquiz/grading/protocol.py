@@ -6,12 +6,21 @@ case is a callback, so a test can feed it any forged sequence of messages.
 
 The order is fixed, and anything out of order is tampering (``bad_results``):
 
-``isolated`` → ``imported`` → ``signature`` → for each case *i* the parent
-hands over (``i``): ``loaded`` *i* → (``go``) ``result`` *i* → ``inputs`` *i* →
-(next case, or ``end``). Decoding the inputs happens before ``go``, so it is
-not timed; the clock stops only at the ``result`` line, which carries the
-value (a forged earlier one would need the right answer, and makes the real
-one a duplicate).
+``isolated`` → ``imported`` → ``signature`` → the cases, in order, handed over
+in one of two ways:
+
+* a *strict* case *i* (the timed perf case): the parent hands it over alone
+  (``i``): ``loaded`` *i* → (``go``) ``result`` *i* → ``inputs`` *i*. Decoding
+  the inputs happens before ``go``, so it is not timed; the clock stops only
+  at the ``result`` line, which carries the value (a forged earlier one would
+  need the right answer, and makes the real one a duplicate).
+* a *batch* of consecutive other cases *i..j-1* (``batch i j``): ``result`` *i*
+  → ``inputs`` *i* → ``result`` *i+1* → ... with no handshake in between. Their
+  times are only shown, never judged (a case's clock runs from the previous
+  line), so one hand-over saves two round trips per case; reading them early
+  gains a child nothing.
+
+Then ``end``.
 
 Terminal events: ``import_failed``, ``no_function``, ``output_limit``,
 ``sandbox_error``, ``bad_results``. A case's time is measured here, from
@@ -21,7 +30,7 @@ forged lines can only make its own report wrong, never its clock shorter.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,15 +98,23 @@ class Driver:
 
     def __init__(self, run: SandboxRun, n_cases: int, send_case: Callable[[int], bool],
                  go: Callable[[], float | None], end: Callable[[], None],
-                 arity_problem: Callable[[Any], str] | None = None) -> None:
+                 arity_problem: Callable[[Any], str] | None = None, *,
+                 send_batch: Callable[[int, int], float | None] | None = None,
+                 strict: Collection[int] = ()) -> None:
+        """``send_batch(i, j)`` hands cases ``i..j-1`` over at once (and returns when it
+        did, or None); without it every case is strict. ``strict`` are the cases
+        always handed over alone and timed from ``go``."""
         self.run = run
         self.n_cases = n_cases
         self.send_case = send_case
         self.go = go
         self.end = end
         self.arity_problem = arity_problem
+        self.send_batch = send_batch
+        self.strict = frozenset(strict)
         self.phase = "import"
         self.current = -1
+        self.batch_end = -1
         self.sent_at = 0.0
         self.pending = "not_run"
 
@@ -162,6 +179,10 @@ class Driver:
             run.cases[self.current].prints = dict(prints)
             run.cases[self.current].status = self.pending
             run.running_case = None
+            if self.current + 1 < self.batch_end:  # the next case of a batch runs already
+                self.current += 1
+                run.running_case, self.sent_at, self.phase = self.current, stamp, "result"
+                return False
             return self._next_case()
         elif event == "output_limit":
             run.outcome = "output_limit"
@@ -183,6 +204,14 @@ class Driver:
             self.end()
             return True
         self.run.running_case = self.current
+        if self.send_batch is not None and self.current not in self.strict:
+            end = next((i for i in range(self.current, self.n_cases) if i in self.strict),
+                       self.n_cases)
+            sent = self.send_batch(self.current, end)
+            if sent is None:
+                return True
+            self.batch_end, self.sent_at, self.phase = end, sent, "result"
+            return False
         if not self.send_case(self.current):
             return True  # the child is gone: the run ends as it died
         self.phase = "loaded"

@@ -234,16 +234,8 @@ def _serve(job: dict[str, Any], channel: Channel, control: Any) -> None:
         return
     channel.send({"event": "signature", "arity": _arity(function)})
     result_index = int(job.get("result_index", -1))
-    while True:
-        line = control.readline().strip()
-        if not line or line == b"end":
-            return
-        index = int(line)
-        with open(f"case-{index}.json", "rb") as fh:
-            args = decode(json.load(fh))
-        channel.send({"event": "loaded", "case": index})
-        if control.readline().strip() != b"go":
-            return
+
+    def call(index: int, args: list[Any]) -> None:
         try:
             value = function(*args)
             if value is None and 0 <= result_index < len(args):
@@ -258,6 +250,25 @@ def _serve(job: dict[str, Any], channel: Channel, control: Any) -> None:
                           "traceback": learner_traceback(exc), "output": stream.take()})
         prints = {str(i): fingerprint(arg) for i, arg in enumerate(args) if i != result_index}
         channel.send({"event": "inputs", "case": index, "prints": prints})
+
+    while True:
+        line = control.readline().strip()
+        if not line or line == b"end":
+            return
+        if line.startswith(b"batch "):
+            first, end = (int(v) for v in line.split()[1:3])
+            with open(f"cases-{first}-{end}.json", "rb") as fh:
+                batch = json.load(fh)
+            for offset, encoded in enumerate(batch):
+                call(first + offset, decode(encoded))
+            continue
+        index = int(line)
+        with open(f"case-{index}.json", "rb") as fh:
+            args = decode(json.load(fh))
+        channel.send({"event": "loaded", "case": index})
+        if control.readline().strip() != b"go":
+            return
+        call(index, args)
 
 
 def main(argv: list[str]) -> int:

@@ -152,6 +152,24 @@ def adopt_legacy_draft(workspace_dir: Path, legacy_drafts_dir: Path, exercise_id
         old.unlink()
 
 
+def opening_text(workspace_dir: Path, exercise: Exercise, *, review: bool,
+                 legacy_drafts_dir: Path | None = None) -> tuple[str, str | None]:
+    """What an editor opens with, and the saved file's text (None when there is none).
+
+    Practice reopens the saved file (the starter when there is none). A
+    scheduled review opens the starter, so the code is written again; a saved
+    file that differs from it is copied to the backups first (one key brings
+    it back, see :func:`last_attempt`).
+    """
+    saved = read_code(workspace_dir, exercise.id, legacy_drafts_dir=legacy_drafts_dir)
+    fresh = starter_text(exercise)
+    if not review:
+        return (saved if saved is not None else fresh), saved
+    if saved is not None and saved != fresh:
+        backup_code(workspace_dir, exercise.id, saved)
+    return fresh, saved
+
+
 def code_fingerprint(source: str) -> str:
     """SHA-256 of the code with trailing spaces and blank lines dropped (same code, same hash)."""
     lines = [line.rstrip() for line in source.replace("\r\n", "\n").split("\n")]

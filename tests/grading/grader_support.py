@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from dlquiz.grading import checkers, reaper, sandbox
+from dlquiz.grading import checkers, process, reaper, sandbox
 from dlquiz.grading.calls import call_plan
 from dlquiz.grading.registry import load_exercises_file, resolve_target
 from dlquiz.model import Exercise
@@ -43,7 +43,12 @@ class TrackedSandbox(sandbox.SandboxProcess):
 
 
 def leftovers(started: list[tuple[int, int | None]]) -> list[int]:
-    """Processes still alive from the given sandboxes (by session / sandbox uid)."""
+    """Processes still alive from the given sandboxes (by session / sandbox uid).
+
+    A run whose cases all came back is torn down in a thread beside the judging
+    (``process.close_later``): that teardown is awaited first, as dlquiz's own exit does.
+    """
+    process.wait_closed()
     alive: list[int] = []
     for pid, uid in started:
         alive.extend(p for p in reaper.sandbox_pids(pid, uid) if p != os.getpid())

@@ -7,12 +7,13 @@ import json
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from dlquiz.grading import reaper, sandbox
+from dlquiz.grading import process, reaper, sandbox
 from dlquiz.grading.pool import WorkerPool
 from dlquiz.grading.process import crash_outcome
 from dlquiz.grading.sandbox import Limits, SandboxProcess
@@ -71,6 +72,7 @@ def test_child_environment_and_limits(monkeypatch: pytest.MonkeyPatch) -> None:
             prefix = Path(sys.prefix).resolve()
             python_in_tmp = [prefix.parts[2]] if prefix.parts[1:2] == ("tmp",) else []
             assert info["tmp"] == sorted([os.path.basename(worker.workdir), *python_in_tmp])
+    process.wait_closed()  # a finished run is torn down beside the judging
     assert not os.path.exists(worker.workdir)
 
 
@@ -111,6 +113,9 @@ def test_pool_workers_serve_one_job() -> None:
         first = pool._idle[0]
         worker = pool.acquire()
         assert worker is first
+        deadline = time.monotonic() + 10  # the replacement starts in a thread, beside the job
+        while not pool._idle and time.monotonic() < deadline:
+            time.sleep(0.01)
         assert len(pool._idle) == 1 and pool._idle[0] is not first
         job = {"source": "def f(x):\n    return x + 1\n", "function": "f", "result_index": -1}
         result = worker.run(job, Limits(time_s=5), [encode([1])])

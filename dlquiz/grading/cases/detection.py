@@ -31,7 +31,7 @@ def random_boxes(rng: np.random.Generator, n: int, *, clusters: int = 0, extent:
     return np.concatenate([cxcy - wh / 2, cxcy + wh / 2], axis=1)
 
 
-PERF_BOXES = 2000
+PERF_BOXES = 1000
 
 # A pair whose IoU is exactly 0.5 in binary floating point: intersection 2,
 # union 4 (boxes [0,0,3,1] and [1,0,4,1]).
@@ -81,7 +81,12 @@ def iou_cases(rng: np.random.Generator) -> list[Case]:
 
 
 def nms_cases(rng: np.random.Generator) -> list[Case]:
-    """Edge cases, random crowded scenes, then one perf case (2,000 boxes: a pure-Python pair loop takes ~50x the reference, past the 30x limit)."""
+    """Edge cases, random crowded scenes, then one perf case.
+
+    The perf case has 1,000 boxes: there a pure-Python pair loop takes about 40x
+    the reference and a vectorised row per kept box about 3x, so the 20x limit
+    (exercises/detection.yaml) separates them with room on both sides, and a
+    correct solution's whole check stays short (issue #10 times it)."""
 
     def case(name: str, boxes: FloatArray, scores: FloatArray, thr: float, kind: str = "edge") -> Case:
         args = {"boxes": boxes, "scores": np.asarray(scores, dtype=np.float64), "iou_threshold": thr}
@@ -109,7 +114,7 @@ def nms_cases(rng: np.random.Generator) -> list[Case]:
         case("equal scores on overlapping boxes: either may be kept",
              _boxes([[0, 0, 4, 4], [1, 0, 5, 4], [8, 8, 9, 9]]), np.array([0.7, 0.7, 0.2]), 0.5),
     ]
-    for i, (n, thr) in enumerate([(10, 0.5), (50, 0.3), (50, 0.7), (300, 0.5), (800, 0.45)]):
+    for i, (n, thr) in enumerate([(10, 0.5), (50, 0.3), (50, 0.7), (150, 0.5), (400, 0.45)]):
         boxes = random_boxes(rng, n, clusters=max(2, n // 10))
         cases.append(case(f"random n={n} #{i + 1}", boxes, rng.random(n), thr, "random"))
     # Crowded enough that about half the boxes survive: a pure-Python pair

@@ -16,14 +16,13 @@ by the core (:func:`dlquiz.study.session.exercise_quality`).
 
 from __future__ import annotations
 
-import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
-from textual.app import ComposeResult, SuspendNotSupported
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static, TextArea
@@ -34,11 +33,12 @@ from dlquiz.grading.workspace import (
     backup_code,
     code_fingerprint,
     last_attempt,
+    opening_text,
     read_code,
-    starter_text,
     workspace_file,
     write_code,
 )
+from dlquiz.tui.external_editor import open_in_editor
 from dlquiz.tui.screens.base import BaseScreen
 from dlquiz.tui.widgets.code_editor import CodeEditor
 from dlquiz.tui.widgets.key_bar import KeyBar
@@ -125,29 +125,25 @@ class CodingScreen(BaseScreen[CodingResult | None]):
 
     def on_mount(self) -> None:
         paths = self.ctx.paths
-        saved = read_code(paths.workspace_dir, self.exercise.id,
-                          legacy_drafts_dir=paths.legacy_drafts_dir)
-        fresh = starter_text(self.exercise)
-        editor = self.query_one("#editor", TextArea)
-        if self.review:
-            if saved is not None and saved != fresh:
-                backup_code(self.workspace_dir, self.exercise.id, saved)
-            text = fresh
-        else:
-            text = saved if saved is not None else fresh
-        editor.load_text(text)
+        text, saved = opening_text(paths.workspace_dir, self.exercise, review=self.review,
+                                   legacy_drafts_dir=paths.legacy_drafts_dir)
+        (editor := self.query_one("#editor", TextArea)).load_text(text)
         self.autosaver = Autosaver(self.workspace_dir, self.exercise.id, saved=saved)
         if text != saved:
             self.autosaver.changed(text)
             self.autosaver.flush()
         self._place_cursor_at_code(editor)
         self.query_one(ResultsPanel).display = False
-        if self.review and saved is not None and saved != fresh:
+        if self.review and saved is not None and saved != text:
             self.notify("A review starts from the starter. ctrl+l restores your last attempt.",
                         timeout=5)
         elif not self.review and saved is not None:
             self.notify("Your workspace file (shared with `dlquiz check`).", timeout=3)
         editor.focus()
+        from dlquiz.grading.readiness import NextRun  # NumPy: only once a coding screen opens
+
+        self.next_run = NextRun(self.exercise, paths.cache_dir)
+        self.get_ready()
         self.load_earlier_passes()
 
     def _place_cursor_at_code(self, editor: TextArea) -> None:
@@ -182,8 +178,15 @@ class CodingScreen(BaseScreen[CodingResult | None]):
             self.autosaver.flush()
 
     def on_unmount(self) -> None:
+        from dlquiz.grading.readiness import stand_down
+
+        stand_down()
         if self.autosaver is not None:
             self.autosaver.flush()
+
+    @work(thread=True, group="grading-ahead")
+    def get_ready(self) -> None:
+        self.next_run.get_ready()  # ctrl+r then finds a worker and its cases ready
 
     def action_restore(self) -> None:
         text = last_attempt(self.workspace_dir, self.exercise.id)
@@ -210,11 +213,10 @@ class CodingScreen(BaseScreen[CodingResult | None]):
     @work(thread=True, exclusive=True, group="grading")
     def grade_source(self, source: str) -> None:
         from dlquiz.grading.grader import grade
-        from dlquiz.grading.preparation import fresh_seed
 
         worker = get_current_worker()
         try:
-            report = grade(self.exercise, source, seed=fresh_seed(),
+            report = grade(self.exercise, source, seed=self.next_run.take_seed(),
                            cache_dir=self.ctx.paths.cache_dir)
         except Exception as exc:  # noqa: BLE001 - the grader's own failure is shown, never a traceback
             if not worker.is_cancelled:
@@ -229,6 +231,7 @@ class CodingScreen(BaseScreen[CodingResult | None]):
         )
         if not worker.is_cancelled:
             self.app.call_from_thread(self.graded, report, source, fingerprint)
+            self.next_run.get_ready()
 
     def graded(self, report: Any, source: str, fingerprint: str) -> None:
         self.runs += 1
@@ -331,11 +334,9 @@ class CodingScreen(BaseScreen[CodingResult | None]):
         self.flush_draft()
         write_code(self.workspace_dir, self.exercise.id, editor.text)
         path = workspace_file(self.workspace_dir, self.exercise.id)
-        try:
-            with self.app.suspend():
-                subprocess.run(self.ctx.editor_command(path), check=False)
-        except (OSError, SuspendNotSupported) as exc:  # no editor, or no terminal (dlquiz serve)
-            self.notify(f"Could not start the editor: {exc}", severity="error")
+        problem = open_in_editor(self.app, self.ctx.editor_command(path), path)
+        if problem:
+            self.notify(problem, severity="error")
             return
         text = read_code(self.workspace_dir, self.exercise.id)
         if text is not None and text != editor.text:

@@ -90,10 +90,9 @@ class MockCodingScreen(CodingScreen):
     @work(thread=True, exclusive=True, group="mock-final")
     def final_grade(self, source: str) -> None:
         from dlquiz.grading.grader import grade
-        from dlquiz.grading.preparation import fresh_seed
 
         try:
-            report: Any = grade(self.exercise, source, seed=fresh_seed(),
+            report: Any = grade(self.exercise, source, seed=self.next_run.take_seed(),
                                 cache_dir=self.ctx.paths.cache_dir)
         except Exception as exc:  # noqa: BLE001 - a grader failure scores the code as not passing
             self.app.call_from_thread(self.notify, f"Could not grade: {exc}", severity="error")
