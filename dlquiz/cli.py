@@ -55,6 +55,9 @@ COMMAND_HOMES = {
     "serve": "serve",
 }
 
+#: Commands that grade exactly once, so they start their sandbox runner first thing.
+GRADES_ONCE = frozenset({"check"})
+
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -143,6 +146,10 @@ def opens_app(argv: Sequence[str]) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     tokens = list(sys.argv[1:] if argv is None else argv)
     first = _first_command(tokens)
+    if first in GRADES_ONCE and not {"-h", "--help"} & set(tokens):
+        from dlquiz.grading.spawn import start_early
+
+        start_early()  # its NumPy import overlaps all of ours (see dlquiz.grading.spawn)
     parser = build_parser(with_commands=not opens_app(tokens), only=COMMAND_HOMES.get(first or ""))
     args = parser.parse_args(tokens)
     handler = getattr(args, "handler", None)

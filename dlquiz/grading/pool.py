@@ -14,7 +14,7 @@ import atexit
 import threading
 from dataclasses import dataclass, field
 
-from dlquiz.grading import process
+from dlquiz.grading import process, spawn
 from dlquiz.grading.process import SandboxProcess
 
 
@@ -46,11 +46,13 @@ class WorkerPool:
         """Start one runner now without keeping the pool warm afterwards.
 
         A one-shot ``dlquiz check`` calls this first, so the child imports
-        NumPy while the parent loads decks and computes expected outputs.
+        NumPy while the parent loads decks and computes expected outputs; the
+        runner :func:`dlquiz.grading.spawn.start_early` started even before
+        that is adopted when there is one.
         """
         with self._lock:
             if not any(w.alive() for w in self._idle):
-                self._idle.append(process.SandboxProcess())
+                self._idle.append(process.SandboxProcess(spawn.take_early()))
 
     def acquire(self) -> SandboxProcess:
         with self._lock:

@@ -26,34 +26,33 @@ from __future__ import annotations
 import json
 import os
 import queue
-import shutil
 import signal
 import subprocess
-import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from collections.abc import Callable, Collection, Sequence
 from typing import Any, BinaryIO
 
 from dlquiz.grading import wire
 from dlquiz.grading.protocol import CaseRun, Driver, SandboxRun
 from dlquiz.grading.reaper import kill_sandbox, remove_leftovers, remove_tree
+from dlquiz.grading.spawn import (  # noqa: F401 - re-exported: the sandbox's public face
+    PASSTHROUGH_ENV,
+    RUNNER_PATH,
+    SANDBOX_PATH,
+    Spawned,
+    sandbox_env,
+    start_runner,
+)
 from dlquiz.grading.wire import UID_BASE
 
-#: The child script (never imported by the parent).
-RUNNER_PATH = str(Path(__file__).resolve().with_name("sandbox_runner.py"))
 #: Bytes of fd-level stdout/stderr kept for the report (the rest is counted).
 STREAM_KEEP_BYTES = 64 * 1024
 #: Seconds a fresh runner may take to import NumPy and report ``ready``.
 STARTUP_TIMEOUT_S = 30.0
 #: Most bytes of result lines the parent reads before giving up on the run.
 MAX_RESULTS_BYTES = 256 * 1024 * 1024
-#: Environment variables passed through when set (this machine's OpenBLAS needs them).
-PASSTHROUGH_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
-SANDBOX_PATH = "/usr/local/bin:/usr/bin:/bin"
 
 
 @dataclass(frozen=True)
@@ -69,23 +68,6 @@ class Limits:
     def to_json(self) -> dict[str, Any]:
         return {"time_s": self.time_s, "memory_mb": self.memory_mb, "file_mb": self.file_mb,
                 "open_files": self.open_files, "processes": self.processes}
-
-
-def sandbox_env(workdir: str) -> dict[str, str]:
-    """The child's whole environment: nothing of the parent's leaks except BLAS tuning."""
-    env = {
-        "PATH": SANDBOX_PATH,
-        "LANG": "C.UTF-8",
-        "HOME": workdir,
-        "TMPDIR": workdir,
-        "OPENBLAS_NUM_THREADS": "1",
-        "OMP_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
-    }
-    for key in PASSTHROUGH_ENV:
-        if key in os.environ:
-            env[key] = os.environ[key]
-    return env
 
 
 class _StreamReader(threading.Thread):
@@ -180,29 +162,11 @@ def crash_outcome(returncode: int, cpu_s: float, cpu_budget_s: float | None) -> 
 class SandboxProcess:
     """One runner process: started at construction, serves one job, then is killed."""
 
-    def __init__(self) -> None:
-        self.workdir = tempfile.mkdtemp(prefix="dlquiz-sandbox-")
-        os.chmod(self.workdir, 0o755)
-        read_fd, write_fd = os.pipe()
+    def __init__(self, spawned: Spawned | None = None) -> None:
+        """Start a runner, or adopt one already started (:mod:`dlquiz.grading.spawn`)."""
+        started = spawned if spawned is not None else start_runner()
+        self.proc, self.workdir, read_fd = started.proc, started.workdir, started.results_fd
         self.overflow = threading.Event()
-        try:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-I", "-B", RUNNER_PATH, self.workdir, str(write_fd)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                pass_fds=(write_fd,),
-                cwd=self.workdir,
-                env=sandbox_env(self.workdir),
-                start_new_session=True,
-                close_fds=True,
-            )
-        except BaseException:
-            os.close(read_fd)
-            shutil.rmtree(self.workdir, ignore_errors=True)
-            raise
-        finally:
-            os.close(write_fd)
         self.uid = UID_BASE + self.proc.pid if os.geteuid() == 0 else None
         assert self.proc.stdout is not None and self.proc.stderr is not None
         self.stdout = _StreamReader(self.proc.stdout, self.overflow)  # type: ignore[arg-type]

@@ -29,7 +29,8 @@ import contextlib, io, json, subprocess, sys
 started = []
 real = subprocess.Popen.__init__
 def counting(self, args, *a, **k):
-    started.append(list(map(str, args)))
+    loaded = [m for m in ("numpy", "dlquiz.commands.exercises", "dlquiz.model") if m in sys.modules]
+    started.append(list(map(str, args)) + ["loaded:" + ",".join(loaded)])
     real(self, args, *a, **k)
 subprocess.Popen.__init__ = counting
 from dlquiz.cli import main
@@ -57,6 +58,26 @@ def test_a_warm_check_loads_only_what_grading_nms_needs(tmp_path: Path) -> None:
                              "dlquiz.grading.reference.detection"]
     pythons = [args for args in warm["started"] if "sandbox_runner.py" in " ".join(args)]
     assert len(pythons) == 1 and len(warm["started"]) == 1, warm["started"]
+    # ... and starts it first thing: before NumPy, the command's module or the model load,
+    # so the child's own start-up overlaps all of the parent's work (dlquiz.grading.spawn)
+    assert pythons[0][-1] == "loaded:", pythons[0][-1]
+
+
+def test_an_early_runner_left_unused_is_killed_and_removed(tmp_path: Path) -> None:
+    env = {**os.environ, "DLQUIZ_HOME": str(tmp_path / "home")}
+    # a usage error ends the run before anything adopts the runner started first thing
+    probe = ("from dlquiz.grading import spawn\n"
+             "from dlquiz.cli import main\n"
+             "try:\n"
+             "    main(['check', '--seed', 'not-a-number', 'nms'])\n"
+             "except SystemExit as exc:\n"
+             "    print(exc.code, spawn._early.proc.pid, spawn._early.workdir)\n")
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True,
+                          check=True)
+    code, pid, workdir = done.stdout.split()
+    assert code == "2" and "invalid int value" in done.stderr
+    assert not os.path.exists(workdir)  # removed at exit
+    assert not os.path.exists(f"/proc/{pid}") or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
 
 
 def report(**changes: object) -> GradeReport:
