@@ -52,7 +52,7 @@ def interview_header(today: date, interview_date: str) -> str:
 class HomeScreen(BaseScreen[None]):
     """The deck list; Enter studies the highlighted deck."""
 
-    CSS_PATH = Path(__file__).with_name("home.tcss")
+    # Its rules (home.tcss) are loaded with the app's stylesheet: see DlquizApp.CSS_PATH.
     #: The width the deck titles were cut for (see on_resize).
     _titles_fit = 0
     BINDINGS = [
