@@ -20,7 +20,8 @@ def open_in_editor(app: App[Any], command: list[str], path: Path) -> str:
         with app.suspend():
             subprocess.run(command, check=False)
     except SuspendNotSupported:
-        return f"No terminal for $EDITOR here: edit {path} yourself, the screen reloads it."
+        return (f"Could not start the editor: there is no terminal to hand over here (a "
+                f"browser). Edit {path} yourself, then open the exercise again.")
     except OSError as exc:
         return f"Could not start the editor: {exc}"
     return ""
