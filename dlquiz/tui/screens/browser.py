@@ -256,7 +256,7 @@ class BrowserScreen(BaseScreen[None]):
         if item is None:
             pane.update("No card matches." if self.result is not None else "")
             return
-        reviews = await self.ctx.db(history, item.key)
+        reviews = await self.db(history, item.key)
         if self.current_key() != item.key:
             return
         state = describe_state(self.states.of(item.key))
@@ -314,7 +314,7 @@ class BrowserScreen(BaseScreen[None]):
         if key is None:
             return
         suspend = not self.states.of(key) & SUSPENDED
-        await self.ctx.db(lambda store: store.set_suspended(key, suspend))
+        await self.db(lambda store: store.set_suspended(key, suspend))
         self.notify(f"{'Suspended' if suspend else 'Unsuspended'} {key}.")
         await self.refresh_item(key)
 
@@ -324,7 +324,7 @@ class BrowserScreen(BaseScreen[None]):
             return
         bury = not self.states.of(key) & BURIED
         until = (self.ctx.today() + timedelta(days=1)).isoformat() if bury else None
-        await self.ctx.db(lambda store: store.bury(key, until))
+        await self.db(lambda store: store.bury(key, until))
         self.notify(f"Buried {key} until tomorrow." if bury else f"Unburied {key}.")
         await self.refresh_item(key)
 
@@ -340,7 +340,7 @@ class BrowserScreen(BaseScreen[None]):
                 return
             from dlquiz.store.resets import reset_item
 
-            await self.ctx.db(reset_item, key, now=self.ctx.now())
+            await self.db(reset_item, key, now=self.ctx.now())
             self.notify(f"Reset {key}: new again, its history kept.")
             await self.refresh_item(key)
 
@@ -371,12 +371,12 @@ class BrowserScreen(BaseScreen[None]):
             return
         finally:
             forget_unchanged(path, item.card, catalog, paths)  # an abandoned edit pins nothing
-        catalog = await self.ctx.db(lambda store: self.ctx.reload_catalog())
+        catalog = await self.db(lambda store: self.ctx.reload_catalog())
         broken = [b for b in catalog.broken if b.path == str(path)]
         if broken:
             self.notify(f"The card has errors now:\n{broken[0].errors[0]}", severity="error",
                         timeout=10)
-        self.index = await self.ctx.db(lambda store: index_for(catalog))
+        self.index = await self.db(lambda store: index_for(catalog))
         self.states_version += 1  # the old result belongs to the old index
         self.search(self.query_one("#query", Input).value)
 

@@ -157,7 +157,7 @@ class CodingScreen(BaseScreen[CodingResult | None]):
     @work(group="passes")
     async def load_earlier_passes(self) -> None:
         exercise_id = self.exercise.id
-        self.earlier_passes = await self.ctx.db(lambda store: store.passing_fingerprints(exercise_id))
+        self.earlier_passes = await self.db(lambda store: store.passing_fingerprints(exercise_id))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return (self.passed and not self.in_session) if action == "next_exercise" else True
@@ -374,7 +374,7 @@ class CodingScreen(BaseScreen[CodingResult | None]):
         from dlquiz.grading.registry import bundled_exercises
 
         exercises = {**bundled_exercises(self.ctx.catalog.cache_dir), **self.ctx.catalog.user_exercises()}
-        solved = await self.ctx.db(lambda store: store.solved_exercises())
+        solved = await self.db(lambda store: store.solved_exercises())
         following = next_unsolved(exercises, solved | {self.exercise.id}, after=self.exercise.id)
         await self.action_back()
         if following is None:
@@ -397,4 +397,4 @@ class CodingScreen(BaseScreen[CodingResult | None]):
                              duration_s=duration, now=now, day_start_hour=day_start)
 
         if cards:
-            await self.ctx.db(write)
+            await self.db(write)

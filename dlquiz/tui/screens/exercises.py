@@ -65,7 +65,7 @@ class ExercisesScreen(BaseScreen[None]):
 
     @work(exclusive=True, group="exercises")
     async def reload(self) -> None:
-        exercises, solved = await self.ctx.db(load_rows, self.ctx)
+        exercises, solved = await self.db(load_rows, self.ctx)
         self.exercises = exercises
         table = self.query_one(DataTable)
         cursor = table.cursor_row

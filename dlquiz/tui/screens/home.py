@@ -117,10 +117,10 @@ class HomeScreen(BaseScreen[None]):
         """
         if not self.is_current or self.query_one(DataTable).row_count == 0:
             return
-        changed = await self.ctx.db(lambda store: self.ctx.catalog.changed())
+        changed = await self.db(lambda store: self.ctx.catalog.changed())
         if not changed:
             return
-        await self.ctx.db(lambda store: self.ctx.reload_catalog())
+        await self.db(lambda store: self.ctx.reload_catalog())
         self.fill_table()
         names = ", ".join(Path(p).name for p in changed[:3])
         more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
@@ -177,7 +177,7 @@ class HomeScreen(BaseScreen[None]):
     async def refresh_counts(self) -> None:
         from dlquiz.tui import study
 
-        per_deck, today_done, new_left = await self.ctx.db(study.deck_counts, self.ctx)
+        per_deck, today_done, new_left = await self.db(study.deck_counts, self.ctx)
         tables, totals = self.query(DataTable), self.query("#totals")
         if not tables or not totals:
             return  # the app closed while the store counted: the screen's widgets are gone

@@ -95,7 +95,7 @@ class MockSetupScreen(BaseScreen[None]):
     async def fill_topics(self) -> None:
         from dlquiz.study.mock_report import topic_choices
 
-        rows = await self.ctx.db(lambda store: topic_choices(list(self.ctx.catalog.items())))
+        rows = await self.db(lambda store: topic_choices(list(self.ctx.catalog.items())))
         topics = self.query_one("#mock-topics", SelectionList)
         topics.add_option(Selection(Text("★ weakest topics (lowest readiness)"), WEAKEST, True))
         topics.add_options([Selection(Text(f"{label}  ({n})"), value) for value, label, n in rows])
@@ -198,7 +198,7 @@ class MockHistoryScreen(BaseScreen[None]):
     async def load(self) -> None:
         from dlquiz.study.mock_report import history_with_trend
 
-        rows, _ = await self.ctx.db(lambda store: history_with_trend(store, limit=HISTORY_ROWS))
+        rows, _ = await self.db(lambda store: history_with_trend(store, limit=HISTORY_ROWS))
         table = self.query_one(DataTable)
         for row in reversed(rows):
             topics = ("weakest: " if row.weakest else "") + ", ".join(row.topics)

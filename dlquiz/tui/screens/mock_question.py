@@ -117,7 +117,7 @@ class MockInterviewScreen(BaseScreen[None]):
     async def start(self) -> None:
         from dlquiz.study.mock_session import MockRun
 
-        self.run = await self.ctx.db(MockRun.start, self.plan, self.ctx.now())
+        self.run = await self.db(MockRun.start, self.plan, self.ctx.now())
         await self.show_current()
 
     # -- the clock -----------------------------------------------------------------------
@@ -158,7 +158,7 @@ class MockInterviewScreen(BaseScreen[None]):
         if slot is None:
             await self.finish()
             return
-        self.item, self.problem, self.exercise, error = await self.ctx.db(prepare, self.ctx, slot)
+        self.item, self.problem, self.exercise, error = await self.db(prepare, self.ctx, slot)
         self.error = error
         self.typed, self.timed_out = "", False
         self.run.begin(self.ctx.now())
@@ -302,7 +302,7 @@ class MockInterviewScreen(BaseScreen[None]):
                            now=now, seconds=seconds, timed_out=timed_out, drawn=drawn,
                            typed=typed, day_start_hour=hour)
 
-            await self.ctx.db(write, self.run)
+            await self.db(write, self.run)
             if then == "verdict":
                 self.query_one("#mock-header", Static).update(self.header_text())
                 self.show_back(verdict)
@@ -321,7 +321,7 @@ class MockInterviewScreen(BaseScreen[None]):
             self.open_exercise()
         elif self.state == "verdict" and self.error:
             now = self.ctx.now()
-            await self.ctx.db(lambda store, run: run.skip(store, now), self.run)
+            await self.db(lambda store, run: run.skip(store, now), self.run)
             await self.show_current()
         elif self.state == "verdict":
             await self.show_current()
@@ -374,5 +374,5 @@ class MockInterviewScreen(BaseScreen[None]):
             return
         self.state = "done"
         now = self.ctx.now()
-        await self.ctx.db(lambda store, run: run.finish(store, now), self.run)
+        await self.db(lambda store, run: run.finish(store, now), self.run)
         await self.app.switch_screen(MockReportScreen(self.run.session_id))

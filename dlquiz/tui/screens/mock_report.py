@@ -123,7 +123,7 @@ class MockReportScreen(BaseScreen[None]):
         from dlquiz.study.mock_report import build_report
 
         catalog = self.ctx.catalog
-        self.report = await self.ctx.db(build_report, self.session_id, catalog.item)
+        self.report = await self.db(build_report, self.session_id, catalog.item)
         text = report_markdown(self.report) if self.report else "This mock interview is not in the store."
         self.query_one("#mock-report-text", CardText).show_markdown(text)
         if self.report is not None:

@@ -135,7 +135,7 @@ class ReviewScreen(CardActions, AnswerFields, BaseScreen[None]):
 
     @work(exclusive=True, group="review")
     async def start_session(self) -> None:
-        self.session = await self.ctx.db(build_session, self.ctx, self.plan)
+        self.session = await self.db(build_session, self.ctx, self.plan)
         await self.advance()
 
     # -- rendering -----------------------------------------------------------------------
@@ -143,7 +143,7 @@ class ReviewScreen(CardActions, AnswerFields, BaseScreen[None]):
     async def advance(self) -> None:
         """Fetch the session's current card (off-thread) and render it, or the summary."""
         assert self.session is not None
-        view = await self.ctx.db(current_view, self.ctx, self.session)
+        view = await self.db(current_view, self.ctx, self.session)
         if view is None:
             await self.show_summary()
             return
@@ -226,7 +226,7 @@ class ReviewScreen(CardActions, AnswerFields, BaseScreen[None]):
         assert self.session is not None
         from dlquiz.tui.study import summary_markdown
 
-        text = await self.ctx.db(summary_markdown, self.ctx, self.session, self.plan)
+        text = await self.db(summary_markdown, self.ctx, self.session, self.plan)
         self.view = None
         self.state = "done"
         self.query_one(SessionProgress).update_progress(self.session.progress.done, 0)
@@ -370,11 +370,11 @@ class ReviewScreen(CardActions, AnswerFields, BaseScreen[None]):
 
             leeches = len(self.session.new_leeches)
             try:
-                view = await self.ctx.db(answer, self.session)
+                view = await self.db(answer, self.session)
             except DiskFullError as exc:  # read-only from here; every earlier answer is saved
                 self.notify(f"{exc.message} This answer was not saved.", severity="error",
                             timeout=15)
-                view = await self.ctx.db(lambda store, session: current_view(
+                view = await self.db(lambda store, session: current_view(
                     store, self.ctx, session), self.session)
                 then_show = None
             if len(self.session.new_leeches) > leeches:

@@ -39,7 +39,7 @@ class CardActions:
         """Take back the last answer of this session and show that card again."""
         if self.session is None or self.busy:
             return
-        undone = await self.ctx.db(lambda store, s: s.undo(), self.session)
+        undone = await self.db(lambda store, s: s.undo(), self.session)
         if not undone:
             self.notify("Nothing to undo in this session.")
             return
@@ -57,7 +57,7 @@ class CardActions:
             return
         self.busy = True
         try:
-            await self.ctx.db(lambda store, s: getattr(s, how)(), self.session)
+            await self.db(lambda store, s: getattr(s, how)(), self.session)
         finally:
             self.busy = False
         self.notify(message)

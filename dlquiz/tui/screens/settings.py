@@ -136,7 +136,7 @@ class SettingsScreen(BaseScreen[None]):
         error.update("")
         if new.scheduler_spec != old_spec:
             self.notify("Settings saved. Replaying your reviews under the new scheduler…")
-            await self.ctx.db(lambda store: None)  # the store applies the new scheduler on use
+            await self.db(lambda store: None)  # the store applies the new scheduler on use
             self.notify(f"Card states replayed under {new.scheduler.upper()}.")
         else:
             self.notify("Settings saved.")

@@ -111,9 +111,9 @@ class StatsScreen(BaseScreen[None]):
 
     @work(exclusive=True, group="stats")
     async def refresh_stats(self) -> None:
-        stats = await self.ctx.db(load_stats, self.ctx)
+        stats = await self.db(load_stats, self.ctx)
         await self.show_stats(stats)
-        self.query_one("#evidence", Static).update(await self.ctx.db(load_evidence, self.ctx))
+        self.query_one("#evidence", Static).update(await self.db(load_evidence, self.ctx))
 
     async def show_stats(self, stats: Stats) -> None:
         t = stats.totals
