@@ -130,10 +130,12 @@ class DlquizApp(App[None]):
                                                         group="keymap", exit_on_error=False))
 
     def _check_keymap_ids(self) -> None:
-        from dlquiz.tui.keymap import all_bindings, unknown_ids
+        from dlquiz.tui.keymap import all_bindings, clashes, unknown_ids
 
+        source = str(self.ctx.paths.config_file)
         known = all_bindings()
-        errors = unknown_ids(self.ctx.config.keys, known, str(self.ctx.paths.config_file))
+        errors = unknown_ids(self.ctx.config.keys, known, source)
+        errors += clashes(self.ctx.config.keys, self._keymap, source)
         for error in errors:
             self.call_from_thread(self.notify, error, severity="error", timeout=20)
 

@@ -6,6 +6,11 @@ no Textual. A bad entry never stops the app: it is reported in one line naming
 the file and line (``config.toml:12: keys."review.grade_agian": unknown binding
 id (did you mean 'review.grade_again'?)``) and that binding keeps its default key.
 
+A rebound key that another binding of the same screen already uses takes that
+key from it (Textual's rule, which it does not report): :func:`clashes` names
+the ``[keys]`` line and the binding that lost its key, so a key never stops
+working silently.
+
 Key names are checked at start-up, which is cheap. Binding ids are checked
 after the first frame (:func:`unknown_ids`), because knowing them all means
 importing every screen, which the cold start avoids; an unknown id in
@@ -110,3 +115,48 @@ def keys_of(binding: Binding, keymap: dict[str, str]) -> str:
     if binding.id and binding.id in keymap:
         return keymap[binding.id]
     return binding.key_display or binding.key
+
+
+
+def _binding_sets() -> list[list[Binding]]:
+    """The bindings one screen or widget class answers to: its own and its bases' ``BINDINGS``."""
+    import dlquiz.tui
+
+    sets = []
+    for info in pkgutil.walk_packages(dlquiz.tui.__path__, "dlquiz.tui."):
+        module = importlib.import_module(info.name)
+        for value in vars(module).values():
+            if isinstance(value, type) and value.__module__ == module.__name__ \
+                    and "BINDINGS" in vars(value):
+                merged = [b for cls in value.__mro__ for b in vars(cls).get("BINDINGS", ())
+                          if isinstance(b, Binding) and b.id]
+                sets.append(merged)
+    return sets
+
+
+def clashes(entries: Sequence[KeyEntry], keymap: dict[str, str], source: str) -> list[str]:
+    """One line per binding a rebound key takes a key from (on the same screen).
+
+    Textual gives a rebound key to the rebound binding alone: any other binding
+    of that screen on the same key stops answering to it (and Textual does not
+    say so). Each such loss is reported with the ``[keys]`` line that caused it.
+    """
+    lost: dict[tuple[str, str], str] = {}
+    for bindings in _binding_sets():
+        for taker in bindings:
+            if taker.id not in keymap:
+                continue
+            taken = set(keymap[taker.id].split(","))
+            for other in bindings:
+                if other.id == taker.id or other.id in keymap:
+                    continue
+                for key in (k.strip() for k in other.key.split(",")):
+                    if key in taken:
+                        lost.setdefault((other.id or "", key), taker.id or "")
+    messages = []
+    for (victim, key), taker_id in sorted(lost.items()):
+        entry = next(e for e in entries if e.action == taker_id)
+        messages.append(f"{where(source, entry)}: {key!r} now belongs to it alone, so "
+                        f"`{victim}` no longer answers to {key!r}; give `{victim}` a key of "
+                        f"its own in [keys]")
+    return messages

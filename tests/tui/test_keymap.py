@@ -127,3 +127,36 @@ async def test_rebound_keys_act_show_in_the_footer_and_help_and_bad_lines_are_re
 
 def test_key_entry_line_is_not_part_of_the_setting():
     assert KeyEntry("home.study", "l", 3) == KeyEntry("home.study", "l", 9)
+
+
+async def test_a_rebound_key_that_takes_another_bindings_key_is_reported_once(
+        make_app, isolated_home):
+    from tests.tui.conftest import start_deck
+
+    (isolated_home / "config.toml").write_text('[keys]\n"review.reveal" = "b"\n', encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start_deck(app, pilot)
+        await pilot.press("b")  # now "show answer"; bury lost its key
+        await until(pilot, lambda: screen.state == "revealed")
+        await pilot.press("3")  # every key press meets the clash again: still one message
+        await until(pilot, lambda: screen.state == "front")
+        await until(pilot, lambda: any("alone" in n.message for n in app._notifications))
+        clashes = [n.message for n in app._notifications if "alone" in n.message]
+        config = str(isolated_home / "config.toml")
+        assert clashes == [f"{config}:2: keys.\"review.reveal\": 'b' now belongs to it alone, so "
+                           "`review.bury` no longer answers to 'b'; give `review.bury` a key of its "
+                           "own in [keys]"]
+
+
+def test_clashes_name_every_binding_that_loses_its_key():
+    from dlquiz.tui.keymap import clashes
+
+    entries = parse_settings('[keys]\n"review.bury" = "space"\n"review.reveal" = "r"\n').keys
+    keymap, _ = build_keymap(entries, "config.toml")
+    found = clashes(entries, keymap, "config.toml")
+    # review.reveal moved away from space, so only review.next loses it
+    assert found == ["config.toml:2: keys.\"review.bury\": 'space' now belongs to it alone, so "
+                     "`review.next` no longer answers to 'space'; give `review.next` a key of its "
+                     "own in [keys]"]
+    assert clashes(entries[1:], build_keymap(entries[1:], "c")[0], "c") == []
