@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from dlquiz.store.resets import AFTER_RESET
 from dlquiz.study.scheduler import Memory, Scheduler, SM2Scheduler
 
 LogRow = tuple[str, str, int]  # (item key, study day, quality)
@@ -43,10 +44,12 @@ BINS = 20
 EPSILON = 1e-6
 SM2_CURVE = "R = 0.9 ** (t / I): t days since the last review, I the SM-2 interval"
 
-#: Select of the scored log, in time order.
+#: Select of the scored log, in time order. A reset item's reviews before its reset
+#: are left out, as its card state leaves them out (:mod:`dlquiz.store.resets`): the
+#: learner said that history no longer describes what they know.
 LOG_QUERY = (
-    "SELECT item_key, study_day, quality FROM reviews WHERE scheduled = 1"
-    " ORDER BY reviewed_at, rowid"
+    "SELECT item_key, study_day, quality FROM reviews WHERE scheduled = 1" + AFTER_RESET
+    + " ORDER BY reviewed_at, rowid"
 )
 
 

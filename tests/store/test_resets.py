@@ -50,3 +50,17 @@ def test_answers_after_a_reset_start_from_a_new_card(tmp_path) -> None:
         assert check_replay(store).ok
         store.undo_last()  # undo replays the item: back to new, not to the old schedule
         assert store.state("d/a").is_new
+
+
+def test_the_scheduler_fit_and_evaluation_leave_out_reviews_before_a_reset(tmp_path) -> None:
+    from dlquiz.study.evaluate import LOG_QUERY
+
+    with Store.open(tmp_path / "e.sqlite3") as store:
+        for day in (0, 1, 7):
+            _answer(store, "d/a", 5, day)
+        _answer(store, "d/b", 4, 2)
+        reset_item(store, "d/a", now=T0 + timedelta(days=8))
+        _answer(store, "d/a", 2, 9)
+        rows = [(key, quality) for key, _, quality in store.query(LOG_QUERY)]
+    # d/a's three answers before its reset are history, not what the learner knows now
+    assert rows == [("d/b", 4), ("d/a", 2)]
