@@ -66,6 +66,16 @@ class SearchResult:
     index: BrowseIndex | None = field(default=None, compare=False, repr=False)
     query: Query | None = None
 
+    def page(self, start: int, count: int, states: StateSnapshot | None = None) -> tuple[Row, ...]:
+        """Rows ``start`` to ``start + count`` of every match (the browser shows a page at
+        a time and adds the next one as the cursor reaches the end)."""
+        if self.index is None:
+            return self.rows[start:start + count]
+        snapshot = states or StateSnapshot()
+        items, keys = self.index.items, self.index.keys
+        return tuple(Row(items[i], describe_state(snapshot.of(keys[i])))
+                     for i in self.matches[start:start + count])
+
     @property
     def keys(self) -> tuple[str, ...]:
         """Every matching item key, in catalog order (a cram of the results takes them all)."""

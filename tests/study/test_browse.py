@@ -260,3 +260,16 @@ def test_state_filters_with_a_real_store(tmp_path) -> None:
         assert [r.quality for r in past] == [4, 1, 4, 1]
         lines = history_lines(past)
         assert len(lines) == 4 and lines[0].startswith("2025-03-04 12:00")  # newest first
+
+
+def test_a_result_pages_through_every_match_in_order() -> None:
+    items = [item for card in _cards(40) for item in card.items()]
+    index = BrowseIndex.build(items)
+    rng = random.Random(5)
+    for _ in range(30):
+        query = _random_query(rng)
+        result = index.search(query, limit=3)
+        expected = _naive(items, query, {})
+        pages = [result.page(start, 3) for start in range(0, result.total, 3)]
+        assert [r.key for page in pages for r in page] == expected, query
+        assert result.page(result.total, 3) == ()

@@ -190,3 +190,26 @@ async def test_the_palette_opens_the_browser(make_app) -> None:
         await pilot.pause(0.3)
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, BrowserScreen) and app.screen.shown_query == "")
+
+
+async def test_results_beyond_the_first_page_come_as_the_cursor_reaches_the_end(
+        make_app, monkeypatch) -> None:
+    import dlquiz.tui.screens.browser as browser
+
+    monkeypatch.setattr(browser, "SHOWN_ROWS", 2)  # five cards: pages of two
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_browser(app, pilot)
+        assert table_keys(screen) == ["tuideck/relu", "tuideck/pick"]
+        assert "5 matches (the first 2 shown; more as you scroll)" in str(
+            screen.query_one("#query-status").render())
+        await pilot.press("enter")  # to the results, on the first row
+        await pilot.press("down")  # the last row: the next page comes
+        await until(pilot, lambda: len(table_keys(screen)) == 4)
+        await pilot.press("down", "down")
+        await until(pilot, lambda: len(table_keys(screen)) == 5)
+        assert table_keys(screen) == ["tuideck/relu", "tuideck/pick", "tuideck/iou#c1",
+                                      "tuideck/convsize", "tuideck/addone"]
+        await pilot.press("down")  # past the end: nothing more to add, nothing breaks
+        await pilot.pause()
+        assert len(table_keys(screen)) == 5

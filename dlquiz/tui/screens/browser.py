@@ -19,7 +19,6 @@ result (the schedule is untouched). The query language is in ``docs/browser.md``
 
 from __future__ import annotations
 
-import subprocess
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -39,6 +38,7 @@ from dlquiz.study.browse import (
     BURIED,
     SUSPENDED,
     BrowseIndex,
+    Row,
     SearchResult,
     StateSnapshot,
     describe_state,
@@ -47,6 +47,7 @@ from dlquiz.study.browse import (
     load_states,
 )
 from dlquiz.study.browse_query import QuerySyntaxError, parse
+from dlquiz.tui.external_editor import open_in_editor
 from dlquiz.tui.screens.base import BaseScreen
 from dlquiz.tui.screens.browser_detail import detail_text, front_line, index_for
 from dlquiz.tui.widgets.key_bar import KeyBar
@@ -56,7 +57,8 @@ if TYPE_CHECKING:
     from dlquiz.store.database import Store
 
 COLUMNS = ("Card", "Type", "State", "Front")
-#: Rows shown in the table (the header says how many matched; cram takes them all).
+#: Rows added to the table at a time: the first page, then one more each time the
+#: cursor reaches the last row (the header says how many matched; cram takes them all).
 SHOWN_ROWS = 100
 PLACEHOLDER = "words  deck:  topic:  type:  tag:  is:new|due|suspended|buried|leech  -not  \"a phrase\""
 class BrowserScreen(BaseScreen[None]):
@@ -213,13 +215,11 @@ class BrowserScreen(BaseScreen[None]):
         table = self.query_one(DataTable)
         highlighted = self.current_key()
         table.clear()
-        for row in result.rows:
-            table.add_row(Text(row.key), Text(row.item.card.type), Text(row.state),
-                          Text(front_line(row.item, self.front_width)), key=row.key)
+        self._add_rows(result.rows)
         if highlighted is not None and highlighted in table.rows:
             table.move_cursor(row=table.get_row_index(highlighted), animate=False)
         shown = len(result.rows)
-        more = f" (showing the first {shown})" if shown < result.total else ""
+        more = f" (the first {shown} shown; more as you scroll)" if shown < result.total else ""
         status.update(f"{result.total:,} match{'es' if result.total != 1 else ''}{more}"
                       + ("" if text.strip() else " · every card")
                       + (" · enter: to the results (s b r e c act there)" if shown else ""))
@@ -243,7 +243,17 @@ class BrowserScreen(BaseScreen[None]):
         key = self.current_key() if self.is_mounted else None
         return self.ctx.catalog.item(key) if key is not None else None
 
+    def _add_rows(self, rows: tuple[Row, ...]) -> None:
+        table = self.query_one(DataTable)
+        for row in rows:
+            table.add_row(Text(row.key), Text(row.item.card.type), Text(row.state),
+                          Text(front_line(row.item, self.front_width)), key=row.key)
+
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        table, result = self.query_one(DataTable), self.result
+        at_end = event.cursor_row >= table.row_count - 1
+        if result is not None and at_end and table.row_count < result.total:
+            self._add_rows(result.page(table.row_count, SHOWN_ROWS, self.states))  # next page
         self.show_detail()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -265,7 +275,7 @@ class BrowserScreen(BaseScreen[None]):
     async def refresh_item(self, key: str) -> None:
         """Re-read one item's state after an action; update its row and the detail pane."""
         ctx = self.ctx
-        bits = await ctx.db(load_states, ctx.today().isoformat(), ctx.scheduling().leech_threshold,
+        bits = await self.db(load_states, ctx.today().isoformat(), ctx.scheduling().leech_threshold,
                             [key])
         assert isinstance(bits, dict)
         self.states.bits[key] = bits[key]
@@ -350,8 +360,6 @@ class BrowserScreen(BaseScreen[None]):
 
     async def action_edit(self) -> None:
         """Open the card in ``$EDITOR`` (a bundled card: its override file), then reload."""
-        from textual.app import SuspendNotSupported
-
         from dlquiz.decks.overrides import edit_target, forget_unchanged
 
         item = self.current_item()
@@ -363,14 +371,11 @@ class BrowserScreen(BaseScreen[None]):
         except OSError as exc:
             self.notify(f"Could not write the card's override file: {exc}", severity="error")
             return
-        try:
-            with self.app.suspend():
-                subprocess.run(self.ctx.editor_command(path, line), check=False)
-        except (OSError, SuspendNotSupported) as exc:
-            self.notify(f"Could not start the editor: {exc}", severity="error")
+        problem = open_in_editor(self.app, self.ctx.editor_command(path, line), path)
+        forget_unchanged(path, item.card, catalog, paths)  # an abandoned edit pins nothing
+        if problem:
+            self.notify(problem, severity="error")
             return
-        finally:
-            forget_unchanged(path, item.card, catalog, paths)  # an abandoned edit pins nothing
         catalog = await self.db(lambda store: self.ctx.reload_catalog())
         broken = [b for b in catalog.broken if b.path == str(path)]
         if broken:
