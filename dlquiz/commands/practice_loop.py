@@ -145,8 +145,13 @@ def _watch(args: argparse.Namespace) -> int:
     if exercise is None:
         print("Every exercise is solved; give an ID to watch one again.")
         return 0
+    from dlquiz.grading.readiness import NextRun
+
     graded = 0
     while True:
+        # between saves a worker waits and the next run's cases are drawn: a save is
+        # graded in about the app's in-editor time, not a fresh sandbox's
+        ahead = NextRun(exercise, catalog.cache_dir)
         path = ensure_workspace_file(args, exercise)
         print(f"watching {path} ({exercise.id}: {exercise.title}); save it to grade, "
               "ctrl+c to stop", flush=True)
@@ -156,9 +161,11 @@ def _watch(args: argparse.Namespace) -> int:
             stamp = _fingerprint(path)
             if stamp is not None and stamp != seen:
                 seen = stamp
-                report, recorded = grade_file(args, catalog, exercise, path, args.seed)
+                seed = ahead.take_seed() if args.seed is None else args.seed
+                report, recorded = grade_file(args, catalog, exercise, path, seed)
                 print_report(report, path, exercise, repeat=recorded == "pass_repeat")
                 sys.stdout.flush()
+                ahead.get_ready()
                 graded += 1
                 passed = report.verdict == "pass"
                 if args.stop_after and graded >= args.stop_after:

@@ -147,3 +147,32 @@ def test_watch_regrades_on_every_save(tmp_path: Path) -> None:
         child.kill()
     assert child.returncode == 0
     assert rest.lstrip().startswith("pass"), rest
+
+
+def test_watch_keeps_a_worker_and_the_next_cases_ready_between_saves(tmp_path: Path,
+                                                                      monkeypatch) -> None:
+    from dlquiz.cli import main
+    from dlquiz.grading import preparation
+    from dlquiz.grading.pool import default_pool
+    from dlquiz.grading.readiness import NextRun
+
+    monkeypatch.setenv("DLQUIZ_HOME", str(tmp_path / "home"))
+    seeds: list[int] = []
+    real_take = NextRun.take_seed
+
+    def take(self: NextRun) -> int:
+        seeds.append(real_take(self))
+        seeds.append(self.seed)  # the seed the next save will be graded with
+        return seeds[-2]
+
+    monkeypatch.setattr(NextRun, "take_seed", take)
+    try:
+        assert main(["watch", "iou", "--stop-after", "1"]) == 0
+        idle = [w for w in default_pool()._idle if w.alive()]
+        assert len(idle) == 1  # started after the verdict, waiting for the next save
+        graded, upcoming = seeds
+        assert graded != upcoming
+        prepared = [p.seed for p in preparation._MEMO.values()]
+        assert upcoming in prepared  # the next save's cases are drawn already
+    finally:
+        default_pool().shutdown()
