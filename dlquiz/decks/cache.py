@@ -13,6 +13,7 @@ processes never see half an entry.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -41,6 +42,37 @@ _CARD_DEFAULTS: dict[str, Any] = {
     "front": "", "back": "", "explanation": "", "text": "", "generator": "", "exercise": "",
     "difficulty": "", "input_mode": "",
 }
+
+
+def _field_defaults(cls: type) -> tuple[dict[str, Any], frozenset[str], frozenset[str]]:
+    """A dataclass's defaults, its field names and the names with no default."""
+    defaults: dict[str, Any] = {}
+    required = set()
+    for f in dataclasses.fields(cls):
+        if f.default is not dataclasses.MISSING:
+            defaults[f.name] = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            defaults[f.name] = f.default_factory()  # an empty frozen mapping: safe to share
+        else:
+            required.add(f.name)
+    return defaults, frozenset(f.name for f in dataclasses.fields(cls)), frozenset(required)
+
+
+_CARD_FIELD_DEFAULTS, _CARD_FIELDS, _CARD_REQUIRED = _field_defaults(Card)
+
+
+def _cached_card(values: dict[str, Any]) -> Card:
+    """``Card(**values)`` for values read back from our own cache, without the frozen
+    ``__init__`` (one ``object.__setattr__`` per field): about half of a warm catalog
+    load, which every command and the app's first frame wait for. The same checks
+    as ``__init__``: an unknown or a missing field is a ``TypeError``."""
+    names = values.keys()
+    if not names <= _CARD_FIELDS or not _CARD_REQUIRED <= names:
+        raise TypeError(f"cached card fields do not match Card: {sorted(names ^ _CARD_FIELDS)}")
+    card = object.__new__(Card)
+    card.__dict__.update(_CARD_FIELD_DEFAULTS)
+    card.__dict__.update(values)
+    return card
 
 
 def _source(ref: SourceRef) -> list[Any]:
@@ -102,7 +134,8 @@ def from_json(data: dict[str, Any]) -> LoadResult:
                 c[name] = tuple(c[name])
         if "params" in c:
             c["params"] = frozen_mapping(c["params"])
-        cards.append(Card(deck_id=deck_id, source=SourceRef(path, line, col), **c))
+        c["deck_id"], c["source"] = deck_id, SourceRef(path, line, col)
+        cards.append(_cached_card(c))
     exercises = []
     for e in data["exercises"]:
         e["topics"], e["hints"], e["forbidden"] = (tuple(e["topics"]), tuple(e["hints"]),

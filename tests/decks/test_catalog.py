@@ -14,7 +14,7 @@ from dlquiz.decks.cache import DeckCache, from_json, to_json
 from dlquiz.decks.catalog import load_catalog
 from dlquiz.decks.loader import ValidationContext, load_deck_file, load_topic_ids
 from dlquiz.model import BrokenDeck, Deck
-from dlquiz.paths import Paths, resolve_paths
+from dlquiz.paths import Paths, bundled_decks_dir, resolve_paths
 
 
 def make_context() -> ValidationContext:
@@ -232,6 +232,40 @@ def test_json_round_trip_of_a_deck_with_exercises(tmp_path: Path) -> None:
     assert from_json(json.loads(json.dumps(to_json(deck)))) == deck
     broken = BrokenDeck("p", (), "id")
     assert from_json(to_json(broken)) == broken
+
+
+def test_cards_read_back_from_the_cache_equal_the_parsed_ones_field_for_field() -> None:
+    """The cache builds cards without Card.__init__ (speed): each must be the same value."""
+    import dataclasses
+
+    from dlquiz.decks.context import default_context
+
+    for path in sorted(bundled_decks_dir().glob("*.yaml")):
+        deck = load_deck_file(path, default_context())
+        assert isinstance(deck, Deck), deck
+        again = from_json(json.loads(json.dumps(to_json(deck))))
+        assert again == deck
+        for mine, theirs in zip(again.cards, deck.cards, strict=True):
+            names = [f.name for f in dataclasses.fields(theirs)]
+            assert [getattr(mine, n) for n in names] == [getattr(theirs, n) for n in names]
+            assert vars(mine).keys() == vars(theirs).keys()
+            with pytest.raises(dataclasses.FrozenInstanceError):
+                mine.front = "changed"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("change", [{"colour": "red"}, {"drop": "id"}])
+def test_a_cached_card_with_other_fields_is_refused(change: dict[str, str]) -> None:
+    from dlquiz.decks.context import default_context
+
+    first = sorted(bundled_decks_dir().glob("*.yaml"))[0]
+    data = to_json(load_deck_file(first, default_context()))
+    card = data["cards"][0]
+    if "drop" in change:
+        del card[change["drop"]]
+    else:
+        card.update(change)
+    with pytest.raises(TypeError):
+        from_json(data)
 
 
 def test_unwritable_cache_dir_does_not_break_loading(
