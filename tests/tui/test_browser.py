@@ -201,7 +201,7 @@ async def test_results_beyond_the_first_page_come_as_the_cursor_reaches_the_end(
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_browser(app, pilot)
         assert table_keys(screen) == ["tuideck/relu", "tuideck/pick"]
-        assert "5 matches (the first 2 shown; more as you scroll)" in str(
+        assert "5 matches (listed 2 at a time as you scroll)" in str(
             screen.query_one("#query-status").render())
         await pilot.press("enter")  # to the results, on the first row
         await pilot.press("down")  # the last row: the next page comes

@@ -219,7 +219,7 @@ class BrowserScreen(BaseScreen[None]):
         if highlighted is not None and highlighted in table.rows:
             table.move_cursor(row=table.get_row_index(highlighted), animate=False)
         shown = len(result.rows)
-        more = f" (the first {shown} shown; more as you scroll)" if shown < result.total else ""
+        more = f" (listed {shown} at a time as you scroll)" if shown < result.total else ""
         status.update(f"{result.total:,} match{'es' if result.total != 1 else ''}{more}"
                       + ("" if text.strip() else " · every card")
                       + (" · enter: to the results (s b r e c act there)" if shown else ""))
