@@ -11,6 +11,7 @@ screen calls :func:`stand_down`, which kills the idle worker.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from dlquiz.grading.pool import default_pool, warm_up
@@ -22,9 +23,12 @@ class NextRun:
     """The seed of the next verdict for one exercise, and its cases prepared ahead."""
 
     def __init__(self, exercise: Exercise, cache_dir: Path | None) -> None:
+        global _waiting
         self.exercise = exercise
         self.cache_dir = cache_dir
         self.seed = fresh_seed()
+        with _lock:
+            _waiting += 1
 
     def get_ready(self) -> None:
         """Start a worker and prepare the next run's cases (blocking: call it from a thread).
@@ -45,5 +49,20 @@ class NextRun:
 
 
 def stand_down() -> None:
-    """No verdict is coming soon (the coding screen closed): kill the idle worker."""
-    default_pool().shutdown()
+    """One :class:`NextRun` is done (its coding screen closed); the last one kills the idle worker.
+
+    Counted, because "next exercise" opens a coding screen while the previous
+    one is still closing: that one's stand-down must not kill the worker the new
+    screen just started.
+    """
+    global _waiting
+    with _lock:
+        _waiting = max(0, _waiting - 1)
+        last = _waiting == 0
+    if last:
+        default_pool().shutdown()
+
+
+_lock = threading.Lock()
+#: NextRuns whose screen is still open (see stand_down).
+_waiting = 0
