@@ -37,14 +37,7 @@ from typing import Any, BinaryIO
 from dlquiz.grading import wire
 from dlquiz.grading.protocol import CaseRun, Driver, SandboxRun
 from dlquiz.grading.reaper import kill_sandbox, remove_leftovers, remove_tree
-from dlquiz.grading.spawn import (  # noqa: F401 - re-exported: the sandbox's public face
-    PASSTHROUGH_ENV,
-    RUNNER_PATH,
-    SANDBOX_PATH,
-    Spawned,
-    sandbox_env,
-    start_runner,
-)
+from dlquiz.grading.spawn import Spawned, start_runner
 from dlquiz.grading.wire import UID_BASE
 
 #: Bytes of fd-level stdout/stderr kept for the report (the rest is counted).

@@ -14,14 +14,8 @@ import sys
 from pathlib import Path
 
 from dlquiz.grading.pool import WorkerPool, default_pool, warm_up
-from dlquiz.grading.process import (
-    RUNNER_PATH,
-    CaseRun,
-    Limits,
-    SandboxProcess,
-    SandboxRun,
-    sandbox_env,
-)
+from dlquiz.grading.process import CaseRun, Limits, SandboxProcess, SandboxRun
+from dlquiz.grading.spawn import RUNNER_PATH, sandbox_env
 
 from dlquiz.model import Exercise
 

@@ -177,11 +177,9 @@ class HomeScreen(BaseScreen[None]):
     async def refresh_counts(self) -> None:
         from dlquiz.tui import study
 
+        # self.db stops here when the app closed while the store counted (BaseScreen.db)
         per_deck, today_done, new_left = await self.db(study.deck_counts, self.ctx)
-        tables, totals = self.query(DataTable), self.query("#totals")
-        if not tables or not totals:
-            return  # the app closed while the store counted: the screen's widgets are gone
-        table = tables.first()
+        table = self.query_one(DataTable)
         due_total = new_total = 0
         for deck_id, (due, new) in per_deck.items():
             if deck_id in table.rows:
@@ -190,7 +188,7 @@ class HomeScreen(BaseScreen[None]):
                 due_total += due
                 new_total += new
         new_total = min(new_total, new_left)
-        totals.first(Static).update(
+        self.query_one("#totals", Static).update(
             f"dlquiz · today: {due_total} due · {new_total} new · {today_done} reviewed"
             + interview_header(self.ctx.today(), self.ctx.config.interview_date)
         )
