@@ -7,6 +7,10 @@ sandbox pays anyway).
 * **dlquiz check**: the installed ``dlquiz check nms FILE`` as a subprocess (the
   command a learner runs), on a warm cache (one run before timing), stdout to a
   pipe. Target: <= 2.0x the baseline.
+* **two baselines at once**: two ``python -I -c "import numpy"`` started
+  together, until both exit. ``dlquiz check`` runs two interpreters that both
+  import NumPy (the judge, and the sandbox that runs the learner's code), so
+  this is its floor on this machine, whatever dlquiz does.
 * **in-editor verdict**: what the app does on ctrl+r: ``grade()`` in this
   process, after :class:`~dlquiz.grading.readiness.NextRun` got it ready as the
   coding screen does when it opens and after each verdict (a worker started,
@@ -47,6 +51,16 @@ def timed(cmd: list[str], env: dict[str, str]) -> float:
     return elapsed
 
 
+def timed_pair(cmd: list[str], env: dict[str, str]) -> float:
+    """Two copies of ``cmd`` started together, until both exit: the floor of any check
+    whose judge and sandbox are separate interpreters that both import NumPy."""
+    started = time.perf_counter()
+    pair = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, env=env) for _ in range(2)]
+    for proc in pair:
+        proc.wait()
+    return time.perf_counter() - started
+
+
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 7
     dlquiz = shutil.which("dlquiz")
@@ -67,10 +81,11 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(dlquiz.__file__).parent)],
                    env=env, check=True, stdout=subprocess.DEVNULL)
     timed(check, env)  # warm the deck, exercise and case caches
-    base, cli = [], []
+    base, cli, pair = [], [], []
     for _ in range(n):
         base.append(timed(baseline_cmd, env))
         cli.append(timed(check, env))
+        pair.append(timed_pair(baseline_cmd, env))
 
     from dlquiz.grading import grader
     from dlquiz.grading.readiness import NextRun, stand_down
@@ -87,9 +102,11 @@ def main() -> None:
         editor.append(time.perf_counter() - started)
         assert report.verdict == "pass", report.message
     stand_down()
-    b, c, e = (statistics.median(x) for x in (base, cli, editor))
+    b, c, e, p = (statistics.median(x) for x in (base, cli, editor, pair))
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs; medians of {n}")
     print(f"baseline  python -I -c 'import numpy'     {b * 1000:7.1f} ms")
+    print(f"two of them started at once, both done  {p * 1000:7.1f} ms   {p / b:4.2f}x  "
+          "(the floor of a judge + a sandbox)")
     print(f"dlquiz check nms FILE (subprocess, warm)  {c * 1000:7.1f} ms   {c / b:4.2f}x  "
           f"(target <= {CHECK_TARGET}x) {'ok' if c / b <= CHECK_TARGET else 'MISSED'}")
     print(f"in-editor verdict (pre-started worker)    {e * 1000:7.1f} ms   {e / b:4.2f}x  "

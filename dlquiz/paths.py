@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 APP_NAME = "dlquiz"
 ENV_HOME = "DLQUIZ_HOME"
@@ -69,6 +70,11 @@ def resolve_paths(override: str | os.PathLike[str] | None = None) -> Paths:
         data_dir=Path(platformdirs.user_data_dir(APP_NAME)),
         config_dir=Path(platformdirs.user_config_dir(APP_NAME)),
     )
+
+
+def paths_of(args: Any) -> Paths:
+    """The paths of a parsed command line (its ``--data-dir``, if any)."""
+    return resolve_paths(getattr(args, "data_dir", None))
 
 
 def bundled_decks_dir() -> Path:

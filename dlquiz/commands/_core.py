@@ -15,13 +15,9 @@ from dlquiz.clock import DEFAULT_DAY_START_HOUR
 from dlquiz.config import Settings, load_settings
 from dlquiz.errors import ConfigError, StoreError
 from dlquiz.model import Item
-from dlquiz.paths import Paths, resolve_paths
+from dlquiz.paths import Paths, paths_of
 from dlquiz.store.backup import backup_if_due
 from dlquiz.store.database import Store
-
-
-def paths_of(args: argparse.Namespace) -> Paths:
-    return resolve_paths(getattr(args, "data_dir", None))
 
 
 def settings_of(args: argparse.Namespace) -> Settings:

@@ -25,11 +25,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
-from dlquiz.commands._core import load_catalog_for, open_store, paths_of, settings_of
+# The store, settings and deck plumbing (dlquiz.commands._core) is imported where it is
+# used: `check` hands the learner's code to the sandbox first and imports it while the
+# code runs.
 from dlquiz.errors import UsageError
 from dlquiz.model import Exercise
+from dlquiz.paths import paths_of
 
 EXIT_PASS = 0
 EXIT_FAIL = 1
@@ -68,6 +71,7 @@ def find_exercise(catalog: Any, exercise_id: str) -> Exercise:
 
 def trusted_catalog(args: argparse.Namespace) -> Any:
     """The catalog, with the trust gate installed: a deck's own code runs only once trusted."""
+    from dlquiz.commands._core import load_catalog_for
     from dlquiz.decks.trust import install
 
     catalog = load_catalog_for(args)
@@ -96,6 +100,7 @@ def ensure_workspace_file(args: argparse.Namespace, exercise: Exercise) -> Path:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from dlquiz.commands._core import load_catalog_for, open_store
     from dlquiz.grading.order import study_order
 
     catalog = load_catalog_for(args)
@@ -138,30 +143,57 @@ def attempts_since_pass(store: Any, exercise_id: str) -> list[str]:
     return since
 
 
-def record_run(args: argparse.Namespace, catalog: Any, exercise: Exercise, verdict: str,
-               passed: int, total: int, duration_s: float, fingerprint: str | None = None) -> str:
-    """Log one run (see the module docstring); returns the verdict as recorded."""
-    from dlquiz.clock import today
+class RunLog:
+    """The store side of one run, opened before its verdict is known.
 
-    day_start = settings_of(args).day_start_hour
-    day = today(day_start).isoformat()
-    with open_store(paths_of(args)) as store:
-        since_pass = attempts_since_pass(store, exercise.id)
-        if verdict == "pass" and fingerprint and fingerprint in store.passing_fingerprints(exercise.id):
+    ``dlquiz check`` opens it while the learner's code runs in the sandbox (the
+    store, the scheduler check, the daily backup and the queries below all
+    overlap the run); :meth:`record` then logs the verdict (see the module
+    docstring).
+    """
+
+    def __init__(self, args: argparse.Namespace, exercise: Exercise, card_keys: list[str]) -> None:
+        """``card_keys``: the code cards the run schedules (``exercises/<id>`` when none)."""
+        self.args, self.exercise = args, exercise
+        self.keys = card_keys or [f"exercises/{exercise.id}"]
+        from dlquiz.commands._core import open_store, settings_of
+
+        self.store = open_store(paths_of(args))
+        try:
+            self.day_start = settings_of(args).day_start_hour
+            self.since_pass = attempts_since_pass(self.store, exercise.id)
+            self.passing = self.store.passing_fingerprints(exercise.id)
+        except BaseException:
+            self.store.close()
+            raise
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.store.close()
+
+    def record(self, verdict: str, passed: int, total: int, duration_s: float,
+               fingerprint: str | None = None) -> str:
+        """Log one run; returns the verdict as recorded."""
+        from dlquiz.clock import today
+
+        store, exercise_id = self.store, self.exercise.id
+        day = today(self.day_start).isoformat()
+        if verdict == "pass" and fingerprint and fingerprint in self.passing:
             verdict = REPEAT
-        hints = sum(v == HINT for v in since_pass)
-        store.record_attempt(exercise.id, "pass" if verdict == REPEAT else verdict, passed, total,
+        hints = sum(v == HINT for v in self.since_pass)
+        store.record_attempt(exercise_id, "pass" if verdict == REPEAT else verdict, passed, total,
                              hints, duration_s, code_sha256=fingerprint)
         if verdict == REPEAT:
             quality, scheduled = REPEAT_QUALITY, True
         elif verdict == "pass":
-            quality, scheduled = (5 if not since_pass else 4), True
+            quality, scheduled = (5 if not self.since_pass else 4), True
         elif verdict == GIVE_UP:
             quality, scheduled = 1, True
         else:
             quality, scheduled = 2, False
-        keys = [card.key for card in catalog.code_cards_for(exercise.id)] or [f"exercises/{exercise.id}"]
-        for key in keys:
+        for key in self.keys:
             # SM-2's same-day rule: once a card's schedule moved today, later checks of
             # the same exercise are logged but do not push it further out.
             moved_today = bool(store.query(
@@ -169,8 +201,35 @@ def record_run(args: argparse.Namespace, catalog: Any, exercise: Exercise, verdi
                 " LIMIT 1", (key, day)))
             store.answer(key, quality, grade=verdict, graded_by="exercise",
                          duration_s=duration_s, scheduled=scheduled and not moved_today,
-                         day_start_hour=day_start)
-    return verdict
+                         day_start_hour=self.day_start)
+        return verdict
+
+
+def card_keys(catalog: Any, exercise: Exercise) -> list[str]:
+    """The keys of the code cards that point at ``exercise``."""
+    return [card.key for card in catalog.code_cards_for(exercise.id)]
+
+
+def lone_card_keys(args: argparse.Namespace, exercise: Exercise) -> list[str]:
+    """:func:`card_keys` for a :func:`lone_bundled_exercise`: from the index, else the decks."""
+    from dlquiz.decks import code_card_index
+
+    cache_dir = paths_of(args).cache_dir
+    keys = code_card_index.code_card_keys(cache_dir, exercise.id)
+    if keys is None:
+        from dlquiz.commands._core import load_catalog_for
+
+        catalog = load_catalog_for(args)
+        code_card_index.save(cache_dir, (c for d in catalog.decks if d.bundled for c in d.cards))
+        keys = card_keys(catalog, exercise)
+    return keys
+
+
+def record_run(args: argparse.Namespace, catalog: Any, exercise: Exercise, verdict: str,
+               passed: int, total: int, duration_s: float, fingerprint: str | None = None) -> str:
+    """Log one run (see the module docstring); returns the verdict as recorded."""
+    with RunLog(args, exercise, card_keys(catalog, exercise)) as log:
+        return log.record(verdict, passed, total, duration_s, fingerprint)
 
 
 def read_solution(path: Path) -> str:
@@ -186,24 +245,61 @@ def read_solution(path: Path) -> str:
 
 def grade_file(args: argparse.Namespace, catalog: Any, exercise: Exercise, path: Path,
                seed: int | None) -> tuple[Any, str]:
-    """Grade ``path`` with the random cases of ``seed`` (a fresh one when None) and record it."""
-    from dlquiz.grading.grader import grade
+    """Grade ``path`` with the random cases of ``seed`` (a fresh one when None) and record it.
+
+    ``catalog`` may be ``None`` for a bundled exercise no user deck can shadow
+    (:func:`lone_bundled_exercise`): its code cards then come from the index
+    (:mod:`dlquiz.decks.code_card_index`), read while the code runs.
+    """
+    from dlquiz.grading.grader import start_grade
     from dlquiz.grading.preparation import fresh_seed
     from dlquiz.grading.workspace import code_fingerprint
 
     source = read_solution(path)
-    report = grade(exercise, source, seed=fresh_seed() if seed is None else seed,
-                   cache_dir=catalog.cache_dir)
-    recorded = record_run(args, catalog, exercise, report.verdict, report.passed, report.total,
-                          report.duration_s, code_fingerprint(source))
+    pending = start_grade(exercise, source, seed=fresh_seed() if seed is None else seed,
+                          cache_dir=paths_of(args).cache_dir)
+    try:  # all of this overlaps the learner's run
+        keys = lone_card_keys(args, exercise) if catalog is None else card_keys(catalog, exercise)
+        log = RunLog(args, exercise, keys)
+    except BaseException:
+        pending.cancel()
+        raise
+    with log:
+        report = pending.result()
+        recorded = log.record(report.verdict, report.passed, report.total, report.duration_s,
+                              code_fingerprint(source))
     return report, recorded
+
+
+def lone_bundled_exercise(args: argparse.Namespace) -> Exercise | None:
+    """The bundled exercise ``args.id`` when no user deck exists that could define or shadow it.
+
+    Then ``check`` needs no deck before the run: the catalog (for the code cards
+    the result schedules) loads while the learner's code runs. With any user
+    deck, ``$DLQUIZ_DECKS`` or ``--deck``, this says ``None`` and the catalog
+    is loaded first, as every other command does.
+    """
+    import os
+
+    from dlquiz.decks.files import walk_decks
+    from dlquiz.grading.registry import bundled_exercises
+    from dlquiz.paths import ENV_DECKS
+
+    paths = paths_of(args)
+    if getattr(args, "deck_paths", None) or os.environ.get(ENV_DECKS, "").strip():
+        return None
+    if paths.user_decks_dir.is_dir() and walk_decks(paths.user_decks_dir):
+        return None
+    return bundled_exercises(paths.cache_dir).get(args.id)
 
 
 def _check(args: argparse.Namespace) -> int:
     from dlquiz.grading.sandbox import default_pool
 
-    default_pool().prestart()  # the child imports NumPy while we load decks
-    catalog, exercise = catalog_and_exercise(args)
+    default_pool().prestart()  # the child imports NumPy while we get ready
+    exercise, catalog = lone_bundled_exercise(args), None
+    if exercise is None:
+        catalog, exercise = catalog_and_exercise(args)
     if args.file:
         path = Path(args.file)
     else:
@@ -227,6 +323,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _solution(args: argparse.Namespace) -> int:
+    from dlquiz.commands._core import open_store
+
     catalog, exercise = catalog_and_exercise(args)
     with open_store(paths_of(args), backup=False) as store:
         solved = exercise.id in store.solved_exercises()

@@ -31,6 +31,8 @@ Without ``perf_multiple`` the perf case is skipped."""
 from __future__ import annotations
 
 import signal
+import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,26 +120,109 @@ def grade(exercise: Exercise, source: str, *, seed: int = 0,
     :mod:`dlquiz.grading.preparation`); ``cache_dir`` keeps the fixed cases'
     expected outputs between runs.
     """
+    return start_grade(exercise, source, seed=seed, cache_dir=cache_dir).result()
+
+
+def start_grade(exercise: Exercise, source: str, *, seed: int = 0,
+                cache_dir: Path | None = None) -> PendingGrade:
+    """Hand ``source`` to a sandbox and return at once; :meth:`PendingGrade.result` judges.
+
+    Between the two the caller may do its own work (``dlquiz check`` opens the
+    store and loads the decks) while the learner's code runs in the child.
+    """
     started = time.perf_counter()
     prepared = prepare(exercise, seed, cache_dir=cache_dir)
     problem = find_invalid(exercise, source, prepared.n_args or None)
     if problem:
-        return _report(exercise, "invalid", prepared, [], started, message=problem)
-    worker = default_pool().acquire()
-    try:
+        return PendingGrade(exercise, prepared, started,
+                            ready=_report(exercise, "invalid", prepared, [], started,
+                                          message=problem))
+    pending = PendingGrade(exercise, prepared, started)
+    pending.start(default_pool().acquire(), source)
+    return pending
+
+
+class PendingGrade:
+    """A solution running in a sandbox (or already judged ``invalid``).
+
+    The run itself waits on the child's pipes in a thread of its own, which
+    holds the GIL only to stamp and route each result line; while it runs, the
+    interpreter's switch interval is shortened (:data:`RUN_SWITCH_INTERVAL_S`)
+    so a busy caller cannot delay those stamps, which time the perf case.
+    """
+
+    def __init__(self, exercise: Exercise, prepared: Prepared, started: float, *,
+                 ready: GradeReport | None = None) -> None:
+        self.exercise, self.prepared, self.started = exercise, prepared, started
+        self._report = ready
+        self._run: SandboxRun | None = None
+        self._error: BaseException | None = None
+        self._worker: Any = None
+        self._thread: threading.Thread | None = None
+
+    def start(self, worker: Any, source: str) -> None:
+        exercise, prepared = self.exercise, self.prepared
         job = {"source": source, "function": exercise.function,
                "result_index": prepared.result_index, "forbidden": list(exercise.forbidden),
                "hide": hidden_folders(exercise)}
         limits = Limits(time_s=exercise.time_limit_s, memory_mb=exercise.memory_mb)
         timed = [i for i, c in enumerate(prepared.cases)
                  if c.kind == "perf" and exercise.perf_multiple]
-        run = worker.run(job, limits, prepared.encoded,
-                         arity_problem=lambda arity: reported_arity_problem(
-                             arity, prepared.n_args, exercise.function, exercise.signature),
-                         strict=timed)
-    finally:
-        worker.close()
-    return _judge(exercise, prepared, run, started)
+
+        def run() -> None:
+            try:
+                self._run = worker.run(job, limits, prepared.encoded,
+                                       arity_problem=lambda arity: reported_arity_problem(
+                                           arity, prepared.n_args, exercise.function,
+                                           exercise.signature),
+                                       strict=timed)
+            except BaseException as exc:  # noqa: BLE001 - re-raised by result()
+                self._error = exc
+            finally:
+                worker.close()
+
+        self._worker = worker
+        self._thread = threading.Thread(target=run, name="dlquiz-grade-run")
+        _fast_switching(True)
+        self._thread.start()
+
+    def cancel(self) -> None:
+        """Stop the run (the caller failed meanwhile): the child is killed, nothing judged."""
+        if self._worker is not None:
+            self._worker.close()
+        self._join()
+
+    def _join(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+            _fast_switching(False)
+
+    def result(self) -> GradeReport:
+        """Wait for the run and judge it (once; later calls return the same report)."""
+        if self._report is None:
+            self._join()
+            if self._error is not None:
+                raise self._error
+            assert self._run is not None
+            self._report = _judge(self.exercise, self.prepared, self._run, self.started)
+        return self._report
+
+
+#: The switch interval while a run is in flight (Python's default is 5 ms).
+RUN_SWITCH_INTERVAL_S = 0.0002
+_SWITCHING = {"runs": 0, "default": sys.getswitchinterval()}
+_SWITCHING_LOCK = threading.Lock()
+
+
+def _fast_switching(on: bool) -> None:
+    with _SWITCHING_LOCK:
+        if on and _SWITCHING["runs"] == 0:
+            _SWITCHING["default"] = sys.getswitchinterval()
+            sys.setswitchinterval(RUN_SWITCH_INTERVAL_S)
+        _SWITCHING["runs"] += 1 if on else -1
+        if not on and _SWITCHING["runs"] == 0:
+            sys.setswitchinterval(_SWITCHING["default"])
 
 
 def _judge(exercise: Exercise, prepared: Prepared, run: SandboxRun, started: float) -> GradeReport:

@@ -33,13 +33,23 @@ def counting(self, args, *a, **k):
     started.append(list(map(str, args)) + ["loaded:" + ",".join(loaded)])
     real(self, args, *a, **k)
 subprocess.Popen.__init__ = counting
+import threading
+at_handover = []
+real_start = threading.Thread.start
+def start(self):
+    if self.name == "dlquiz-grade-run":  # the learner's code is handed to the sandbox
+        at_handover.extend(m for m in ("dlquiz.config", "dlquiz.store.database",
+                                       "dlquiz.decks.catalog") if m in sys.modules)
+    real_start(self)
+threading.Thread.start = start
 from dlquiz.cli import main
 with contextlib.redirect_stdout(io.StringIO()):
     code = main(["check", "nms", sys.argv[1]])
 heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("yaml", "jsonschema", "rich", "textual")
                or m.startswith(("dlquiz.grading.reference.", "dlquiz.grading.cases."))
                or m in ("dlquiz.decks.loader", "dlquiz.decks.schema"))
-print(json.dumps({"code": code, "heavy": heavy, "started": started}))
+print(json.dumps({"code": code, "heavy": heavy, "started": started, "at_handover": at_handover,
+                  "decks_loaded": "dlquiz.decks.catalog" in sys.modules}))
 """
 
 
@@ -61,6 +71,10 @@ def test_a_warm_check_loads_only_what_grading_nms_needs(tmp_path: Path) -> None:
     # ... and starts it first thing: before NumPy, the command's module or the model load,
     # so the child's own start-up overlaps all of the parent's work (dlquiz.grading.spawn)
     assert pythons[0][-1] == "loaded:", pythons[0][-1]
+    # the store, the settings and the decks wait until the code runs; a warm check reads the
+    # code-card index instead of the decks (dlquiz.decks.code_card_index)
+    assert warm["at_handover"] == [] and warm["decks_loaded"] is False
+    assert runs[0]["decks_loaded"] is True  # the first run built that index from the decks
 
 
 def test_an_early_runner_left_unused_is_killed_and_removed(tmp_path: Path) -> None:
