@@ -18,6 +18,7 @@ damaged file aside (``<db>.damaged-<time>``), never deletes it.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -47,6 +48,8 @@ KEEP_WEEKLY = 4
 #: wrong): listed, kept, but never the newest, never counted in the rotation.
 FUTURE_SLACK = timedelta(minutes=5)
 _PREFIX, _SUFFIX, _STAMP = "dlquiz-", ".sqlite3", "%Y%m%dT%H%M%S%fZ"
+#: What :data:`_STAMP` writes (``%f`` read as strptime reads it: 1-6 digits, right-padded).
+_STAMP_RE = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{1,6})Z", re.ASCII)
 
 
 def backup_time(path: Path) -> datetime | None:
@@ -54,11 +57,16 @@ def backup_time(path: Path) -> datetime | None:
     name = path.name
     if not (name.startswith(_PREFIX) and name.endswith(_SUFFIX)):
         return None
+    # Parsed by hand, not with strptime: its first use imports _strptime and calendar
+    # (3 ms), and every start of the app and every `dlquiz check` lists the backups.
+    match = _STAMP_RE.fullmatch(name[len(_PREFIX) : -len(_SUFFIX)])
+    if match is None:
+        return None
+    *fields, fraction = match.groups()
     try:
-        stamp = datetime.strptime(name[len(_PREFIX) : -len(_SUFFIX)], _STAMP)
+        return datetime(*map(int, fields), int(fraction.ljust(6, "0")), tzinfo=UTC)
     except ValueError:
         return None
-    return stamp.replace(tzinfo=UTC)
 
 
 def list_backups(backups_dir: Path) -> list[Path]:

@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dlquiz.errors import CorruptDatabaseError, StoreError
 from dlquiz.store.backup import (
@@ -101,3 +103,27 @@ def test_damaged_backup_is_refused(tmp_path: Path) -> None:
     assert db.read_bytes() == b"also bad"
     with pytest.raises(StoreError, match="no backup named"):
         resolve_backup(tmp_path / "b", "nope.sqlite3")
+
+
+@settings(max_examples=300, deadline=None)
+@given(when=st.datetimes(min_value=datetime(1000, 1, 1), max_value=datetime(9999, 12, 31)),
+       digits=st.integers(min_value=1, max_value=6))
+def test_backup_time_reads_a_name_as_strptime_does(when: datetime, digits: int) -> None:
+    from dlquiz.store.backup import _PREFIX, _STAMP, _SUFFIX, backup_time
+
+    stamp = when.strftime(_STAMP)
+    shortened = stamp[:15] + stamp[15:21][:digits] + "Z"  # %f read back from 1-6 digits
+    for text in (stamp, shortened):
+        expected = datetime.strptime(text, _STAMP).replace(tzinfo=UTC)  # the oracle
+        assert backup_time(Path(f"{_PREFIX}{text}{_SUFFIX}")) == expected
+
+
+@pytest.mark.parametrize("text", ["20261302T101010000000Z", "20260230T101010000000Z",
+                                  "20260101T246000000000Z",
+                                  "20260101T1010101234567Z", "20260101T101010000000", ""])
+def test_backup_time_refuses_what_strptime_refuses(text: str) -> None:
+    from dlquiz.store.backup import _PREFIX, _STAMP, _SUFFIX, backup_time
+
+    with pytest.raises(ValueError):
+        datetime.strptime(text, _STAMP)
+    assert backup_time(Path(f"{_PREFIX}{text}{_SUFFIX}")) is None
