@@ -201,7 +201,11 @@ class PendingGrade:
     def result(self) -> GradeReport:
         """Wait for the run and judge it (once; later calls return the same report)."""
         if self._report is None:
-            self._join()
+            try:
+                self._join()
+            except BaseException:  # ctrl+c while waiting: the child goes now, not at its limit
+                self.cancel()
+                raise
             if self._error is not None:
                 raise self._error
             assert self._run is not None

@@ -50,3 +50,19 @@ def test_code_refused_before_running_needs_no_sandbox() -> None:
     assert pending._worker is None
     report = pending.result()
     assert report.verdict == "invalid" and "syntax error on line 1" in report.message
+
+
+def test_ctrl_c_while_waiting_kills_the_run_at_once() -> None:
+    import os
+    import signal
+    import threading
+
+    pending = start_grade(NMS, f"import time\ntime.sleep(60)\n\n{NMS.solution}", seed=2)
+    worker = pending._worker
+    threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
+    began = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        pending.result()
+    assert time.perf_counter() - began < NMS.time_limit_s
+    process.wait_closed()
+    assert worker.proc.poll() is not None  # killed, not left to run out its time limit
