@@ -215,18 +215,27 @@ class PendingGrade:
 
 #: The switch interval while a run is in flight (Python's default is 5 ms).
 RUN_SWITCH_INTERVAL_S = 0.0002
-_SWITCHING = {"runs": 0, "default": sys.getswitchinterval()}
-_SWITCHING_LOCK = threading.Lock()
 
 
-def _fast_switching(on: bool) -> None:
-    with _SWITCHING_LOCK:
-        if on and _SWITCHING["runs"] == 0:
-            _SWITCHING["default"] = sys.getswitchinterval()
-            sys.setswitchinterval(RUN_SWITCH_INTERVAL_S)
-        _SWITCHING["runs"] += 1 if on else -1
-        if not on and _SWITCHING["runs"] == 0:
-            sys.setswitchinterval(_SWITCHING["default"])
+class _FastSwitching:
+    """Runs in flight: the first shortens the switch interval, the last puts it back."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.runs = 0
+        self.saved = sys.getswitchinterval()
+
+    def __call__(self, on: bool) -> None:
+        with self.lock:
+            if on and self.runs == 0:
+                self.saved = sys.getswitchinterval()
+                sys.setswitchinterval(RUN_SWITCH_INTERVAL_S)
+            self.runs += 1 if on else -1
+            if not on and self.runs == 0:
+                sys.setswitchinterval(self.saved)
+
+
+_fast_switching = _FastSwitching()
 
 
 def _judge(exercise: Exercise, prepared: Prepared, run: SandboxRun, started: float) -> GradeReport:
