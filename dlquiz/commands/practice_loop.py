@@ -42,6 +42,11 @@ from dlquiz.model import Exercise
 
 #: Seconds between two looks at the watched file.
 POLL_S = 0.25
+#: A changed file is graded once it has stayed the same this long (an editor that
+#: truncates and then writes is mid-save in between) ...
+SETTLE_S = 0.1
+#: ... or after this long, if it never settles.
+SETTLE_MAX_S = 2.0
 
 
 def next_unsolved(catalog: Any, args: argparse.Namespace, after: str | None = None) -> Exercise | None:
@@ -124,6 +129,23 @@ def _fingerprint(path: Path) -> tuple[Any, ...] | None:
         return None
 
 
+def _settled(path: Path, stamp: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """``path``'s fingerprint once it stopped changing for :data:`SETTLE_S`.
+
+    Without this, a save seen between the editor's truncate and its write is
+    graded as an empty or half-written file: one spurious ``invalid``.
+    """
+    deadline = time.monotonic() + SETTLE_MAX_S
+    current: tuple[Any, ...] | None = stamp
+    while time.monotonic() < deadline:
+        time.sleep(SETTLE_S)
+        again = _fingerprint(path)
+        if again == current:
+            break
+        current = again
+    return current
+
+
 def _wants_next(timeout: float) -> bool:
     """True when the learner typed ``n`` + enter on a terminal within ``timeout`` seconds."""
     if not sys.stdin.isatty():
@@ -160,6 +182,9 @@ def _watch(args: argparse.Namespace) -> int:
         while not passed:
             stamp = _fingerprint(path)
             if stamp is not None and stamp != seen:
+                stamp = _settled(path, stamp)
+                if stamp is None:  # removed mid-save: wait for it to come back
+                    continue
                 seen = stamp
                 seed = ahead.take_seed() if args.seed is None else args.seed
                 report, recorded = grade_file(args, catalog, exercise, path, seed)

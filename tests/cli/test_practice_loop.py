@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -125,6 +126,11 @@ def test_run_shows_both_outputs_without_a_verdict(capsys: pytest.CaptureFixture[
     assert main(["run", "iou", "--input", "not python("]) == 2
 
 
+def verdict_lines(output: str) -> list[str]:
+    """The verdict of each graded run in ``output`` (its case lines are indented)."""
+    return [m.group(1) for m in re.finditer(r"^(\w+)  \d+/\d+ cases", output, re.MULTILINE)]
+
+
 def test_watch_regrades_on_every_save(tmp_path: Path) -> None:
     """The real command in a subprocess; the test saves the file twice and reads the verdicts."""
     home = tmp_path / "home"
@@ -146,7 +152,35 @@ def test_watch_regrades_on_every_save(tmp_path: Path) -> None:
     finally:
         child.kill()
     assert child.returncode == 0
-    assert rest.lstrip().startswith("pass"), rest
+    assert verdict_lines(rest) == ["pass"], rest
+
+
+def test_watch_grades_a_save_once_it_is_complete(tmp_path: Path) -> None:
+    """A file written slowly, in pieces (an editor that truncates, then writes), is graded
+    once, whole: never as the empty or half-written file seen in between."""
+    home = tmp_path / "home"
+    env = {**os.environ, "DLQUIZ_HOME": str(home), "PYTHONPATH": str(REPO)}
+    child = subprocess.Popen([sys.executable, "-m", "dlquiz", "watch", "iou", "--stop-after", "2"],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                             text=True, env=env, cwd=tmp_path)
+    target = resolve_paths(home).workspace_dir / "iou.py"
+    solution = bundled_exercises()["iou"].solution
+    assert child.stdout is not None
+    try:
+        assert "watching" in child.stdout.readline()
+        assert child.stdout.readline().startswith("wrong_answer")  # the starter
+        pieces = 150  # written over ~1.5 s: the watcher polls (and sees it) in between
+        step = -(-len(solution) // pieces)
+        with open(target, "w", encoding="utf-8") as fh:  # truncated first, as editors do
+            for start in range(0, len(solution), step):
+                fh.write(solution[start:start + step])
+                fh.flush()
+                time.sleep(0.01)
+        rest, _ = child.communicate(timeout=60)
+    finally:
+        child.kill()
+    assert child.returncode == 0
+    assert verdict_lines(rest) == ["pass"], rest  # the only run after the starter's
 
 
 def test_watch_keeps_a_worker_and_the_next_cases_ready_between_saves(tmp_path: Path,
