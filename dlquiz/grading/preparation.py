@@ -28,6 +28,7 @@ import os
 import tempfile
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,7 +158,12 @@ def _draw(exercise: Exercise, seed: int) -> list[Case]:
     return cases
 
 
-_MEMO: dict[str, Prepared] = {}
+#: Runs prepared in this process, newest last. Bounded: every run of the app or of
+#: ``dlquiz watch`` draws a fresh seed, so an unbounded memo would grow by one run's
+#: cases per verdict for the life of the process. A few cover what is reused: the
+#: next run drawn ahead (:mod:`dlquiz.grading.readiness`) and a replayed ``--seed``.
+MEMO_SIZE = 8
+_MEMO: OrderedDict[str, Prepared] = OrderedDict()
 _MEMO_LOCK = threading.Lock()
 
 
@@ -174,6 +180,7 @@ def prepare(exercise: Exercise, seed: int = FIXED_SEED, *,
                               .encode()).hexdigest()
     with _MEMO_LOCK:
         if memo_key in _MEMO:
+            _MEMO.move_to_end(memo_key)
             return _MEMO[memo_key]
     try:
         reference = resolve_target(exercise.reference, exercise.base_dir)
@@ -192,6 +199,8 @@ def prepare(exercise: Exercise, seed: int = FIXED_SEED, *,
     prepared = _merge(fixed, fresh, seed)
     with _MEMO_LOCK:
         _MEMO[memo_key] = prepared
+        while len(_MEMO) > MEMO_SIZE:
+            _MEMO.popitem(last=False)
     return prepared
 
 

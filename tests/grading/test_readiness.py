@@ -35,3 +35,17 @@ def test_the_worker_stays_while_another_screen_still_waits(monkeypatch) -> None:
         readiness.stand_down()
     assert not [w for w in default_pool()._idle if w.alive()]
     del leaving
+
+
+def test_the_memo_of_prepared_runs_stays_bounded() -> None:
+    iou = bundled_exercises()["iou"]
+    seeds = range(1000, 1000 + 3 * preparation.MEMO_SIZE)
+    first = preparation.prepare(iou, seeds[0])
+    assert preparation.prepare(iou, seeds[0]) is first  # memoised
+    for seed in seeds[1:]:
+        preparation.prepare(iou, seed)
+    assert len(preparation._MEMO) <= preparation.MEMO_SIZE
+    kept = [p.seed for p in preparation._MEMO.values()]
+    assert kept == list(seeds[-len(kept):])  # the newest runs are the ones kept
+    again = preparation.prepare(iou, seeds[0])  # dropped: drawn again, the same cases
+    assert again is not first and again.encoded == first.encoded
