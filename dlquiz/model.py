@@ -238,6 +238,19 @@ class Exercise:
     source: SourceRef = SourceRef("<memory>")
     base_dir: str = ""
 
+    @property
+    def statement(self) -> str:
+        """The prompt as the learner reads it: with the speed clause when a perf case is graded.
+
+        Generated from ``perf_multiple`` rather than left to each prompt, so no
+        exercise can time a solution out on a limit its text never announced.
+        """
+        if self.perf_multiple is None:
+            return self.prompt
+        return (f"{self.prompt.rstrip()}\n\n**Speed:** the last case is a large input; it must "
+                f"finish within {self.perf_multiple:g}× the time of the reference solution, "
+                "or the verdict is `time_limit`.")
+
 
 @dataclass(frozen=True)
 class Review:

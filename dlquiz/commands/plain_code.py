@@ -119,7 +119,7 @@ def study_code_card(ui: Asker, exercise: Exercise, store: Any, *, workspace_dir:
     visit = CodeVisit(exercise, earlier_passes=set(store.passing_fingerprints(exercise.id)))
     ui.write(f"Coding exercise: {exercise.title} ({exercise.id})")
     ui.write(f"Write: {exercise.signature}")
-    ui.write(exercise.prompt.rstrip())
+    ui.write(exercise.statement.rstrip())
     path, note = prepare_file(workspace_dir, exercise, review=review)
     ui.write(f"Your file: {path}\n{note}")
     while True:

@@ -55,7 +55,7 @@ def workspace_file(workspace_dir: Path, exercise_id: str) -> Path:
 def starter_text(exercise: Exercise) -> str:
     """The starter as written to a fresh workspace file: the prompt as comments, then the code."""
     header = "".join(f"# {line}".rstrip() + "\n" if line else "#\n"
-                     for line in exercise.prompt.strip().splitlines())
+                     for line in exercise.statement.strip().splitlines())
     return f"# {exercise.title} ({exercise.id})\n#\n{header}\n{exercise.starter}"
 
 

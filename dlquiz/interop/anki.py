@@ -87,7 +87,7 @@ def _worked_code(card: Card) -> tuple[str, str]:
     exercise = bundled_exercises().get(card.exercise)
     if exercise is None:
         return f"Coding exercise `{card.exercise}`", "(exercise not found in this installation)"
-    front = f"**{exercise.title}**\n\n{exercise.prompt}\n\n```python\n{exercise.starter}\n```"
+    front = f"**{exercise.title}**\n\n{exercise.statement}\n\n```python\n{exercise.starter}\n```"
     return front, f"```python\n{exercise.solution}\n```"
 
 

@@ -117,7 +117,7 @@ class CodingScreen(BaseScreen[CodingResult | None]):
 
     def prompt_markdown(self) -> str:
         ex = self.exercise  # the title is in the title bar: the first line is the signature
-        return f"`{ex.signature}`\n\n{ex.prompt}"
+        return f"`{ex.signature}`\n\n{ex.statement}"
 
     @property
     def workspace_dir(self) -> Path:

@@ -1,0 +1,33 @@
+"""What the learner reads announces every limit the grader applies (the speed case)."""
+
+from __future__ import annotations
+
+import pytest
+
+from dlquiz.grading.preparation import prepare
+from dlquiz.grading.registry import bundled_exercises
+from dlquiz.grading.workspace import starter_text
+
+EXERCISES = bundled_exercises()
+TIMED = sorted(i for i, e in EXERCISES.items() if e.perf_multiple)
+
+
+def test_some_exercises_are_timed_and_some_not() -> None:
+    assert len(TIMED) >= 20 and len(TIMED) < len(EXERCISES)
+
+
+@pytest.mark.parametrize("exercise_id", TIMED)
+def test_a_timed_exercise_says_so_where_it_is_read(exercise_id: str) -> None:
+    exercise = EXERCISES[exercise_id]
+    clause = f"within {exercise.perf_multiple:g}× the time of the reference solution"
+    assert clause in exercise.statement
+    assert clause in " ".join(starter_text(exercise).split())  # the workspace file's header
+    # ... and what it says is what the grader does: exactly one perf case, the last one
+    cases = prepare(exercise, 1).cases
+    assert [c.kind for c in cases].count("perf") == 1 and cases[-1].kind == "perf"
+
+
+def test_an_untimed_exercise_reads_as_its_prompt() -> None:
+    untimed = [e for e in EXERCISES.values() if not e.perf_multiple]
+    assert untimed and all(e.statement == e.prompt for e in untimed)
+    assert all("Speed:" not in starter_text(e) for e in untimed)
