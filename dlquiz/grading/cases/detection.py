@@ -158,6 +158,9 @@ def soft_nms_cases(rng: np.random.Generator) -> list[Case]:
              score_threshold=0.2, sigma=0.5),
         case("initial score below score_threshold", DISJOINT, np.array([0.9, 0.05, 0.3, 0.2]),
              score_threshold=0.1),
+        # Pruning comes before each pick: a best box that starts below the threshold is never kept.
+        case("every score below score_threshold: nothing kept", DISJOINT[:2],
+             np.array([0.0005, 0.0008])),
         case("score exactly at score_threshold is kept", DISJOINT[:2], np.array([0.9, 0.001])),
         case("chain of overlaps, gaussian sigma=0.3", chain, chain_scores, sigma=0.3),
         case("chain of overlaps, linear", chain, chain_scores, method="linear", iou_threshold=0.2),

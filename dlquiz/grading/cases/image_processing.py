@@ -136,6 +136,10 @@ def equalize_hist_cases(rng: np.random.Generator) -> list[Case]:
         Case("two grey levels: darkest -> 0, other -> 255", {"img": two}, "edge"),
         Case("three pixels, a rounding tie (1 * 255/2 = 127.5 -> 128)",
              {"img": np.array([[10, 20, 30]], dtype=np.uint8)}, "edge"),
+        # 255/6 = 42.5 and 5·255/6 = 212.5: ties whose integer part is even, where half-up
+        # (43, 213) and half-to-even (42, 212, cv2.equalizeHist) differ.
+        Case("rounding ties to even (42.5 -> 42, 212.5 -> 212)",
+             {"img": np.arange(7, dtype=np.uint8).reshape(1, 7)}, "edge"),
         Case("full ramp 0..255 (already uniform)", {"img": ramp}, "edge"),
         Case("darkest level is 100, not 0", {"img": (100 + rng.integers(0, 50, (10, 12))).astype(np.uint8)}, "edge"),
         Case("dark image (levels 0..30)", {"img": rng.integers(0, 31, (32, 32)).astype(np.uint8)}, "edge"),

@@ -121,6 +121,8 @@ def observer_qparams_cases(rng: np.random.Generator) -> list[Case]:
         _ob("all negative: zero point at qmax", [-4.0, -1.0, -0.5], "quint8", False),
         _ob("qint8 affine: zero point shifted by −128", [-1.0, 0.5, 2.0, 3.0], "qint8", False),
         _ob("zero point rounds half to even (−20.5 → −20)", tie, "quint8", False),
+        # scale 1, min/scale = −21.5: half to even gives zero point 22, half up 21
+        _ob("zero point rounds half to even (−21.5 → −22)", [-21.5, 0.0, 233.5], "quint8", False),
         _ob("symmetric qint8: zero point 0, scale max|x|/127.5", [-3.0, 1.0, 2.0], "qint8", True),
         _ob("symmetric quint8: zero point 128", [-3.0, 1.0, 2.0], "quint8", True),
         _ob("symmetric uses the larger side", [-0.5, 6.0], "qint8", True),
