@@ -77,6 +77,9 @@ def _adam_family(rng: np.random.Generator, default_wd: float, decoupled: bool) -
         _adam("T = 0 steps: empty trajectory", rng.normal(size=(2, 2)), np.zeros((0, 2, 2)),
               0.01, 0.9, 0.999, 1e-8, default_wd),
     ]
+    # Only param and grads: every hyper-parameter, weight_decay included, is the learner's default.
+    cases.append(Case("defaults from the signature (lr, betas, eps, weight_decay)",
+                      {"param": rng.normal(size=3), "grads": rng.normal(size=(6, 3))}, "edge"))
     if decoupled:
         cases.append(_adam("weight_decay = 0 is plain Adam", rng.normal(size=3),
                            rng.normal(size=(4, 3)), 0.01, 0.9, 0.999, 1e-8, 0.0))
