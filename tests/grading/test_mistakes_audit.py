@@ -19,6 +19,30 @@ MISTAKES = [
 ]
 
 
+FIRST_PIVOT_QUICKSELECT = """
+def quickselect(arr, k):
+    values = list(arr)
+    while True:
+        p = values[0]                      # first-element pivot, three-way split
+        less = [v for v in values if v < p]
+        eq = [v for v in values if v == p]
+        if k < len(less):
+            values = less
+        elif k < len(less) + len(eq):
+            return p
+        else:
+            k -= len(less) + len(eq)
+            values = [v for v in values if v > p]
+"""
+
+
+def test_a_first_element_pivot_runs_out_of_time_as_the_prompt_says() -> None:
+    report = grade(bundled_exercises()["quickselect"], FIRST_PIVOT_QUICKSELECT, seed=5)
+    assert report.verdict == "time_limit"
+    assert report.first_failure is not None
+    assert report.first_failure.name == "sorted input, n = 50000 (first-element pivot worst case)"
+
+
 @pytest.mark.parametrize(("exercise_id", "case", "what", "source"), MISTAKES,
                          ids=[f"{m[0]}: {m[2]}" for m in MISTAKES])
 def test_the_mistake_fails_on_its_case(exercise_id: str, case: str, what: str, source: str) -> None:

@@ -64,9 +64,11 @@ def quickselect_cases(rng: np.random.Generator) -> list[Case]:
         Case("two elements", {"arr": [3, 1], "k": 1}, "edge"),
         Case("negatives and floats", {"arr": [0.5, -3.25, 2.0, -3.25, 1e-9], "k": 1}, "edge"),
         Case("NumPy float64 array", {"arr": rng.normal(size=9), "k": 4}, "edge"),
-        Case("sorted input (first-element pivot worst case)",
-             {"arr": list(range(3000)), "k": 1500}, "edge"),
-        Case("reversed input", {"arr": list(range(3000, 0, -1)), "k": 2999}, "edge"),
+        # n = 50000 as the prompt says: a first-element pivot peels one element per level
+        # here (k = n - 1 on sorted input, k = 0 on reversed), quadratic, out of time.
+        Case("sorted input, n = 50000 (first-element pivot worst case)",
+             {"arr": list(range(50_000)), "k": 49_999}, "edge"),
+        Case("reversed input, n = 50000", {"arr": list(range(50_000, 0, -1)), "k": 0}, "edge"),
         Case("all equal, n = 50000 (a two-way partition is quadratic here)",
              {"arr": [5] * 50_000, "k": 25_000}, "edge"),
         Case("two values only, n = 50000",
