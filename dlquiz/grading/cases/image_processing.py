@@ -29,6 +29,12 @@ def integral_image_cases(rng: np.random.Generator) -> list[Case]:
         Case("float32 image", {"img": rng.random((5, 4)).astype(np.float32)}, "edge"),
         Case("bool mask", {"img": rng.random((6, 6)) < 0.5}, "edge"),
         Case("negative int64 values", {"img": rng.integers(-100, 100, (5, 8)).astype(np.int64)}, "edge"),
+        # Sums past 2**31: an int32 table (cv2's default) wraps; the prompt asks for int64.
+        Case("large int64 values (an int32 table overflows)",
+             {"img": np.full((4, 5), 10**9, dtype=np.int64)}, "edge"),
+        # 1 + tiny offsets: a float32 table rounds them away, far beyond rtol 1e-9.
+        Case("float64 precision (a float32 table loses it)",
+             {"img": 1.0 + rng.random((16, 16)) * 1e-6}, "edge"),
         Case("zeros", {"img": np.zeros((3, 3), dtype=np.uint8)}, "edge"),
     ]
     for i, (h, w) in enumerate([(8, 8), (31, 17), (120, 160), (480, 640)]):
