@@ -18,6 +18,7 @@ from dlquiz.cli import main
 from dlquiz.decks import code_card_index
 from dlquiz.decks.catalog import load_catalog
 from dlquiz.grading import process
+from dlquiz.grading.pool import default_pool
 from dlquiz.grading.registry import bundled_exercises
 from dlquiz.paths import resolve_paths
 from dlquiz.store.database import Store
@@ -106,6 +107,7 @@ def test_a_record_keeping_failure_during_the_run_stops_it_and_says_so(
     slow = tmp_path / "slow.py"
     slow.write_text("import time\ntime.sleep(30)\n\ndef nms(boxes, scores, t):\n    return []\n",
                     encoding="utf-8")
+    default_pool().shutdown()  # as in a fresh `dlquiz check`: no idle worker from earlier tests
     before = set(_children())  # what other tests in this worker left running is theirs
     assert main(["check", "nms", str(slow)]) == 1
     err = capsys.readouterr().err.strip()
