@@ -1,5 +1,5 @@
 """``python -m dlquiz`` is the same as the ``dlquiz`` command."""
 
-from dlquiz.cli import main
+from dlquiz.cli import run
 
-raise SystemExit(main())
+run()
