@@ -1,5 +1,5 @@
 """``python -m dlquiz`` is the same as the ``dlquiz`` command."""
 
-from dlquiz.cli import run
+from dlquiz.launch import run
 
 run()

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from dlquiz import __version__
+from dlquiz.argv import GLOBAL_VALUE_OPTIONS, first_command, starts_runner
 from dlquiz.errors import DlquizError, UsageError
 
 #: Modules under dlquiz.commands, each with ``register(subparsers)``. Order is
@@ -56,8 +57,6 @@ COMMAND_HOMES = {
     "serve": "serve",
 }
 
-#: Commands that grade exactly once, so they start their sandbox runner first thing.
-GRADES_ONCE = frozenset({"check"})
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -110,23 +109,6 @@ def build_parser(*, with_commands: bool = True,
     return parser
 
 
-_GLOBAL_VALUE_OPTIONS = ("--data-dir", "--deck")
-
-
-def _first_command(argv: Sequence[str]) -> str | None:
-    """The subcommand token of ``argv`` (after the global options), if any."""
-    i = 0
-    while i < len(argv):
-        token = argv[i]
-        if token in _GLOBAL_VALUE_OPTIONS:
-            i += 2
-        elif token.startswith("-"):
-            i += 1
-        else:
-            return token
-    return None
-
-
 def opens_app(argv: Sequence[str]) -> bool:
     """True when ``argv`` holds only global options, i.e. ``dlquiz`` opens the app.
 
@@ -135,9 +117,9 @@ def opens_app(argv: Sequence[str]) -> bool:
     i = 0
     while i < len(argv):
         token = argv[i]
-        if token in _GLOBAL_VALUE_OPTIONS:
+        if token in GLOBAL_VALUE_OPTIONS:
             i += 2
-        elif token.startswith(tuple(f"{o}=" for o in _GLOBAL_VALUE_OPTIONS)):
+        elif token.startswith(tuple(f"{o}=" for o in GLOBAL_VALUE_OPTIONS)):
             i += 1
         else:
             return False
@@ -164,8 +146,8 @@ def one_blas_thread() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     one_blas_thread()
     tokens = list(sys.argv[1:] if argv is None else argv)
-    first = _first_command(tokens)
-    if first in GRADES_ONCE and not {"-h", "--help"} & set(tokens):
+    first = first_command(tokens)
+    if starts_runner(tokens):  # already done by dlquiz.launch.run; main(argv) in-process too
         from dlquiz.grading.spawn import start_early
 
         start_early()  # its NumPy import overlaps all of ours (see dlquiz.grading.spawn)
@@ -202,41 +184,4 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"dlquiz: {mapped.title}: {mapped.message}", file=sys.stderr)
         return EXIT_FAILURE
-
-
-def run() -> None:
-    """The ``dlquiz`` command (console script and ``python -m dlquiz``): :func:`main`.
-
-    A command that grades once then leaves at once (:func:`leave_now`): by then
-    its review is committed, its store closed and its output written, and the
-    interpreter's own teardown of NumPy and the rest (about 20 ms measured) is
-    time the learner waits for nothing. Everything else exits normally.
-    """
-    code = main()
-    if _first_command(sys.argv[1:]) in GRADES_ONCE:
-        leave_now(code)
-    raise SystemExit(code)
-
-
-def leave_now(code: int) -> None:
-    """Exit with ``code`` after what a normal exit must do, skipping the module teardown.
-
-    Non-daemon threads are joined (a sandbox's teardown runs in one), ``atexit``
-    handlers run (the pool's shutdown among them), stdout and stderr are
-    flushed; only then ``os._exit``. A flush that fails (a closed pipe) exits
-    120, as the interpreter itself does.
-    """
-    import atexit
-    import threading
-
-    for thread in threading.enumerate():
-        if thread is not threading.main_thread() and not thread.daemon:
-            thread.join()
-    atexit._run_exitfuncs()
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        code = 120
-    os._exit(code)
 

@@ -249,22 +249,30 @@ def grade_file(args: argparse.Namespace, catalog: Any, exercise: Exercise, path:
 
     ``catalog`` may be ``None`` for a bundled exercise no user deck can shadow
     (:func:`lone_bundled_exercise`): its code cards then come from the index
-    (:mod:`dlquiz.decks.code_card_index`), read while the code runs.
+    (:mod:`dlquiz.decks.code_card_index`). A fresh seed's cases are those the
+    previous check drew ahead (:mod:`dlquiz.grading.drawn_ahead`); all the rest,
+    drawing the next ones too, overlaps the learner's run.
     """
+    from dlquiz.grading import drawn_ahead
     from dlquiz.grading.grader import start_grade
-    from dlquiz.grading.preparation import fresh_seed
+    from dlquiz.grading.seeds import fresh_seed
     from dlquiz.grading.workspace import code_fingerprint
 
     source = read_solution(path)
+    cache_dir = paths_of(args).cache_dir
+    drawn = drawn_ahead.take(cache_dir, exercise) if seed is None else None
     pending = start_grade(exercise, source, seed=fresh_seed() if seed is None else seed,
-                          cache_dir=paths_of(args).cache_dir)
+                          cache_dir=cache_dir, drawn=drawn)
     try:  # all of this overlaps the learner's run
+        pending.prepared()  # NumPy now: the run's thread decodes results with it, mid-run
         keys = lone_card_keys(args, exercise) if catalog is None else card_keys(catalog, exercise)
         log = RunLog(args, exercise, keys)
     except BaseException:
         pending.cancel()
         raise
     with log:
+        if seed is None:
+            drawn_ahead.draw_next(cache_dir, exercise)
         report = pending.result()
         recorded = log.record(report.verdict, report.passed, report.total, report.duration_s,
                               code_fingerprint(source))

@@ -30,86 +30,31 @@ Without ``perf_multiple`` the perf case is skipped."""
 
 from __future__ import annotations
 
-import signal
 import sys
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dlquiz.errors import DlquizError
 from dlquiz.grading.calls import reported_arity_problem
-from dlquiz.grading.case import Case
-from dlquiz.grading.checkers import CheckResult, check, describe, summarize
-from dlquiz.grading.preparation import Prepared, prepare
+from dlquiz.grading.judge import (  # noqa: F401 - CaseReport and the rest are re-exported
+    PERF_FLOOR_S,
+    VERDICTS,
+    CaseReport,
+    GradeReport,
+    SandboxError,
+    judge_run,
+    report_without_run,
+    summarize_args,
+)
 from dlquiz.grading.sandbox import Limits, SandboxRun, default_pool, hidden_folders
 from dlquiz.grading.static_checks import find_invalid
-from dlquiz.grading.wire import OUTPUT_HARD_LIMIT
+from dlquiz.grading.targets import require_trusted
 from dlquiz.model import Exercise
 
-VERDICTS = ("pass", "wrong_answer", "time_limit", "memory_limit", "runtime_error", "invalid")
-PERF_FLOOR_S = 0.05
-
-
-class SandboxError(DlquizError):
-    """The sandbox could not run at all (not the learner's fault)."""
-
-    title = "Sandbox failure"
-
-
-@dataclass(frozen=True)
-class CaseReport:
-    """One case: ``status`` is a verdict name or ``not_run``."""
-
-    name: str
-    status: str
-    message: str = ""
-    output: str = ""
-    #: A text drawing of a failing case (boxes, curves; see grading.pictures), or "".
-    picture: str = ""
-
-    def to_json(self) -> dict[str, str]:
-        return {"name": self.name, "status": self.status, "message": self.message,
-                "output": self.output, "picture": self.picture}
-
-
-@dataclass(frozen=True)
-class GradeReport:
-    """The outcome of grading one solution (shape borrowed from Exercism)."""
-
-    exercise: str
-    verdict: str
-    passed: int
-    total: int
-    cases: tuple[CaseReport, ...]
-    output: str = ""
-    duration_s: float = 0.0
-    message: str = ""
-    seed: int = 0
-
-    @property
-    def first_failure(self) -> CaseReport | None:
-        return next((c for c in self.cases if c.status not in ("pass", "not_run")), None)
-
-    @property
-    def summary(self) -> str:
-        return f"{self.passed}/{self.total} cases passed"
-
-    def to_json(self) -> dict[str, Any]:
-        first = self.first_failure
-        return {
-            "exercise": self.exercise,
-            "verdict": self.verdict,
-            "passed": self.passed,
-            "total": self.total,
-            "message": self.message,
-            "cases": [c.to_json() for c in self.cases],
-            "output": self.output,
-            "duration_s": round(self.duration_s, 4),
-            "seed": self.seed,
-            "first_failure": first.to_json() if first else None,
-        }
+if TYPE_CHECKING:  # both import NumPy: loaded when a run is judged, not when it starts
+    from dlquiz.grading.drawn_ahead import Drawn
+    from dlquiz.grading.preparation import Prepared
 
 
 def grade(exercise: Exercise, source: str, *, seed: int = 0,
@@ -124,20 +69,29 @@ def grade(exercise: Exercise, source: str, *, seed: int = 0,
 
 
 def start_grade(exercise: Exercise, source: str, *, seed: int = 0,
-                cache_dir: Path | None = None) -> PendingGrade:
+                cache_dir: Path | None = None, drawn: Drawn | None = None) -> PendingGrade:
     """Hand ``source`` to a sandbox and return at once; :meth:`PendingGrade.result` judges.
 
     Between the two the caller may do its own work (``dlquiz check`` opens the
     store and loads the decks) while the learner's code runs in the child.
+    ``drawn``: this run's cases read from disk (:mod:`dlquiz.grading.drawn_ahead`;
+    ``seed`` is then theirs): the child gets them before NumPy is even loaded here.
     """
     started = time.perf_counter()
-    prepared = prepare(exercise, seed, cache_dir=cache_dir)
-    problem = find_invalid(exercise, source, prepared.n_args or None)
+    require_trusted(exercise)
+    if drawn is None:
+        from dlquiz.grading.preparation import prepare
+
+        cases: Prepared | Drawn = prepare(exercise, seed, cache_dir=cache_dir)
+        pending = PendingGrade(exercise, cases, started)
+    else:
+        cases = drawn
+        pending = PendingGrade(exercise, drawn, started)
+    problem = find_invalid(exercise, source, cases.n_args or None)
     if problem:
-        return PendingGrade(exercise, prepared, started,
-                            ready=_report(exercise, "invalid", prepared, [], started,
-                                          message=problem))
-    pending = PendingGrade(exercise, prepared, started)
+        pending.settle(report_without_run(exercise, "invalid", pending.prepared(), [], started,
+                               message=problem))
+        return pending
     pending.start(default_pool().acquire(), source)
     return pending
 
@@ -151,23 +105,41 @@ class PendingGrade:
     so a busy caller cannot delay those stamps, which time the perf case.
     """
 
-    def __init__(self, exercise: Exercise, prepared: Prepared, started: float, *,
-                 ready: GradeReport | None = None) -> None:
-        self.exercise, self.prepared, self.started = exercise, prepared, started
-        self._report = ready
+    def __init__(self, exercise: Exercise, cases: Prepared | Drawn, started: float) -> None:
+        """``cases``: prepared here, or drawn ahead (then fully loaded only to judge)."""
+        self.exercise, self.cases, self.started = exercise, cases, started
+        self._prepared: Prepared | None = None
+        self._report: GradeReport | None = None
         self._run: SandboxRun | None = None
         self._error: BaseException | None = None
         self._worker: Any = None
         self._thread: threading.Thread | None = None
 
+    @property
+    def seed(self) -> int:
+        return self.cases.seed
+
+    def prepared(self) -> Prepared:
+        """The cases and expected outputs (loads drawn-ahead ones on first use)."""
+        if self._prepared is None:
+            from dlquiz.grading.drawn_ahead import Drawn
+
+            cases = self.cases
+            self._prepared = cases.prepared() if isinstance(cases, Drawn) else cases
+        return self._prepared
+
+    def settle(self, report: GradeReport) -> None:
+        """Judged without a run (``invalid`` before any code ran)."""
+        self._report = report
+
     def start(self, worker: Any, source: str) -> None:
-        exercise, prepared = self.exercise, self.prepared
+        exercise, prepared = self.exercise, self.cases
         job = {"source": source, "function": exercise.function,
                "result_index": prepared.result_index, "forbidden": list(exercise.forbidden),
                "hide": hidden_folders(exercise)}
         limits = Limits(time_s=exercise.time_limit_s, memory_mb=exercise.memory_mb)
-        timed = [i for i, c in enumerate(prepared.cases)
-                 if c.kind == "perf" and exercise.perf_multiple]
+        timed = [i for i, kind in enumerate(_kinds(prepared))
+                 if kind == "perf" and exercise.perf_multiple]
 
         def run() -> None:
             try:
@@ -209,8 +181,19 @@ class PendingGrade:
             if self._error is not None:
                 raise self._error
             assert self._run is not None
-            self._report = _judge(self.exercise, self.prepared, self._run, self.started)
+            try:
+                prepared = self.prepared()
+            except (KeyError, TypeError, ValueError) as exc:  # a drawn-ahead file of another shape
+                raise SandboxError(f"the cases kept for this run could not be read ({exc}); "
+                                   "run the check again") from exc
+            self._report = judge_run(self.exercise, prepared, self._run, self.started)
         return self._report
+
+
+def _kinds(cases: Prepared | Drawn) -> list[str]:
+    from dlquiz.grading.drawn_ahead import Drawn
+
+    return cases.kinds if isinstance(cases, Drawn) else [c.kind for c in cases.cases]
 
 
 #: The switch interval while a run is in flight (Python's default is 5 ms).
@@ -236,148 +219,3 @@ class _FastSwitching:
 
 
 _fast_switching = _FastSwitching()
-
-
-def _judge(exercise: Exercise, prepared: Prepared, run: SandboxRun, started: float) -> GradeReport:
-    if run.outcome == "sandbox_error":
-        raise SandboxError(run.message or "the sandbox failed to start")
-    if run.outcome == "bad_signature":
-        return _report(exercise, "invalid", prepared, [], started, output=run.output,
-                       message=f"wrong signature: {run.message}")
-    if run.outcome == "no_function":
-        return _report(exercise, "invalid", prepared, [], started, output=run.output,
-                       message=f"after running your file, `{exercise.function}` is not a "
-                               f"function (found {run.message or 'nothing'})")
-    if run.outcome == "import_failed" and run.import_status == "forbidden":
-        return _report(exercise, "invalid", prepared, [], started, output=run.output,
-                       message=_last_line(run.import_traceback))
-    if run.outcome == "import_failed":
-        verdict = "memory_limit" if run.import_status == "memory" else "runtime_error"
-        lead = ("your file called sys.exit() while being imported"
-                if run.import_status == "exit" else "your file failed while being imported")
-        return _report(exercise, verdict, prepared, [], started, output=run.output,
-                       message=f"{lead}\n{run.import_traceback}")
-    reports: list[CaseReport] = []
-    for index, case in enumerate(prepared.cases):
-        reports.append(_case_report(exercise, prepared, run, index, case))
-    message = _run_message(run, exercise)
-    first = next((r for r in reports if r.status not in ("pass", "not_run")), None)
-    if first is not None:
-        verdict = first.status
-    elif run.outcome == "done" and all(r.status == "pass" for r in reports):
-        verdict = "pass"
-    elif run.outcome == "timeout":
-        verdict = "time_limit"
-    else:
-        verdict = "runtime_error"
-    if not message and first is None and verdict != "pass":
-        message = ("results for some cases never arrived: your code wrote to the grader's "
-                   "results channel or stopped it early" if run.outcome == "done"
-                   else "your code stopped before all cases ran")
-    return _report(exercise, verdict, prepared, reports, started, output=run.output,
-                   message=message)
-
-
-def _run_message(run: SandboxRun, exercise: Exercise) -> str:
-    if run.outcome == "timeout":
-        where = "while importing your file" if run.running_case is None and not any(
-            c.status != "not_run" for c in run.cases) else ""
-        return f"time limit of {exercise.time_limit_s:g} s exceeded {where}".rstrip()
-    if run.outcome == "output_limit":
-        return (f"output limit exceeded: your code printed more than "
-                f"{OUTPUT_HARD_LIMIT // (1024 * 1024)} MiB")
-    if run.outcome == "bad_results":
-        return f"the results channel was tampered with ({run.message})"
-    if run.outcome == "crashed":
-        code = run.returncode
-        if code is not None and code < 0:
-            try:
-                name = signal.Signals(-code).name
-            except ValueError:
-                name = f"signal {-code}"
-            return f"your process was killed by {name} before all cases ran"
-        return f"your process exited (status {code}) before all cases ran"
-    return ""
-
-
-def _case_report(exercise: Exercise, prepared: Prepared, run: SandboxRun, index: int,
-                 case: Case) -> CaseReport:
-    result = run.cases[index]
-    if result.status == "timeout":
-        return CaseReport(case.name, "time_limit", f"time limit of {exercise.time_limit_s:g} s "
-                                                   "exceeded during this case", result.output)
-    if result.status == "memory":
-        return CaseReport(case.name, "memory_limit",
-                          f"out of memory (limit {exercise.memory_mb} MiB)\n{result.traceback}",
-                          result.output)
-    if result.status == "forbidden":
-        return CaseReport(case.name, "invalid", _last_line(result.traceback), result.output)
-    if result.status in ("error", "exit"):
-        return CaseReport(case.name, "runtime_error", result.traceback, result.output)
-    if result.status != "ok":
-        if run.outcome in ("crashed", "output_limit", "bad_results") and run.running_case == index:
-            return CaseReport(case.name, "runtime_error", _run_message(run, exercise), result.output)
-        return CaseReport(case.name, "not_run", "", "")
-    mutated = [prepared.names[int(i)] if int(i) < len(prepared.names) else f"#{i}"
-               for i, before in prepared.prints[index].items()
-               if result.prints.get(i) != before]
-    if mutated:
-        names = ", ".join(f"`{name}`" for name in mutated)
-        return CaseReport(case.name, "wrong_answer",
-                          f"your function modified its input {names} in place; leave the inputs "
-                          f"unchanged and return new arrays (copy first, e.g. np.array(x, "
-                          f"dtype=float), or avoid in-place operators such as +=)\n"
-                          f"input: {summarize_args(case.args)}", result.output)
-    expected = prepared.expected[index]
-    try:
-        verdict = check(exercise.checker.name, exercise.checker.options, expected, result.value,
-                        case, base_dir=exercise.base_dir)
-    except Exception as exc:  # noqa: BLE001 - whatever came back gets a verdict, not a crash
-        verdict = CheckResult(False, f"your result could not be checked ({describe(result.value)}"
-                                     f"): {type(exc).__name__}: {str(exc)[:200]}")
-    if not verdict.ok:
-        detail = (f"{verdict.message}\ninput: {summarize_args(case.args)}\n"
-                  f"expected: {summarize(expected)}\ngot: {summarize(result.value)}")
-        from dlquiz.grading.pictures import picture_for
-
-        return CaseReport(case.name, "wrong_answer", detail, result.output,
-                          picture_for(exercise.id, dict(case.args), expected, result.value))
-    if case.kind == "perf" and exercise.perf_multiple:
-        reference_s = prepared.reference_perf_s.get(index, 0.0)
-        shipping = prepared.transfer_s.get(index, 0.0)  # the clock stops at the result line
-        allowed = max(exercise.perf_multiple * reference_s + shipping, PERF_FLOOR_S)
-        if result.elapsed_s > allowed:
-            return CaseReport(case.name, "time_limit",
-                              f"too slow: your code took {result.elapsed_s:.3f} s, the reference "
-                              f"{reference_s:.4f} s (allowed {exercise.perf_multiple:g}x"
-                              f"{' + result transfer' if shipping else ''} = {allowed:.3f} s)",
-                              result.output)
-    return CaseReport(case.name, "pass", "", result.output)
-
-
-def _last_line(text: str) -> str:
-    """The guard's own message: the exception line of a learner traceback."""
-    last = ([line for line in text.splitlines() if line.strip()] or ["a forbidden name"])[-1]
-    return last.split(": ", 1)[1] if last.startswith(("ForbiddenName: ", "ImportError: ")) else last
-
-
-def summarize_args(args: dict[str, Any]) -> str:
-    """``name = value`` for each argument, large arrays shown by shape and ends."""
-    return ", ".join(f"{name} = {summarize(value)}" for name, value in args.items())
-
-
-def _report(exercise: Exercise, verdict: str, prepared: Prepared, reports: list[CaseReport],
-            started: float, *, output: str = "", message: str = "") -> GradeReport:
-    if not reports:
-        reports = [CaseReport(c.name, "not_run") for c in prepared.cases]
-    return GradeReport(
-        exercise=exercise.id,
-        verdict=verdict,
-        passed=sum(r.status == "pass" for r in reports),
-        total=len(prepared.cases),
-        cases=tuple(reports),
-        output=output,
-        duration_s=time.perf_counter() - started,
-        message=message,
-        seed=prepared.seed,
-    )

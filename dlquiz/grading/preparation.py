@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import hashlib
-import importlib.util
 import json
 import os
 import tempfile
@@ -36,22 +35,17 @@ from typing import Any
 
 import numpy as np
 
-from dlquiz import __version__
 from dlquiz.errors import DlquizError
 from dlquiz.grading.calls import call_plan
 from dlquiz.grading.case import SPEC_PREFIX, Case
+from dlquiz.grading.case_keys import prepared_file, prepared_key
+from dlquiz.grading.seeds import FIXED_SEED, MAX_SEED, fresh_seed  # noqa: F401 - re-exported
 from dlquiz.grading.targets import require_trusted, resolve_target
 from dlquiz.grading.wire import decode, encode, make_fingerprint
 from dlquiz.model import Exercise
 
-#: The seed of every edge and perf case.
-FIXED_SEED = 0
 #: Best of this many reference runs is the perf baseline.
 PERF_REFERENCE_RUNS = 3
-#: Bump when the on-disk layout changes.
-PREPARED_FORMAT = 2
-#: Seeds printed to the learner stay short enough to retype.
-MAX_SEED = 2**31 - 1
 
 
 class ExerciseError(DlquizError):
@@ -81,12 +75,6 @@ class Prepared:
     result_index: int = -1
     n_args: int = 0
     seed: int = FIXED_SEED
-
-
-def fresh_seed() -> int:
-    """A new seed for the random cases of one run."""
-    # os.urandom, not the secrets module: the same source, one import fewer per check.
-    return int.from_bytes(os.urandom(8), "big") % MAX_SEED + 1
 
 
 def case_generator(exercise: Exercise) -> Callable[[np.random.Generator], list[Any]]:
@@ -122,35 +110,6 @@ def call_reference(function: Callable[..., Any], case: Case, result_arg: str) ->
     return value, elapsed
 
 
-def _module_stamp(target: str, base_dir: str) -> list[Any]:
-    """mtime and size of the file behind ``module:attr`` / ``file.py:attr`` (found, not imported)."""
-    module = target.rpartition(":")[0]
-    try:
-        if module.endswith(".py"):
-            origin: str | None = str(Path(base_dir or ".") / module)
-        else:
-            spec = importlib.util.find_spec(module)
-            origin = spec.origin if spec is not None else None
-        if origin is None:
-            return [module, None]
-        st = os.stat(origin)
-        return [module, st.st_mtime_ns, st.st_size]
-    except (OSError, ImportError, ValueError):
-        return [module, None]
-
-
-def _key(exercise: Exercise) -> dict[str, Any]:
-    cases = exercise.cases if isinstance(exercise.cases, str) else json.dumps(
-        exercise.cases, sort_keys=True, default=str)
-    stamps = [_module_stamp(exercise.reference, exercise.base_dir)]
-    if isinstance(exercise.cases, str) and not exercise.cases.startswith(SPEC_PREFIX):
-        stamps.append(_module_stamp(exercise.cases, exercise.base_dir))
-    return {"format": PREPARED_FORMAT, "dlquiz": __version__, "numpy": np.__version__,
-            "id": exercise.id, "reference": exercise.reference, "cases": cases,
-            "base_dir": exercise.base_dir, "perf_multiple": exercise.perf_multiple,
-            "result_arg": exercise.result_arg, "stamps": stamps}
-
-
 def _draw(exercise: Exercise, seed: int) -> list[Case]:
     cases = [_as_case(c) for c in case_generator(exercise)(np.random.default_rng(seed))]
     if exercise.perf_multiple is None:
@@ -175,7 +134,7 @@ def prepare(exercise: Exercise, seed: int = FIXED_SEED, *,
     Raises :class:`ExerciseError` when the reference or the generator fails.
     """
     require_trusted(exercise)
-    key = _key(exercise)
+    key = prepared_key(exercise)
     memo_key = hashlib.sha256(json.dumps([key, seed], sort_keys=True, default=str)
                               .encode()).hexdigest()
     with _MEMO_LOCK:
@@ -265,44 +224,53 @@ def _merge(fixed: Prepared, fresh: Prepared, seed: int) -> Prepared:
     return out
 
 
-def _cache_file(cache_dir: Path, exercise: Exercise) -> Path:
-    digest = hashlib.sha256(f"{exercise.id}\0{exercise.base_dir}".encode()).hexdigest()[:16]
-    return cache_dir / "prepared" / f"{exercise.id}-{digest}.json"
+def to_json(prepared: Prepared) -> dict[str, Any]:
+    """Plain JSON data for ``prepared`` (the inverse of :func:`from_json`)."""
+    return {"seed": prepared.seed, "n_args": prepared.n_args,
+            "perf": {str(k): v for k, v in prepared.reference_perf_s.items()},
+            "transfer": {str(k): v for k, v in prepared.transfer_s.items()},
+            "cases": [{"name": c.name, "kind": c.kind, "args": encode(dict(c.args)),
+                       "positional": a, "prints": pr, "expected": encode(e)}
+                      for c, a, pr, e in zip(prepared.cases, prepared.encoded, prepared.prints,
+                                             prepared.expected)]}
+
+
+def from_json(exercise: Exercise, data: Mapping[str, Any]) -> Prepared:
+    """Rebuild what :func:`to_json` wrote; raises ``KeyError``/``TypeError``/``ValueError``
+    on data of another shape."""
+    cases = data["cases"]
+    out = _empty(exercise, [Case(str(c["name"]), decode(c["args"]), c["kind"]) for c in cases])
+    out.expected = [decode(c["expected"]) for c in cases]
+    out.encoded = [c["positional"] for c in cases]
+    out.prints = [{str(k): str(v) for k, v in c["prints"].items()} for c in cases]
+    out.reference_perf_s = {int(k): float(v) for k, v in data["perf"].items()}
+    out.transfer_s = {int(k): float(v) for k, v in data["transfer"].items()}
+    out.n_args = int(data["n_args"])
+    out.seed = int(data["seed"])
+    return out
 
 
 def _load_fixed(cache_dir: Path | None, exercise: Exercise, key: Mapping[str, Any]) -> Prepared | None:
     if cache_dir is None:
         return None
     try:
-        with open(_cache_file(cache_dir, exercise), encoding="utf-8") as fh:
+        with open(prepared_file(cache_dir, exercise), encoding="utf-8") as fh:
             entry = json.load(fh)
-        if entry.get("key") != json.loads(json.dumps(key, default=str)):
+        if entry.get("key") != key:
             return None
-        out = _empty(exercise, [Case(str(c["name"]), decode(c["args"]), c["kind"])
-                                for c in entry["cases"]])
-        out.expected = [decode(c["expected"]) for c in entry["cases"]]
-        out.encoded = [c["positional"] for c in entry["cases"]]
-        out.prints = [{str(k): str(v) for k, v in c["prints"].items()} for c in entry["cases"]]
-        out.reference_perf_s = {int(k): float(v) for k, v in entry["perf"].items()}
-        out.transfer_s = {int(k): float(v) for k, v in entry["transfer"].items()}
-        out.n_args = int(entry["n_args"])
-        return out
+        return from_json(exercise, entry["prepared"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None  # missing, corrupt or another format: compute it again
 
 
 def _save_fixed(cache_dir: Path | None, exercise: Exercise, key: Mapping[str, Any],
                 fixed: Prepared) -> None:
-    if cache_dir is None:
-        return
-    file = _cache_file(cache_dir, exercise)
-    payload = {"key": key, "perf": {str(k): v for k, v in fixed.reference_perf_s.items()},
-               "transfer": {str(k): v for k, v in fixed.transfer_s.items()},
-               "n_args": fixed.n_args,
-               "cases": [{"name": c.name, "kind": c.kind, "args": encode(dict(c.args)),
-                          "positional": a, "prints": pr, "expected": encode(e)}
-                         for c, a, pr, e in zip(fixed.cases, fixed.encoded, fixed.prints,
-                                                fixed.expected)]}
+    if cache_dir is not None:
+        write_json(prepared_file(cache_dir, exercise), {"key": key, "prepared": to_json(fixed)})
+
+
+def write_json(file: Path, payload: Mapping[str, Any]) -> None:
+    """Write ``payload`` to ``file`` atomically; a cache that cannot be written only costs speed."""
     tmp: str | None = None
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
@@ -312,7 +280,7 @@ def _save_fixed(cache_dir: Path | None, exercise: Exercise, key: Mapping[str, An
         os.replace(tmp, file)
         tmp = None
     except (OSError, TypeError, ValueError):
-        pass  # a cache that cannot be written only costs speed
+        pass
     finally:
         if tmp is not None:
             with contextlib.suppress(OSError):

@@ -23,15 +23,17 @@ waiting on stdin) so a verdict does not pay the interpreter start-up.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
+import select
 import signal
 import subprocess
 import threading
 import time
-from dataclasses import dataclass
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from dlquiz.grading import wire
@@ -40,6 +42,7 @@ from dlquiz.grading.reaper import kill_sandbox, remove_leftovers, remove_tree
 from dlquiz.grading.spawn import Spawned, start_runner
 from dlquiz.grading.wire import UID_BASE
 
+DRAIN_TIMEOUT_S = 0.05  # a finished run's wait for raw output already in its pipes
 #: Bytes of fd-level stdout/stderr kept for the report (the rest is counted).
 STREAM_KEEP_BYTES = 64 * 1024
 #: Seconds a fresh runner may take to import NumPy and report ``ready``.
@@ -72,17 +75,36 @@ class _StreamReader(threading.Thread):
         self.kept = bytearray()
         self.total = 0
         self.on_overflow = on_overflow
+        self.lock = threading.Lock()  # held while a chunk is read and kept (see drain)
 
     def run(self) -> None:
+        fd = self.stream.fileno()
         try:
-            while chunk := self.stream.read1(65536):  # type: ignore[attr-defined]
-                self.total += len(chunk)
-                if len(self.kept) < STREAM_KEEP_BYTES:
-                    self.kept += chunk[: STREAM_KEEP_BYTES - len(self.kept)]
-                if self.total > wire.OUTPUT_HARD_LIMIT:
-                    self.on_overflow.set()
+            while True:
+                select.select([fd], [], [])
+                with self.lock:
+                    chunk = os.read(fd, 65536)
+                    if not chunk:
+                        return
+                    self.total += len(chunk)
+                    if len(self.kept) < STREAM_KEEP_BYTES:
+                        self.kept += chunk[: STREAM_KEEP_BYTES - len(self.kept)]
+                    if self.total > wire.OUTPUT_HARD_LIMIT:
+                        self.on_overflow.set()
         except (OSError, ValueError):
             return
+
+    def drain(self, timeout_s: float = DRAIN_TIMEOUT_S) -> None:
+        """Wait (at most ``timeout_s``) until what is in the pipe now has been read: a
+        learner's raw writes precede its last result line, so they are there by now."""
+        deadline = time.perf_counter() + timeout_s
+        while True:
+            with self.lock:
+                if self.stream.closed or not select.select([self.stream], [], [], 0)[0]:
+                    return
+            if not self.is_alive() or time.perf_counter() > deadline:
+                return
+            time.sleep(0.0002)
 
     def text(self) -> str:
         shown = self.kept.decode("utf-8", errors="replace")
@@ -303,6 +325,8 @@ class SandboxProcess:
             # teardown (kill, stray scan, leftovers, temp dir) runs beside the judging.
             # Printed text goes through the results channel; raw stdout/stderr is
             # whatever the readers have by now.
+            self.stdout.drain()
+            self.stderr.drain()
             run.output = _join_output(run.import_output, self.stdout.text(), self.stderr.text())
             close_later(self)
             return run
@@ -327,12 +351,9 @@ class SandboxProcess:
         if self.closed:
             return
         self.closed = True
-        for stream in (self.proc.stdin,):
-            try:
-                if stream is not None and not stream.closed:
-                    stream.close()
-            except OSError:
-                pass
+        with contextlib.suppress(OSError):
+            if self.proc.stdin is not None:
+                self.proc.stdin.close()
         kill_sandbox(self.proc, self.uid)
         if self.uid is not None:
             remove_leftovers(self.uid, private_temp=self.isolation.get("mounted", ()),

@@ -39,7 +39,7 @@ real_start = threading.Thread.start
 def start(self):
     if self.name == "dlquiz-grade-run":  # the learner's code is handed to the sandbox
         at_handover.extend(m for m in ("dlquiz.config", "dlquiz.store.database",
-                                       "dlquiz.decks.catalog") if m in sys.modules)
+                                       "dlquiz.decks.catalog", "numpy") if m in sys.modules)
     real_start(self)
 threading.Thread.start = start
 from dlquiz.cli import main
@@ -72,9 +72,11 @@ def test_a_warm_check_loads_only_what_grading_nms_needs(tmp_path: Path) -> None:
     # so the child's own start-up overlaps all of the parent's work (dlquiz.grading.spawn)
     assert pythons[0][-1] == "loaded:", pythons[0][-1]
     # the store, the settings and the decks wait until the code runs; a warm check reads the
-    # code-card index instead of the decks (dlquiz.decks.code_card_index)
+    # code-card index instead of the decks (dlquiz.decks.code_card_index), and its cases were
+    # drawn by the previous check, so even NumPy loads only once the code has them
     assert warm["at_handover"] == [] and warm["decks_loaded"] is False
     assert runs[0]["decks_loaded"] is True  # the first run built that index from the decks
+    assert runs[0]["at_handover"] == ["numpy"]  # nothing drawn ahead yet: drawn here, with NumPy
 
 
 def test_an_early_runner_left_unused_is_killed_and_removed(tmp_path: Path) -> None:

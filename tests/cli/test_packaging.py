@@ -37,7 +37,7 @@ def test_wheel_contains_every_bundled_deck(wheel: zipfile.ZipFile) -> None:
 
 def test_wheel_declares_the_console_script(wheel: zipfile.ZipFile) -> None:
     entry_points = next(n for n in wheel.namelist() if n.endswith("entry_points.txt"))
-    assert "dlquiz = dlquiz.cli:run" in wheel.read(entry_points).decode()
+    assert "dlquiz = dlquiz.launch:run" in wheel.read(entry_points).decode()
 
 
 def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:

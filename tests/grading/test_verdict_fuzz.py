@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dlquiz.grading import grader, preparation
+from dlquiz.grading import grader, judge, preparation
 from dlquiz.grading.checkers import check, summarize
 from dlquiz.grading.process import parse_line
 from dlquiz.grading.protocol import CaseRun, Driver, SandboxRun
@@ -69,7 +69,7 @@ def _judge(exercise_id: str, values_per_case: Any) -> grader.GradeReport:
     for index, case in enumerate(run.cases):
         case.status, case.value = "ok", values_per_case(index)
         case.prints = dict(prepared.prints[index])
-    return grader._judge(exercise, prepared, run, time.perf_counter())
+    return judge.judge_run(exercise, prepared, run, time.perf_counter())
 
 
 @pytest.mark.parametrize("exercise_id", EXERCISES)
@@ -78,7 +78,7 @@ def _judge(exercise_id: str, values_per_case: Any) -> grader.GradeReport:
 def test_any_returned_value_gets_a_verdict(exercise_id: str, value: Any) -> None:
     got = _over_the_wire(value)
     report = _judge(exercise_id, lambda _index: got)
-    assert report.verdict in grader.VERDICTS
+    assert report.verdict in judge.VERDICTS
     assert isinstance(report.to_json()["message"], str)
     assert len(summarize(got)) <= 2000
 
@@ -135,8 +135,8 @@ def test_forged_result_channel_bytes_get_a_verdict(sequence: list[bytes], outcom
             break
     if run.outcome == "sandbox_error":
         with pytest.raises(grader.SandboxError):
-            grader._judge(exercise, prepared, run, time.perf_counter())
+            judge.judge_run(exercise, prepared, run, time.perf_counter())
         return
-    report = grader._judge(exercise, prepared, run, time.perf_counter())
-    assert report.verdict in grader.VERDICTS
+    report = judge.judge_run(exercise, prepared, run, time.perf_counter())
+    assert report.verdict in judge.VERDICTS
     assert report.verdict != "pass"  # forged lines never carry every right answer
