@@ -12,6 +12,7 @@ deck and comes back with the same id gets its schedule back too.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -240,16 +241,37 @@ class Exercise:
 
     @property
     def statement(self) -> str:
-        """The prompt as the learner reads it: with the speed clause when a perf case is graded.
+        """The prompt as the learner reads it, with the clauses the grader enforces everywhere.
 
-        Generated from ``perf_multiple`` rather than left to each prompt, so no
-        exercise can time a solution out on a limit its text never announced.
+        Generated rather than left to each prompt, so no exercise can refuse a
+        solution on a rule its text never announced: which arguments must come
+        back unchanged (the grader compares each argument's fingerprint after
+        the call), and the speed limit when a perf case is graded.
         """
-        if self.perf_multiple is None:
-            return self.prompt
-        return (f"{self.prompt.rstrip()}\n\n**Speed:** the last case is a large input; it must "
-                f"finish within {self.perf_multiple:g}× the time of the reference solution, "
-                "or the verdict is `time_limit`.")
+        parts = [self.prompt.rstrip()]
+        kept = [name for name in parameter_names(self.signature) if name != self.result_arg]
+        if self.result_arg and kept:
+            parts.append(f"**Inputs:** `{self.result_arg}` may be changed in place; "
+                         f"leave {', '.join(f'`{n}`' for n in kept)} unchanged.")
+        elif kept and not self.result_arg:
+            parts.append("**Inputs:** leave the arguments unchanged: work on copies "
+                         "(`x = np.array(x, dtype=float)`), not `x /= n` on what you were given.")
+        if self.perf_multiple is not None:
+            parts.append(f"**Speed:** the last case is a large input; it must finish within "
+                         f"{self.perf_multiple:g}× the time of the reference solution, or the "
+                         "verdict is `time_limit`.")
+        return "\n\n".join(parts)
+
+
+def parameter_names(signature: str) -> list[str]:
+    """The positional parameter names of ``"nms(boxes, scores, iou_threshold=0.5)"`` ([] if unparsable)."""
+    try:
+        node = ast.parse(f"def {signature}: pass").body[0]
+    except SyntaxError:
+        return []
+    if not isinstance(node, ast.FunctionDef):
+        return []
+    return [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""What the learner reads announces every limit the grader applies (the speed case)."""
+"""What the learner reads announces every rule the grader applies everywhere: the speed
+case, and which arguments must come back unchanged."""
 
 from __future__ import annotations
 
@@ -27,7 +28,23 @@ def test_a_timed_exercise_says_so_where_it_is_read(exercise_id: str) -> None:
     assert [c.kind for c in cases].count("perf") == 1 and cases[-1].kind == "perf"
 
 
-def test_an_untimed_exercise_reads_as_its_prompt() -> None:
+def test_an_untimed_exercise_announces_no_speed_limit() -> None:
     untimed = [e for e in EXERCISES.values() if not e.perf_multiple]
-    assert untimed and all(e.statement == e.prompt for e in untimed)
-    assert all("Speed:" not in starter_text(e) for e in untimed)
+    assert untimed and all(e.statement.startswith(e.prompt.rstrip()) for e in untimed)
+    assert all("Speed:" not in starter_text(e) and "Speed:" not in e.statement for e in untimed)
+
+
+@pytest.mark.parametrize("exercise_id", sorted(EXERCISES))
+def test_the_inputs_rule_is_announced_and_is_what_the_grader_checks(exercise_id: str) -> None:
+    exercise = EXERCISES[exercise_id]
+    prepared = prepare(exercise, 1)
+    checked = {prepared.names[int(i)] for prints in prepared.prints for i in prints}
+    statement = " ".join(exercise.statement.split())
+    if exercise.result_arg:
+        assert exercise.result_arg not in checked
+        if checked:
+            assert f"`{exercise.result_arg}` may be changed in place" in statement
+            assert all(f"`{name}`" in statement.split("**Inputs:**")[1] for name in checked)
+    elif checked:  # every argument is fingerprinted: say so
+        assert "**Inputs:** leave the arguments unchanged" in statement
+        assert "leave the arguments unchanged" in " ".join(starter_text(exercise).split())
