@@ -108,9 +108,12 @@ _EXERCISE: dict[str, Any] = {
                   "description": "module:function(rng) -> list[Case], file.py:function, or a "
                                  "case description (dims, args, random, edge, perf)."},
         "checker": {"anyOf": [_TEXT, {"type": "object", "required": ["name"],
-                                      "properties": {"name": _TEXT}}],
-                    "description": "allclose, exact, set_equal, sorted, nms, soft_nms, tuple, "
-                                   "or module:function / file.py:function; options beside name."},
+                                      "properties": {"name": _TEXT, "dtype": {
+                                          "description": "the result's dtype the prompt promises:"
+                                          " match, float64, int64, ...; a list per tuple item"}}}],
+                    "description": "allclose, exact, pairs, set_equal, sorted, nms, soft_nms, "
+                                   "tuple, or module:function / file.py:function; options "
+                                   "(rtol, atol, dtype, ...) beside name."},
         "limits": {"type": "object", "additionalProperties": False,
                    "properties": {"time_s": {"type": "number", "exclusiveMinimum": 0,
                                              "maximum": 600},

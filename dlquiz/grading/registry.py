@@ -298,8 +298,29 @@ def _parse_checker(value: Any, path: tuple[str | int, ...], problems: _Problems)
         if key in value and (isinstance(value[key], bool) or not isinstance(value[key], (int, float))
                              or value[key] < 0):
             problems.add((*path, key), f"expected a non-negative number, got {value[key]!r}")
+    _check_dtype_rules(value, path, problems)
     options = {k: v for k, v in value.items() if k != "name"}
     return CheckerSpec(name=name, options=frozen_mapping(options))
+
+
+def _check_dtype_rules(value: Mapping[str, Any], path: tuple[str | int, ...],
+                       problems: _Problems) -> None:
+    """The ``dtype`` options of a checker and of its tuple ``element``/``elements`` specs."""
+    from dlquiz.grading.checkers.base import dtype_rule_problem
+
+    specs: list[tuple[tuple[str | int, ...], Any]] = [(path, value)]
+    if isinstance(value.get("element"), Mapping):
+        specs.append(((*path, "element"), value["element"]))
+    if isinstance(value.get("elements"), list):
+        specs.extend(((*path, "elements", i), spec) for i, spec in enumerate(value["elements"])
+                     if isinstance(spec, Mapping))
+    for where, spec in specs:
+        rule = spec.get("dtype")
+        if rule is None:
+            continue
+        problem = dtype_rule_problem(rule)
+        if problem:
+            problems.add((*where, "dtype"), problem)
 
 
 def _parse_limits(value: Any, path: tuple[str | int, ...], problems: _Problems) -> tuple[float, int]:

@@ -331,3 +331,20 @@ def test_exercise_problems_found_by_the_grader_parser_are_located(tmp_path: Path
     # "    signature: " is 15 characters: the value starts at column 16 of line 10.
     assert (error.line, error.column, error.doc_path) == (10, 16, "exercises[0].signature")
     assert "smooth" in error.message and "smooth_l1" in error.message
+
+
+def test_a_bad_checker_dtype_in_a_user_exercise_is_located(tmp_path: Path) -> None:
+    (tmp_path / "refs.py").write_text("def smooth_l1(x, beta):\n    return x\n")
+    deck_file = tmp_path / "spec.yaml"
+    text = SPEC_DECK + "    checker: {name: allclose, dtype: float}\n"
+    deck_file.write_text(text)
+    result = load_deck_file(deck_file, make_context())
+    assert isinstance(result, BrokenDeck)
+    (error,) = result.errors
+    assert error.doc_path == "exercises[0].checker.dtype"
+    assert error.line == len(text.splitlines())
+    assert "unknown dtype 'float'" in error.message and "float64" in error.message
+    deck_file.write_text(SPEC_DECK + "    checker: {name: allclose, dtype: float64}\n")
+    deck = load_deck_file(deck_file, make_context())
+    assert isinstance(deck, Deck), deck
+    assert deck.exercises[0].checker.options["dtype"] == "float64"

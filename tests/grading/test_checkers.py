@@ -173,17 +173,135 @@ def test_custom_checker_from_file(tmp_path) -> None:  # type: ignore[no-untyped-
 
 
 def test_dtype_option_requires_exactly_that_dtype() -> None:
-    from dlquiz.grading.case import Case
-    from dlquiz.grading.checkers import check
-
-    case = Case("c", {})
     want = np.array([2, 0], dtype=np.int64)
-    assert check("exact", {"dtype": "int64"}, want, want.copy(), case).ok
-    narrow = check("exact", {"dtype": "int64"}, want, want.astype(np.int32), case)
-    assert not narrow.ok and narrow.message == "expected an array of dtype int64, got dtype int32"
-    listed = check("exact", {"dtype": "int64"}, want, [2, 0], case)
-    assert not listed.ok and "got list" in listed.message
-    assert check("exact", {}, want, want.astype(np.int32), case).ok  # without the option: values
+    assert check("exact", {"dtype": "int64"}, want, want.copy(), NO_CASE).ok
+    narrow = check("exact", {"dtype": "int64"}, want, want.astype(np.int32), NO_CASE)
+    assert not narrow.ok and narrow.message == "expected an int64 array, got int32"
+    assert check("exact", {}, want, want.astype(np.int32), NO_CASE).ok  # without the option: values
+
+
+def test_dtype_float32_where_float64_is_promised() -> None:
+    want = np.linspace(0.0, 1.0, 4)
+    for name in ("allclose", "exact"):
+        assert check(name, {"dtype": "float64"}, want, want.copy(), NO_CASE).ok
+        result = check(name, {"dtype": "float64"}, want, want.astype(np.float32), NO_CASE)
+        assert not result.ok and result.message == "expected a float64 array, got float32"
+    # the values are within tolerance: only the dtype fails
+    assert check("allclose", {"rtol": 1e-6}, want, want.astype(np.float32), NO_CASE).ok
+
+
+def test_dtype_match_takes_the_reference_dtype() -> None:
+    sums = np.array([190, 6, 0], dtype=np.int64)
+    assert check("allclose", {"dtype": "match"}, sums, sums.copy(), NO_CASE).ok
+    wraps = check("allclose", {"dtype": "match"}, sums, sums.astype(np.uint64), NO_CASE)
+    assert not wraps.ok and wraps.message == "expected an int64 array, got uint64"
+    floats = check("allclose", {"dtype": "match"}, sums, sums.astype(np.float64), NO_CASE)
+    assert not floats.ok and floats.message == "expected an int64 array, got float64"
+    half = np.array([0.5, 1.5])
+    assert check("allclose", {"dtype": "match"}, half, half.copy(), NO_CASE).ok
+    narrow = check("allclose", {"dtype": "match"}, half.astype(np.float32), half, NO_CASE)
+    assert narrow.message == "expected a float32 array, got float64"
+    # a reference result without a dtype (None) sets no rule
+    assert check("allclose", {"dtype": "match"}, None, None, NO_CASE).ok
+
+
+def test_dtype_of_lists_is_what_np_asarray_gives() -> None:
+    floats = np.array([0.5, 2.0])
+    assert check("allclose", {"dtype": "float64"}, floats, [0.5, 2.0], NO_CASE).ok
+    assert check("allclose", {"dtype": "float64"}, floats, [0.5, 2], NO_CASE).ok  # mixed: float64
+    ints = np.array([2, 0], dtype=np.int64)
+    assert check("exact", {"dtype": "int64"}, ints, [2, 0], NO_CASE).ok
+    as_floats = check("exact", {"dtype": "int64"}, ints, [2.0, 0.0], NO_CASE)
+    assert as_floats.message == "expected an int64 array, got a list of float64 values"
+    narrow = check("allclose", {"dtype": "float64"}, floats,
+                   [np.float32(0.5), np.float32(2.0)], NO_CASE)
+    assert narrow.message == "expected a float64 array, got a list of float32 values"
+    # an empty list has no element to carry a dtype; an empty array does
+    empty = np.zeros(0, dtype=np.int64)
+    assert check("exact", {"dtype": "int64"}, empty, [], NO_CASE).ok
+    blank = check("exact", {"dtype": "int64"}, empty, np.array([]), NO_CASE)
+    assert blank.message == "expected an int64 array, got float64"
+    none = check("allclose", {"dtype": "float64"}, floats, None, NO_CASE)
+    assert none.message == "expected a float64 array, got None"
+
+
+def test_dtype_of_scalars() -> None:
+    # a Python float is float64, so "return a (Python) float" passes a float64 rule
+    assert check("allclose", {"dtype": "float64"}, 0.25, 0.25, NO_CASE).ok
+    assert check("allclose", {"dtype": "float64"}, 0.25, np.float64(0.25), NO_CASE).ok
+    assert check("allclose", {"dtype": "float64"}, 0.25, np.array(0.25), NO_CASE).ok
+    scalar32 = check("allclose", {"dtype": "float64"}, 0.25, np.float32(0.25), NO_CASE)
+    assert scalar32.message == "expected a float64 value, got a NumPy float32 scalar"
+    # a Python int where a float is promised is exact (an AUC of 1): taken, as by any judge;
+    # a bool is not a number the prompt asked for
+    assert check("allclose", {"dtype": "float64"}, 1.0, 1, NO_CASE).ok
+    boolean = check("allclose", {"dtype": "float64"}, 1.0, True, NO_CASE)
+    assert boolean.message == "expected a float64 value, got a Python bool (bool)"
+    # a Python int is int64, a bool bool
+    assert check("exact", {"dtype": "int64"}, 3, 3, NO_CASE).ok
+    assert check("exact", {"dtype": "int64"}, 3, np.int64(3), NO_CASE).ok
+    small = check("exact", {"dtype": "int64"}, 3, np.int32(3), NO_CASE)
+    assert small.message == "expected an int64 value, got a NumPy int32 scalar"
+    assert check("exact", {"dtype": "bool"}, True, True, NO_CASE).ok
+    assert check("exact", {"dtype": "match"}, 3, 3, NO_CASE).ok
+    assert not check("exact", {"dtype": "match"}, 3, np.uint8(3), NO_CASE).ok
+
+
+def test_dtype_applies_to_every_tuple_element_or_one_per_element() -> None:
+    expected = (np.array([1, 2]), np.array([0.5, 0.25]))
+    good = (np.array([1, 2]), np.array([0.5, 0.25]))
+    per_element = {"dtype": ["int64", "float64"]}
+    assert check("tuple", per_element, expected, good, NO_CASE).ok
+    bad = check("tuple", per_element, expected, (good[0], good[1].astype(np.float32)), NO_CASE)
+    assert bad.message == "element 1 of the tuple: expected a float64 array, got float32"
+    skip = {"dtype": [None, "float64"]}
+    assert check("tuple", skip, expected, (good[0].astype(np.int32), good[1]), NO_CASE).ok
+    # one rule for all; an element's own dtype wins
+    floats = (np.ones(2), np.zeros(3))
+    assert check("tuple", {"dtype": "float64"}, floats, floats, NO_CASE).ok
+    first = check("tuple", {"dtype": "float64"}, floats,
+                  (floats[0].astype(np.float32), floats[1]), NO_CASE)
+    assert first.message == "element 0 of the tuple: expected a float64 array, got float32"
+    own = {"dtype": "float64", "elements": [{"name": "exact", "dtype": "int64"}, {"name": "allclose"}]}
+    assert check("tuple", own, expected, good, NO_CASE).ok
+    # through allclose/exact on a tuple, and through other checkers (here a custom-like exact pass)
+    assert not check("allclose", {"dtype": "float64"}, floats,
+                     (floats[0], floats[1].astype(np.float16)), NO_CASE).ok
+    assert not check("exact", {"dtype": "match"}, expected,
+                     (good[0].astype(np.uint64), good[1]), NO_CASE).ok
+    # values are judged element by element with the dtype: element 0's values come first
+    wrong_first = check("tuple", per_element, expected,
+                        (np.array([9, 9]), good[1].astype(np.float32)), NO_CASE)
+    assert wrong_first.message.startswith("element 0 of the tuple: 2 of 2 values differ")
+
+
+def test_dtype_list_for_a_checker_without_elements() -> None:
+    """soft_nms (and custom checkers) get the rule checked element-wise before they run."""
+    boxes = np.array([[0, 0, 1, 1], [5, 5, 6, 6]], dtype=np.float64)
+    case = Case("c", {"boxes": boxes, "scores": np.array([0.9, 0.8]), "iou_threshold": 0.3,
+                      "sigma": 0.5, "score_threshold": 0.001, "method": "linear"})
+    expected = (np.array([0, 1]), np.array([0.9, 0.8]))
+    options = {"dtype": ["int64", "float64"]}
+    assert check("soft_nms", options, expected, expected, case).ok
+    narrow = check("soft_nms", options, expected, (np.array([0, 1], dtype=np.int32), expected[1]),
+                   case)
+    assert narrow.message == "element 0 of the tuple: expected an int64 array, got int32"
+    mismatch = check("soft_nms", {"dtype": ["int64"]}, expected, expected, case)
+    assert not mismatch.ok and "lists 1 dtypes" in mismatch.message
+    not_a_tuple = check("allclose", {"dtype": ["float64"]}, np.ones(2), np.ones(2), NO_CASE)
+    assert not not_a_tuple.ok and "for a tuple result" in not_a_tuple.message
+
+
+def test_dtype_rule_validation() -> None:
+    from dlquiz.grading.checkers.base import dtype_rule_problem
+
+    for good in ("match", "float64", "int64", "uint8", "bool", ["int64", None, "match"]):
+        assert dtype_rule_problem(good) == "", good
+    assert "did you mean 'float64'" in dtype_rule_problem("float")
+    assert "unknown dtype 'f8'" in dtype_rule_problem("f8")
+    assert dtype_rule_problem(["int64", "int"]).startswith("item 1: unknown dtype 'int'")
+    assert "got 3" in dtype_rule_problem(3)
+    assert dtype_rule_problem([]) != ""
 
 
 def test_pairs_checker_names_missing_and_extra_pairs() -> None:

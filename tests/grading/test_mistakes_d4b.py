@@ -540,9 +540,11 @@ FIRST_FAILURE: dict[tuple[str, str], str] = {
     ('top-k-heap', 'ties: >= lets a later index replace an earlier one'): 'ties at the boundary: the earlier index wins',
     ('top-k-heap', 'ascending order (forgets to reverse the pops)'): 'k = n: everything, descending',
     ('top-k-heap', '(value, index) entries: ties come out highest index first'): 'ties: lower index first',
-    ('top-k-heap', 'float indices'): 'k = 1: the maximum',
+    # "top_indices an int64 array" (checker dtype: int64) refuses even the empty float array
+    ('top-k-heap', 'float indices'): 'k = 0: empty results',
     ('integral-image', 'no zero row and column: (H, W)'): '1x1 image',
-    ('integral-image', "table of the image's dtype (uint8 overflows)"): 'single row',
+    # the prompt's "int64 for integer input" (checker dtype: match) refuses a uint8 table at once
+    ('integral-image', "table of the image's dtype (uint8 overflows)"): '1x1 image',
     ('integral-image', 'cumulative sum along rows only'): '2x3 by hand',
     ('box-sums', 'x and y swapped when indexing the table'): 'whole image',
     ('box-sums', 'inclusive end: one extra row and column'): 'single pixels (x1, y1, x1+1, y1+1)',
@@ -941,7 +943,7 @@ def test_summing_each_box_fails_the_perf_case(exercises: dict[str, Exercise]) ->
     report = _sandboxed(ex, NAIVE_BOX_SUMS, seconds=8.0)
     assert report.verdict == "time_limit"
     assert report.first_failure is not None
-    assert report.first_failure.name == "perf 500x500, 200000 boxes"
+    assert report.first_failure.name == "perf 1000x1000, 5000 large boxes"
 
 
 LOMUTO_QUICKSELECT = """

@@ -24,8 +24,13 @@ def _t(a: np.ndarray) -> torch.Tensor:
 
 
 def _torch_sdpa(q, k, v, mask=None, is_causal=False, scale=None) -> np.ndarray:  # type: ignore[no-untyped-def]
-    """torch's SDPA; a mask plus is_causal (torch refuses both) is folded into one bool mask."""
+    """torch's SDPA; a mask plus is_causal (torch refuses both) is folded into one bool mask.
+
+    torch refuses integer masks; the contract adds any non-bool mask, as torch does a
+    float one, so an integer mask is handed over as float64."""
     m = None if mask is None else _t(np.asarray(mask))
+    if m is not None and m.dtype != torch.bool and not m.is_floating_point():
+        m = m.to(torch.float64)
     if is_causal and m is not None:
         causal = torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool).tril()
         m = m & causal if m.dtype == torch.bool else m.masked_fill(~causal, -math.inf)
@@ -55,6 +60,50 @@ def test_fully_masked_rows_are_zero_and_others_untouched() -> None:
     np.testing.assert_allclose(out[[0, 2, 3]], scaled_dot_product_attention(q, k, v)[[0, 2, 3]])
     additive = np.where(mask, 0.0, -np.inf)
     np.testing.assert_allclose(scaled_dot_product_attention(q, k, v, additive), out)
+
+
+def _loop_sdpa(q: np.ndarray, k: np.ndarray, v: np.ndarray, add: np.ndarray,
+               scale: float) -> np.ndarray:
+    """One query at a time: softmax over the keys whose score + add[i, j] is not -inf."""
+    out = np.zeros((len(q), v.shape[1]))
+    for i in range(len(q)):
+        s = [scale * sum(a * b for a, b in zip(q[i], k[j])) + float(add[i, j])
+             for j in range(len(k))]
+        live = [j for j in range(len(k)) if s[j] != -math.inf]
+        if not live:
+            continue                                   # fully blocked: zeros
+        top = max(s[j] for j in live)
+        w = {j: math.exp(s[j] - top) for j in live}
+        z = sum(w.values())
+        for j in live:
+            out[i] += w[j] / z * v[j]
+    return out
+
+
+def test_sdpa_scale_zero_integer_mask_and_all_neg_inf_float_rows() -> None:
+    rng = np.random.default_rng(7)
+    q, k, v = rng.normal(size=(3, 4)), rng.normal(size=(5, 4)), rng.normal(size=(5, 2))
+    # scale = 0.0 is used, not replaced by 1/sqrt(E): every score is 0, so uniform weights.
+    got = scaled_dot_product_attention(q, k, v, None, False, 0.0)
+    np.testing.assert_allclose(got, np.tile(v.mean(axis=0), (3, 1)), rtol=1e-12)
+    np.testing.assert_allclose(got, _torch_sdpa(q, k, v, scale=0.0), rtol=1e-12)
+    # An integer mask is added (1 adds 1, 0 adds nothing), not read as True/False.
+    int_mask = np.array([[0, 1, 2, 0, -1], [1, 0, 0, -3, 2], [0, 0, 1, 1, 0]], dtype=np.int64)
+    got = scaled_dot_product_attention(q, k, v, int_mask)
+    np.testing.assert_allclose(got, _loop_sdpa(q, k, v, int_mask, 0.5), rtol=1e-12)
+    np.testing.assert_allclose(got, _torch_sdpa(q, k, v, int_mask), rtol=1e-12)
+    assert not np.allclose(got, scaled_dot_product_attention(q, k, v, int_mask.astype(bool)))
+    # A float row that is -inf everywhere gives zeros (torch 2.13's math backend agrees).
+    dead = np.zeros((3, 5))
+    dead[1] = -np.inf
+    dead[2, 0] = -1.5
+    got = scaled_dot_product_attention(q, k, v, dead)
+    assert np.all(got[1] == 0.0)
+    np.testing.assert_allclose(got, _loop_sdpa(q, k, v, dead, 0.5), rtol=1e-12)
+    torch_out = _torch_sdpa(q, k, v, dead)
+    np.testing.assert_allclose(got[[0, 2]], torch_out[[0, 2]], rtol=1e-12)
+    if not np.isnan(torch_out[1]).any():                # older torch returns NaN there
+        np.testing.assert_array_equal(torch_out[1], 0.0)
 
 
 @settings(max_examples=40, deadline=None)

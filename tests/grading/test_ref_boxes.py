@@ -161,6 +161,23 @@ def test_giou_closed_forms(a: list[float], b: list[float], giou: float) -> None:
     assert generalized_box_iou([a], [b])[0, 0] == pytest.approx(giou, abs=1e-12)
 
 
+def test_giou_on_normalised_sub_unit_boxes() -> None:
+    a = [0.10, 0.10, 0.15, 0.16]
+    b = [[0.12, 0.11, 0.16, 0.15], [0.3, 0.3, 0.32, 0.33]]
+    # Pair 1: I = 0.03·0.04, U = 0.05·0.06 + 0.04·0.04 − I, C = 0.06·0.06.
+    inter, union, c = 0.03 * 0.04, 0.05 * 0.06 + 0.04 * 0.04 - 0.03 * 0.04, 0.06 * 0.06
+    # Pair 2: disjoint, U = 0.05·0.06 + 0.02·0.03, C = 0.22·0.23.
+    union2, c2 = 0.05 * 0.06 + 0.02 * 0.03, 0.22 * 0.23
+    want = np.array([[inter / union - (c - union) / c, -(c2 - union2) / c2]])
+    got = generalized_box_iou([a], b)
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    np.testing.assert_allclose(got, [[loop_giou(a, bb) for bb in b]], rtol=1e-12)
+    np.testing.assert_allclose(got, torch_family(np.array([a]), np.array(b))[0], rtol=1e-12)
+    np.testing.assert_allclose(got, [[0.29738562, -0.92885375]], rtol=1e-7)
+    # An eps of 1e-7 in the IoU denominator is ~3e-5 relative here: far past rtol 1e-6.
+    assert abs(inter / (union + 1e-7) - inter / union) > 10 * 1e-6 * abs(got[0, 0])
+
+
 def test_diou_and_ciou_closed_forms() -> None:
     # Nested and concentric: ρ = 0, so DIoU = IoU; CIoU also (same aspect ratio, v = 0).
     assert distance_box_iou([[0, 0, 4, 4]], [[1, 1, 3, 3]])[0, 0] == pytest.approx(0.25)

@@ -84,6 +84,22 @@ def test_kmeans_matches_loop_with_ties_and_empty_clusters(n: int, k: int, max_it
     assert labels.tolist() == want_l
 
 
+def test_kmeans_cluster_emptied_after_moving_keeps_its_moved_position() -> None:
+    # Iteration 1 from (10, 18, 2): 7, 13.5 and 14 (a tie, 4 from both 10 and 18: lowest
+    # index) go to cluster 0, 15 to cluster 1, 3 to cluster 2. Iteration 2 from
+    # (11.5, 15, 3): 7 is nearer 3, 13.5 and 14 nearer 15, so cluster 0 is empty and
+    # stays at 11.5 (not back at its init 10). Iteration 3 repeats the assignment: stop.
+    x = np.array([[3.0], [7.0], [13.5], [14.0], [15.0]])
+    init = np.array([[10.0], [18.0], [2.0]])
+    cent, labels = kmeans_lloyd(x, init, 100)
+    want = np.array([[(7 + 13.5 + 14) / 3], [(13.5 + 14 + 15) / 3], [(3 + 7) / 2]])
+    np.testing.assert_allclose(cent, want, rtol=1e-12)
+    assert labels.tolist() == [2, 2, 1, 1, 1]
+    loop_c, loop_l = _kmeans_loop(x, init, 100)
+    np.testing.assert_allclose(cent, loop_c, rtol=1e-12)
+    assert labels.tolist() == loop_l
+
+
 @pytest.mark.parametrize(("n", "d", "k"), [(2, 4, 1), (5, 10, 3), (100, 3, 3), (500, 32, 10)])
 def test_pca_matches_sklearn(n: int, d: int, k: int) -> None:
     rng = np.random.default_rng(n)

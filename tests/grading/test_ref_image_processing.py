@@ -90,6 +90,20 @@ def test_box_sums_every_case_against_slices_and_cv2_boxfilter() -> None:
     np.testing.assert_allclose(box_sums(img, boxes), filt[1:-1, 1:-1].ravel())
 
 
+def test_box_sums_perf_case_large_boxes_against_slices_and_cv2_integral() -> None:
+    case = next(c for c in box_sums_cases(np.random.default_rng(0)) if c.kind == "perf")
+    img, boxes = case.args["img"], case.args["boxes"]
+    assert img.shape == (1000, 1000) and len(boxes) == 5000
+    assert np.all(boxes[:, 2] - boxes[:, 0] >= 500) and np.all(boxes[:, 3] - boxes[:, 1] >= 500)
+    got = box_sums(img, boxes)
+    sample = boxes[::50]
+    want = [int(img[b[1]:b[3], b[0]:b[2]].astype(np.int64).sum()) for b in sample]
+    np.testing.assert_array_equal(got[::50], want)
+    s = cv2.integral(img, sdepth=cv2.CV_64F)
+    x1, y1, x2, y2 = boxes.T
+    np.testing.assert_array_equal(got, s[y2, x2] - s[y1, x2] - s[y2, x1] + s[y1, x1])
+
+
 @settings(max_examples=40, deadline=None)
 @given(sizes, sizes, st.floats(0.1, 0.9), seeds)
 def test_labels_match_scipy_and_cv2_partition(h: int, w: int, p: float, seed: int) -> None:

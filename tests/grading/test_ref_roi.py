@@ -178,6 +178,31 @@ def test_roi_pool_matches_kernel_on_random_rois(seed: int, scale: float) -> None
                                   kernel_roi_pool(feats, rois, out, scale))
 
 
+def test_roi_align_samples_exactly_on_the_border_are_clamped_not_zeroed() -> None:
+    # f(y, x) = 4y + x + 1 (no zero value, so a zeroed sample shows). Each 2x2 ROI with
+    # one bin and sampling_ratio 1 has one sample, at (y1 + 1, x1 + 1). On the lines
+    # y = -1, y = H, x = -1, x = W the border rule keeps it and clamps into the map.
+    feats = RAMP + 1.0
+    h = w = 4
+
+    def clamp(v: float, n: int) -> int:
+        return min(max(int(v), 0), n - 1)
+
+    for x1, y1 in [(2, 3), (3, 1), (-2, -2), (-2, 1), (1, -2)]:
+        y, x = y1 + 1.0, x1 + 1.0
+        assert y in (-1.0, h) or x in (-1.0, w)
+        want = 4 * clamp(y, h) + clamp(x, w) + 1
+        roi = np.array([[0, x1, y1, x1 + 2, y1 + 2]], float)
+        assert roi_align(feats, roi, 1, sampling_ratio=1)[0, 0, 0, 0] == want
+        assert kernel_roi_align(feats, roi, 1, sampling_ratio=1)[0, 0, 0, 0] == want
+    # The sample at (y, x) = (4, 3) = (H, W - 1) reads f[3, 3] = 16.
+    corner = np.array([[0, 2, 3, 4, 5]], float)
+    assert roi_align(feats, corner, 1, sampling_ratio=1)[0, 0, 0, 0] == 16
+    # Just past the line the sample is 0.
+    assert roi_align(feats, np.array([[0, 2, 3.01, 4, 5.01]], float), 1,
+                     sampling_ratio=1)[0, 0, 0, 0] == 0
+
+
 def test_roi_align_of_constant_map_is_constant_inside() -> None:
     feats = np.full((1, 1, 8, 8), 3.0)
     rois = np.array([[0, 0.5, 1, 6, 7.5], [0, 2, 2, 3, 3]], float)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 import torch
@@ -95,6 +97,47 @@ def test_confusion_matrix_matches_sklearn(seed: int, c: int) -> None:
     want = sk_confusion(target[keep], pred[keep], labels=list(range(c)))
     np.testing.assert_array_equal(confusion_matrix(pred, target, c), want)
     assert confusion_matrix(pred, target, c).sum() == keep.sum()
+
+
+@pytest.mark.filterwarnings("ignore:A single label was found")
+def test_mean_iou_on_uint8_label_maps_does_not_wrap() -> None:
+    # In uint8, 19 * 20 + 19 = 399 wraps to 143; the reference must count (19, 19) twice.
+    pred = np.array([[19, 19, 0]], dtype=np.uint8)
+    target = np.array([[19, 19, 255]], dtype=np.uint8)
+    miou, per_class = mean_iou(pred, target, 20)
+    assert miou == 1.0                                 # class 19: TP 2, FP 0, FN 0
+    assert per_class[19] == 1.0 and np.isnan(per_class[:19]).all()
+    rng = np.random.default_rng(4)
+    t8 = np.where(rng.random((4, 30, 30)) < 0.1, 255, rng.integers(0, 21, (4, 30, 30))).astype(np.uint8)
+    p8 = rng.integers(0, 21, (4, 30, 30)).astype(np.uint8)
+    np.testing.assert_allclose(mean_iou(p8, t8, 21)[1], _sk_iou(p8, t8, 21, 255), rtol=1e-12)
+    keep = t8 != 255
+    np.testing.assert_array_equal(confusion_matrix(p8, t8, 21),
+                                  sk_confusion(t8[keep], p8[keep], labels=list(range(21))))
+
+
+def test_dice_float32_case_is_graded_against_float64_sums() -> None:
+    case = next(c for c in dice_cases(np.random.default_rng(0)) if "running sum" in c.name)
+    p, t = case.args["probs"], case.args["target"]
+    assert p.dtype == np.float32 and p.size <= 2**20 and p.nbytes + t.nbytes <= 16 * 2**20
+    want = torch_dice(p, t, 1.0)                       # torch, float64 sums
+    assert dice_loss(p, t) == pytest.approx(want, rel=1e-12)
+
+    def float32_dice(total: Callable[[np.ndarray], np.float32]) -> float:
+        dice = []
+        for c in range(p.shape[1]):
+            pc, gc = np.ascontiguousarray(p[:, c]).ravel(), (t == c).ravel().astype(np.float32)
+            inter, s = total(pc * gc), total(pc) + total(gc)
+            dice.append((2 * float(inter) + 1.0) / (float(s) + 1.0))
+        return 1.0 - sum(dice) / len(dice)
+
+    # What the prompt says about float32: a running sum (NumPy's cumsum adds in float32
+    # one term after another) misses rtol 1e-6 by far; NumPy's pairwise .sum() stays
+    # inside it.
+    running = float32_dice(lambda a: np.cumsum(a)[-1])
+    assert abs(running - want) > 50 * 1e-6 * abs(want)
+    pairwise = float32_dice(lambda a: a.sum())
+    assert abs(pairwise - want) < 0.5 * 1e-6 * abs(want)
 
 
 def test_dice_iou_relation_on_card() -> None:

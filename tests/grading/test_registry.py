@@ -67,6 +67,29 @@ def test_bad_values(tmp_path: Path) -> None:
     assert "exercises[0].signature_x" in joined
 
 
+def test_checker_dtype_is_validated_with_its_line(tmp_path: Path) -> None:
+    text = GOOD.rstrip("\n") + textwrap.dedent("""
+        checker:
+          name: tuple
+          dtype: floot64
+          elements: [{name: exact, dtype: int64}, {name: allclose, dtype: [float64, 3]}]
+    """).replace("\n", "\n    ")
+    path = write(tmp_path, text)
+    lines = text.splitlines()
+    _, errors = load_exercises_file(path)
+    by_path = {e.doc_path: e for e in errors}
+    top = by_path["exercises[0].checker.dtype"]
+    assert top.line == next(i for i, line in enumerate(lines, 1) if "floot64" in line)
+    assert "unknown dtype 'floot64' (did you mean 'float64'?)" in top.message
+    assert f"ex.yaml:{top.line}:" in str(top)
+    element = by_path["exercises[0].checker.elements[1].dtype"]
+    assert "item 1" in element.message and "got 3" in element.message
+    assert "exercises[0].checker.elements[0].dtype" not in by_path  # int64 is fine
+    good = GOOD.rstrip("\n") + "\n    checker: {name: allclose, dtype: match}\n"
+    exercises, errors = load_exercises_file(write(tmp_path, good))
+    assert errors == [] and exercises[0].checker.options["dtype"] == "match"
+
+
 def test_duplicate_ids_and_invalid_yaml(tmp_path: Path) -> None:
     body = GOOD.split("\n", 1)[1]
     _, errors = load_exercises_file(write(tmp_path, "exercises:\n" + body + body))

@@ -65,6 +65,24 @@ def sdpa_cases(rng: np.random.Generator) -> list[Case]:
     cases.append(Case("perf: batch (4, 4), L = S = 256, E = 64",
                       {**_qkv(rng, (4, 4), 256, 256, 64, 64), "mask": None, "is_causal": True},
                       "perf"))
+    # Added later: drawn last so the cases above keep their inputs; placed after
+    # "explicit scale overrides 1/√E".
+    int_mask = np.array([[0, 1, 2, 0, -1], [1, 0, 0, -3, 2], [0, 0, 1, 1, 0]], dtype=np.int64)
+    dead_row = np.zeros((3, 5))
+    dead_row[:, 4] = -np.inf
+    dead_row[1] = -np.inf                         # query 1: every key is -inf
+    dead_row[2, 0] = -1.5
+    later = [
+        Case("scale = 0.0 is a number too: every key gets the same weight",
+             {**_qkv(rng, (2,), 3, 4, 5, 2), "mask": None, "is_causal": False, "scale": 0.0},
+             "edge"),
+        Case("integer (non-bool) mask is added to the scores, not read as True/False",
+             {**_qkv(rng, (), 3, 5, 4, 2), "mask": int_mask}, "edge"),
+        Case("float mask with a row of all -inf: that query returns zeros, not NaN",
+             {**_qkv(rng, (), 3, 5, 4, 2), "mask": dead_row}, "edge"),
+    ]
+    at = next(i for i, c in enumerate(cases) if c.name == "explicit scale overrides 1/√E") + 1
+    cases[at:at] = later
     return cases
 
 

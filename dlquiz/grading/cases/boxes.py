@@ -65,8 +65,17 @@ def _iou_family_cases(rng: np.random.Generator, *, zero_area: bool, eps_arg: boo
 
 
 def giou_cases(rng: np.random.Generator) -> list[Case]:
-    """GIoU: disjoint, nested (penalty 0), zero-area enclosing box, random, perf."""
-    return _iou_family_cases(rng, zero_area=True, eps_arg=False)
+    """GIoU: disjoint, nested (penalty 0), zero-area enclosing box, normalised coordinates,
+    random, perf."""
+    cases = _iou_family_cases(rng, zero_area=True, eps_arg=False)
+    # Areas ~1e-3: an eps such as inter / (union + 1e-7) moves the result by ~3e-5
+    # relative, far past rtol 1e-6 (GIoU has no eps; zero unions are handled exactly).
+    at = next(i for i, c in enumerate(cases) if c.kind != "edge")
+    cases.insert(at, Case("normalised [0, 1] coordinates, sub-unit boxes (no eps in the divisions)",
+                          {"boxes1": _b([[0.10, 0.10, 0.15, 0.16]]),
+                           "boxes2": _b([[0.12, 0.11, 0.16, 0.15], [0.3, 0.3, 0.32, 0.33]])},
+                          "edge"))
+    return cases
 
 
 def diou_cases(rng: np.random.Generator) -> list[Case]:

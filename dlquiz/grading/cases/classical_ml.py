@@ -33,6 +33,11 @@ def kmeans_lloyd_cases(rng: np.random.Generator) -> list[Case]:
         case("a point equidistant from two centroids goes to the lower index", tie_x, tie_init),
         case("tie with the higher-index centroid listed first", tie_x, tie_init[::-1].copy()),
         case("an empty cluster keeps its previous centroid", empty_x, empty_init),
+        # Cluster 0 takes 7, 13.5 and 14 (14 is a tie with cluster 1: lowest index) and
+        # moves from 10 to 11.5; next iteration it loses all three and stays at 11.5.
+        case("a cluster that empties after moving keeps its last position, not init",
+             np.array([[3.0], [7.0], [13.5], [14.0], [15.0]]),
+             np.array([[10.0], [18.0], [2.0]])),
         case("max_iter = 1: one update, labels re-assigned to the new centroids",
              x3, x3[:3].copy(), 1),
         case("max_iter = 2", x3, x3[:3].copy(), 2),

@@ -136,6 +136,16 @@ def roi_align_cases(rng: np.random.Generator) -> list[Case]:
              {"features": feats, "rois": np.array([[0.0, -2.5, -1.5, 4.0, 3.0],
                                                    [1.0, 5.0, 6.0, 10.5, 11.0]]),
               "output_size": [3, 3], "sampling_ratio": 2}, "edge"),
+        # One sample per ROI, at y1 + 1 and x1 + 1: exactly on a border line. The
+        # border rule zeroes only y < -1 / y > H (x likewise); on the line it clamps.
+        Case("samples exactly on the border (y = -1, y = H, x = -1, x = W) clamp, not 0",
+             {"features": _ramp() + 1.0,
+              "rois": np.array([[0.0, 2.0, 3.0, 4.0, 5.0],       # y = H, x = W - 1
+                                [0.0, 3.0, 1.0, 5.0, 3.0],       # x = W
+                                [0.0, -2.0, -2.0, 0.0, 0.0],     # y = -1 and x = -1
+                                [0.0, -2.0, 1.0, 0.0, 3.0],      # x = -1
+                                [0.0, 1.0, -2.0, 3.0, 0.0]]),    # y = -1
+              "output_size": 1, "sampling_ratio": 1}, "edge"),
         Case("spatial_scale 1/4, aligned=True, adaptive",
              {"features": feats, "rois": np.array([[1.0, 3.0, 5.0, 27.0, 30.0]]),
               "output_size": [3, 2], "spatial_scale": 0.25, "aligned": True}, "edge"),

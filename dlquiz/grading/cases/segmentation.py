@@ -62,6 +62,18 @@ def dice_cases(rng: np.random.Generator) -> list[Case]:
         cases.append(Case(f"random N={n} C={c} {hw}x{hw} #{i}",
                           _random_dice(rng, n, c, (hw, hw), sharp=float(rng.uniform(0, 3)))))
     cases.append(Case("perf N=4 C=19 256x256", _random_dice(rng, 4, 19, (256, 256)), "perf"))
+    # Added later, drawn last so the cases above keep their inputs. 2**19 confident
+    # float32 probabilities (~0.998 / ~0.002, right on ~65% of pixels): once a float32
+    # running sum passes ~3e4 its spacing is >= 0.004 and each ~0.002 term is rounded
+    # up or away, ~2e-4 relative error in the loss; NumPy's pairwise float32 .sum()
+    # stays within ~2e-7 and the float64 sums are exact enough (rtol 1e-6).
+    target = rng.integers(0, 2, size=(1, 512, 512))
+    pred = np.where(rng.random(target.shape) < 0.3, target, rng.integers(0, 2, size=target.shape))
+    logits = 0.5 * rng.normal(size=(1, 2, 512, 512)) + 6.0 * _onehot(pred, 2)
+    big32 = {"probs": _softmax(logits).astype(np.float32), "target": target.astype(np.int64)}
+    at = next(i for i, c in enumerate(cases) if c.kind != "edge")
+    cases.insert(at, Case("float32 probabilities, 1x2x512x512: within rtol of the float64 sums "
+                          "(a float32 running sum drifts)", big32, "edge"))
     return cases
 
 
@@ -98,6 +110,11 @@ def mean_iou_cases(rng: np.random.Generator) -> list[Case]:
              {"pred": np.zeros((2, 2), dtype=np.int64), "target": np.full((2, 2), 255), "num_classes": 2},
              "edge"),
         Case("batch of label maps (N, H, W)", _random_labels(rng, (3, 5, 6), 4, 0.6, 0.1), "edge"),
+        # PNG label maps are uint8 (hence ignore_index 255): 19 * 20 + 19 = 399 wraps to
+        # 143 in uint8, so a confusion-matrix index built in the input dtype is wrong.
+        Case("uint8 label maps: target * C + pred must not wrap around (C = 20)",
+             {"pred": np.array([[19, 19, 0]], dtype=np.uint8),
+              "target": np.array([[19, 19, 255]], dtype=np.uint8), "num_classes": 20}, "edge"),
     ]
     for i, (shape, c) in enumerate([((8, 8), 2), ((2, 32, 32), 5), ((4, 64, 64), 21), ((100,), 7)]):
         cases.append(Case(f"random {shape} C={c} #{i}", _random_labels(rng, shape, c, 0.7, 0.05)))

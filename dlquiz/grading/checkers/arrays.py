@@ -23,6 +23,7 @@ from dlquiz.grading.checkers.base import (
     check,
     compare_structure,
     describe,
+    element_rules,
     exact_arrays,
     index_text,
     real_kind_problem,
@@ -155,15 +156,21 @@ def check_tuple(options: Mapping[str, Any], expected: Any, got: Any, case: Case)
     """Element-wise: ``elements: [{name: exact}, {name: allclose, rtol: ...}]``.
 
     Without ``elements``, every element uses ``element`` (default: allclose
-    with the remaining options).
+    with the remaining options). A ``dtype`` option applies to every element
+    (a list: one rule per element); an element's own ``dtype`` wins.
     """
     if not isinstance(got, (tuple, list)) or len(got) != len(expected):
         return CheckResult(False, f"expected a tuple of {len(expected)} values, got {describe(got)}")
-    shared = {k: v for k, v in options.items() if k not in ("elements", "element")}
+    rules = element_rules(options.get("dtype"), len(expected))
+    if isinstance(rules, str):
+        return CheckResult(False, rules)
+    shared = {k: v for k, v in options.items() if k not in ("elements", "element", "dtype")}
     default = dict(options.get("element") or {"name": "allclose", **shared})
     specs = list(options.get("elements") or [default] * len(expected))
-    for position, (spec, want, have) in enumerate(zip(specs, expected, got)):
+    for position, (spec, rule, want, have) in enumerate(zip(specs, rules, expected, got)):
         spec = dict(spec)
+        if rule is not None and spec.get("dtype") is None:
+            spec["dtype"] = rule
         name = str(spec.pop("name", "allclose"))
         result = check(name, spec, want, have, case)
         if not result.ok:

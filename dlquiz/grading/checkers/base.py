@@ -14,6 +14,7 @@ never the package, so there is no import cycle.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -185,27 +186,147 @@ def exact_arrays(e: np.ndarray, g: np.ndarray) -> CheckResult:
     )
 
 
-def _dtype_problem(wanted: str, got: Any) -> str:
-    """Why ``got`` is not an array of dtype ``wanted`` ("" when it is)."""
-    want = np.dtype(wanted)
-    if isinstance(got, np.ndarray | np.generic):
-        if got.dtype == want:
+#: Dtype names a ``dtype`` rule may give (NumPy's canonical spelling), besides :data:`MATCH`.
+DTYPE_NAMES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+               "float16", "float32", "float64", "complex64", "complex128")
+#: The ``dtype`` rule "the same dtype as the reference's result".
+MATCH = "match"
+
+
+def dtype_rule_problem(rule: Any) -> str:
+    """Why ``rule`` is not a valid ``dtype`` checker option ("" when it is).
+
+    Valid: ``match``, a name from :data:`DTYPE_NAMES`, or (for a tuple result) a
+    non-empty list of those, ``null`` for an element without a rule.
+    """
+    if isinstance(rule, str):
+        if rule == MATCH or rule in DTYPE_NAMES:
             return ""
-        return f"expected an array of dtype {want}, got dtype {got.dtype}"
-    return f"expected a NumPy array of dtype {want}, got {type(got).__name__}"
+        close = difflib.get_close_matches(rule, [MATCH, *DTYPE_NAMES], n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return (f"unknown dtype {rule!r}{hint}: expected 'match' (the reference's dtype) or one "
+                f"of {', '.join(DTYPE_NAMES)}")
+    if isinstance(rule, (list, tuple)) and rule:
+        for index, item in enumerate(rule):
+            if item is None:
+                continue
+            problem = dtype_rule_problem(item) if isinstance(item, str) else (
+                f"expected a dtype name, 'match' or null, got {item!r}")
+            if problem:
+                return f"item {index}: {problem}"
+        return ""
+    return (f"expected 'match', a dtype name ({', '.join(DTYPE_NAMES[:5])}, ...) or, for a tuple "
+            f"result, a list of them, got {rule!r}"[:300])
+
+
+def element_rules(rule: Any, count: int) -> list[Any] | str:
+    """The ``dtype`` rule of each of the ``count`` elements of a tuple result, or a problem.
+
+    One name (or ``match``) applies to every element; a list gives one rule per
+    element (``None``: no rule).
+    """
+    if isinstance(rule, (list, tuple)):
+        if len(rule) != count:
+            return (f"the checker's dtype option lists {len(rule)} dtypes but the result is a "
+                    f"tuple of {count} values")
+        return list(rule)
+    return [rule] * count
+
+
+class _Empty:
+    """An empty list or tuple: no element, so no dtype to compare."""
+
+
+_EMPTY = _Empty()
+
+
+def result_dtype(value: Any) -> np.dtype | _Empty | None:
+    """The dtype ``value`` carries, as a ``dtype`` rule sees it.
+
+    An array or NumPy scalar: its own dtype. A Python number or a list: the dtype
+    ``np.asarray`` gives it (a Python float is float64, a Python int int64, a
+    bool bool, a list of Python floats float64, a list of float32 scalars float32).
+    An empty list has no element to carry one; anything else (None, ragged or
+    non-numeric data) has none.
+    """
+    if isinstance(value, (np.ndarray, np.generic)):
+        return value.dtype if value.dtype.kind in _KIND_NAMES else None
+    arr = as_array(value)
+    if arr is None:
+        return None
+    if isinstance(value, (list, tuple)) and arr.size == 0:
+        return _EMPTY
+    return arr.dtype
+
+
+def dtype_problem(rule: str, expected: Any, got: Any) -> str:
+    """Why ``got`` breaks the dtype ``rule`` (a name or ``match``) ("" when it does not).
+
+    ``match`` takes the dtype of the reference's result (``expected``); a
+    reference result without one (None, an empty list) sets no rule.
+    """
+    if rule == MATCH:
+        want = result_dtype(expected)
+        if not isinstance(want, np.dtype):
+            return ""
+    else:
+        want = np.dtype(rule)
+    noun = "array" if isinstance(expected, (np.ndarray, list, tuple)) else "value"
+    if noun == "value" and want.kind == "f" and type(got) is int:
+        return ""  # a Python int where a float is promised: exact, as any judge takes it
+    have = result_dtype(got)
+    if have is _EMPTY or (isinstance(have, np.dtype) and have == want):
+        return ""
+    promised = f"expected {'an' if want.name.startswith('int') else 'a'} {want} {noun}"
+    if isinstance(got, np.ndarray):
+        return f"{promised}, got {got.dtype}" if noun == "array" else (
+            f"{promised}, got a {got.dtype} array")
+    if isinstance(got, np.generic):
+        return f"{promised}, got a NumPy {got.dtype} scalar"
+    if isinstance(have, np.dtype) and isinstance(got, (bool, int, float, complex)):
+        return f"{promised}, got a Python {type(got).__name__} ({have})"
+    if isinstance(have, np.dtype):
+        return f"{promised}, got a {type(got).__name__} of {have} values"
+    return f"{promised}, got {describe(got)}"
+
+
+def _rules_problem(rule: Any, expected: Any, got: Any) -> str:
+    """:func:`dtype_problem` for a whole result, element by element for a tuple."""
+    if not isinstance(expected, tuple):
+        if isinstance(rule, (list, tuple)):
+            return (f"the checker's dtype option is a list, which is for a tuple result, but the "
+                    f"reference returned {describe(expected)}")
+        return dtype_problem(rule, expected, got)
+    if not isinstance(got, (tuple, list)) or len(got) != len(expected):
+        return ""  # the checker itself says "expected a tuple of N values"
+    rules = element_rules(rule, len(expected))
+    if isinstance(rules, str):
+        return rules
+    for position, (each, want, have) in enumerate(zip(rules, expected, got)):
+        problem = "" if each is None else dtype_problem(each, want, have)
+        if problem:
+            return f"element {position} of the tuple: {problem}"
+    return ""
+
+
+#: Built-in checkers that hand a tuple result to the ``tuple`` checker, which applies
+#: the ``dtype`` rule element by element together with the values.
+_TUPLE_AWARE = frozenset({"tuple", "allclose", "exact"})
 
 
 def check(name: str, options: Mapping[str, Any], expected: Any, got: Any, case: Case,
           *, base_dir: str = "") -> CheckResult:
     """Run the built-in or custom (``module:function`` / ``file.py:function``) checker.
 
-    Any checker accepts ``dtype`` (e.g. ``int64``): the result must then be a NumPy
-    array of exactly that dtype, as the exercise's prompt promises (``int32`` indices
-    or a plain list are the classic ways to break a caller that indexes with them).
+    Any checker accepts ``dtype``: ``match`` (the reference's dtype) or a name such
+    as ``float64`` / ``int64``, the dtype the exercise's prompt promises; a result of
+    another dtype fails before its values are compared ("expected a float64 array,
+    got float32"). See :func:`result_dtype` for Python numbers and lists. For a
+    tuple result the rule applies to every element, or a list gives one per element.
     """
-    wanted_dtype = options.get("dtype")
-    if wanted_dtype is not None:
-        problem = _dtype_problem(str(wanted_dtype), got)
+    rule = options.get("dtype")
+    if rule is not None and not (name in _TUPLE_AWARE and isinstance(expected, tuple)):
+        problem = _rules_problem(rule, expected, got)
         if problem:
             return CheckResult(False, problem)
     builtin = BUILTIN_CHECKERS.get(name)
