@@ -10,7 +10,10 @@ sandbox pays anyway).
 * **two baselines at once**: two ``python -I -c "import numpy"`` started
   together, until both exit. ``dlquiz check`` runs two interpreters that both
   import NumPy (the judge, and the sandbox that runs the learner's code), so
-  this is its floor on this machine, whatever dlquiz does.
+  this is its floor on this machine. Shown twice: with OpenBLAS's default
+  thread pool, and with ``OPENBLAS_NUM_THREADS=1`` as both of dlquiz's
+  processes run it (``dlquiz.cli.BLAS_THREAD_VARS``): the pools' start-up is
+  most of what two imports at once cost beyond one.
 * **in-editor verdict**: what the app does on ctrl+r: ``grade()`` in this
   process, after :class:`~dlquiz.grading.readiness.NextRun` got it ready as the
   coding screen does when it opens and after each verdict (a worker started,
@@ -81,11 +84,13 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(dlquiz.__file__).parent)],
                    env=env, check=True, stdout=subprocess.DEVNULL)
     timed(check, env)  # warm the deck, exercise and case caches
-    base, cli, pair = [], [], []
+    one_thread = {**env, "OPENBLAS_NUM_THREADS": "1"}
+    base, cli, pair, pair1 = [], [], [], []
     for _ in range(n):
         base.append(timed(baseline_cmd, env))
         cli.append(timed(check, env))
         pair.append(timed_pair(baseline_cmd, env))
+        pair1.append(timed_pair(baseline_cmd, one_thread))
 
     from dlquiz.grading import grader
     from dlquiz.grading.readiness import NextRun, stand_down
@@ -102,11 +107,12 @@ def main() -> None:
         editor.append(time.perf_counter() - started)
         assert report.verdict == "pass", report.message
     stand_down()
-    b, c, e, p = (statistics.median(x) for x in (base, cli, editor, pair))
+    b, c, e, p, p1 = (statistics.median(x) for x in (base, cli, editor, pair, pair1))
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs; medians of {n}")
     print(f"baseline  python -I -c 'import numpy'     {b * 1000:7.1f} ms")
     print(f"two of them started at once, both done  {p * 1000:7.1f} ms   {p / b:4.2f}x  "
           "(the floor of a judge + a sandbox)")
+    print(f"the same, OPENBLAS_NUM_THREADS=1 (as dlquiz) {p1 * 1000:6.1f} ms   {p1 / b:4.2f}x")
     print(f"dlquiz check nms FILE (subprocess, warm)  {c * 1000:7.1f} ms   {c / b:4.2f}x  "
           f"(target <= {CHECK_TARGET}x) {'ok' if c / b <= CHECK_TARGET else 'MISSED'}")
     print(f"in-editor verdict (pre-started worker)    {e * 1000:7.1f} ms   {e / b:4.2f}x  "
