@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import re
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -260,7 +261,13 @@ class Exercise:
             parts.append(f"**Speed:** the last case is a large input; it must finish within "
                          f"{self.perf_multiple:g}× the time of the reference solution, or the "
                          "verdict is `time_limit`.")
-        return "\n\n".join(parts)
+        # wrapped like the prompts' own lines (the workspace file shows them as comments)
+        return "\n\n".join([parts[0], *(textwrap.fill(p, CLAUSE_WIDTH, break_on_hyphens=False)
+                                        for p in parts[1:])])
+
+
+#: Column at which the generated clauses of :attr:`Exercise.statement` wrap.
+CLAUSE_WIDTH = 76
 
 
 def parameter_names(signature: str) -> list[str]:
