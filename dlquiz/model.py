@@ -267,7 +267,7 @@ class Exercise:
 
 
 #: Column at which the generated clauses of :attr:`Exercise.statement` wrap.
-CLAUSE_WIDTH = 76
+CLAUSE_WIDTH = 70
 
 
 def parameter_names(signature: str) -> list[str]:
