@@ -11,6 +11,36 @@ import pytest
 from dlquiz.grading.grader import grade
 from dlquiz.grading.registry import bundled_exercises
 
+# tsne-affinities: the bandwidth search stops after 50 evaluations (the prompt allows 100)
+TSNE_SEARCH_CAPPED_AT_50 = '''
+import numpy as np
+
+
+def tsne_joint_probabilities(D2, perplexity):
+    D2 = np.asarray(D2, dtype=float)
+    n = len(D2)
+    C = np.zeros((n, n))
+    target = np.log(perplexity)
+    for i in range(n):
+        d = np.delete(D2[i], i)
+        d = d - d.min()
+        beta, lo, hi = 1.0, -np.inf, np.inf
+        for _ in range(50):  # wrong: the prompt allows 100 evaluations
+            e = np.exp(-beta * d)
+            p = e / e.sum()
+            H = np.log(e.sum()) + beta * (d @ p)
+            if abs(H - target) <= 1e-5:
+                break
+            if H > target:
+                lo = beta
+                beta = beta * 2 if hi == np.inf else (beta + hi) / 2
+            else:
+                hi = beta
+                beta = beta / 2 if lo == -np.inf else (beta + lo) / 2
+        C[i, np.arange(n) != i] = p
+    return (C + C.T) / (2 * n)
+'''
+
 # roi-align: samples exactly on a border line (y == -1, y == H, ...) zeroed, not clamped.
 ROI_ALIGN_BORDER_ZEROED = """
 import math
@@ -287,6 +317,8 @@ MISTAKES = [
     ('dice-loss', ('float32 probabilities, 1x2x512x512: within rtol of the float64 sums '
                    '(a float32 running sum drifts)'),
      'float32 running sums', DICE_FLOAT32_RUNNING_SUM),
+    ('tsne-affinities', 'tiny distances (1e-8 apart): about 70 evaluations, past a search capped at 50',
+     'search capped at 50 evaluations', TSNE_SEARCH_CAPPED_AT_50),
 ]
 
 

@@ -220,6 +220,28 @@ def test_tsne_matches_sklearn(n: int, perp: float, scale: float) -> None:
     np.testing.assert_allclose(ours, theirs, rtol=1e-4, atol=1e-12)
 
 
+def test_tsne_tiny_distances_need_more_than_50_evaluations_and_still_match_sklearn() -> None:
+    from dlquiz.grading.cases.classical_ml import TINY_SPREAD_POINTS
+
+    d2 = _sq(TINY_SPREAD_POINTS)
+    theirs = squareform(_joint_probabilities(d2, 4.0, 0))
+    np.fill_diagonal(theirs, 0.0)
+    np.testing.assert_allclose(tsne_joint_probabilities(d2, 4.0), theirs, rtol=1e-6, atol=1e-12)
+    # the search for the first point, written out here: beta starts at 1 and must pass 1e14
+    d = d2[0, 1:]
+    beta, lo, hi, target = 1.0, -np.inf, np.inf, np.log(4.0)
+    for evaluations in range(1, 101):
+        e = np.exp(-beta * (d - d.min()))
+        entropy = np.log(e.sum()) + beta * (d - d.min()) @ (e / e.sum())
+        if abs(entropy - target) <= 1e-5:
+            break
+        if entropy > target:
+            lo, beta = beta, beta * 2 if hi == np.inf else (beta + hi) / 2
+        else:
+            hi, beta = beta, beta / 2 if lo == -np.inf else (beta + lo) / 2
+    assert 55 < evaluations < 100 and beta > 1e14
+
+
 @settings(max_examples=25, deadline=None)
 @given(st.integers(10, 30), st.floats(3.0, 5.0), st.floats(0.1, 3.0), st.integers(0, 2**16))
 def test_tsne_rows_hit_the_perplexity(n: int, perp: float, scale: float, seed: int) -> None:

@@ -148,6 +148,11 @@ def _sq_dists(x: np.ndarray) -> np.ndarray:
     return d2
 
 
+#: 12 points on a 12 x 5 grid pattern, 1e-8 apart: beta must double ~55 times from 1 and then
+#: bisect, ~70 evaluations of the 100 the prompt allows (no rng: the other cases keep their draws).
+TINY_SPREAD_POINTS = np.array([[i, (i * 7) % 5] for i in range(12)], dtype=float) * 1e-8
+
+
 def tsne_joint_probabilities_cases(rng: np.random.Generator) -> list[Case]:
     """Tiny N, perplexity near N − 1, duplicates, clusters, spread scales, then random."""
     def case(name: str, x: np.ndarray, perplexity: float, kind: str = "edge") -> Case:
@@ -163,6 +168,8 @@ def tsne_joint_probabilities_cases(rng: np.random.Generator) -> list[Case]:
         case("small spread: beta must grow past 1 many times", 0.05 * rng.normal(size=(15, 3)), 4.0),
         case("large spread: beta must shrink below 1", 5.0 * rng.normal(size=(15, 3)), 4.0),
         case("points on a line, equal spacing", np.c_[np.arange(10.0) * 0.5, np.zeros(10)], 3.0),
+        case("tiny distances (1e-8 apart): about 70 evaluations, past a search capped at 50",
+             TINY_SPREAD_POINTS, 4.0),
     ]
     for i, (n, d, perp) in enumerate([(20, 2, 5.0), (60, 5, 15.0), (150, 10, 30.0)]):
         cases.append(case(f"random N={n} D={d} perplexity {perp} #{i}", rng.normal(size=(n, d)),
