@@ -132,8 +132,8 @@ def kmeans_lloyd(X, init, max_iter):
 """
 
 
-# SDPA: `scale or 1/sqrt(E)` treats scale=0.0 as None.
-SDPA_SCALE_ZERO_AS_NONE = """
+# SDPA, written from the prompt; each mistake below changes one step of it.
+SDPA_CORRECT = """
 import numpy as np
 
 
@@ -142,7 +142,7 @@ def scaled_dot_product_attention(q, k, v, mask=None, is_causal=False, scale=None
     k = np.asarray(k, dtype=np.float64)
     v = np.asarray(v, dtype=np.float64)
     L, S, E = q.shape[-2], k.shape[-2], q.shape[-1]
-    f = scale or 1.0 / np.sqrt(E)                     # wrong: scale=0.0 becomes 1/sqrt(E)
+    f = 1.0 / np.sqrt(E) if scale is None else float(scale)
     s = np.einsum("...le,...se->...ls", q, k) * f
     keep = np.ones(s.shape, dtype=bool)
     if mask is not None:
@@ -163,67 +163,38 @@ def scaled_dot_product_attention(q, k, v, mask=None, is_causal=False, scale=None
     return w @ v
 """
 
+
+def _sdpa_with(old: str, new: str) -> str:
+    assert SDPA_CORRECT.count(old) == 1, old
+    return SDPA_CORRECT.replace(old, new)
+
+
+# SDPA: `scale or 1/sqrt(E)` treats scale=0.0 as None.
+SDPA_SCALE_ZERO_AS_NONE = _sdpa_with(
+    "    f = 1.0 / np.sqrt(E) if scale is None else float(scale)\n",
+    "    f = scale or 1.0 / np.sqrt(E)                     # wrong: scale=0.0 becomes 1/sqrt(E)\n")
 
 # SDPA: an integer mask read as True/False instead of added.
-SDPA_INT_MASK_AS_BOOL = """
-import numpy as np
+SDPA_INT_MASK_AS_BOOL = _sdpa_with(
+    "        if m.dtype == np.bool_:\n            keep = keep & m\n",
+    "        if m.dtype == np.bool_ or m.dtype.kind in 'iu':   # wrong: int mask taken as boolean\n"
+    "            keep = keep & m.astype(bool)\n")
 
-
-def scaled_dot_product_attention(q, k, v, mask=None, is_causal=False, scale=None):
-    q = np.asarray(q, dtype=np.float64)
-    k = np.asarray(k, dtype=np.float64)
-    v = np.asarray(v, dtype=np.float64)
-    L, S, E = q.shape[-2], k.shape[-2], q.shape[-1]
-    f = 1.0 / np.sqrt(E) if scale is None else float(scale)
-    s = np.einsum("...le,...se->...ls", q, k) * f
-    keep = np.ones(s.shape, dtype=bool)
-    if mask is not None:
-        m = np.asarray(mask)
-        if m.dtype == np.bool_ or m.dtype.kind in 'iu':   # wrong: int mask taken as boolean
-            keep = keep & m.astype(bool)
-        else:
-            s = s + m.astype(np.float64)
-    if is_causal:
-        keep = keep & (np.arange(S)[None, :] <= np.arange(L)[:, None])
-    s = np.where(keep, s, -np.inf)
+# SDPA: only boolean/causal blocking gives zero rows; an all -inf float row gives NaN.
+SDPA_NEG_INF_ROW_NAN = _sdpa_with(
+    """    s = np.where(keep, s, -np.inf)
     keep = keep & (s > -np.inf)
     mx = np.max(s, axis=-1, keepdims=True)
     mx = np.where(np.isfinite(mx), mx, 0.0)
     e = np.where(keep, np.exp(s - mx), 0.0)
     z = e.sum(-1, keepdims=True)
     w = e / np.where(z > 0, z, 1.0)
-    return w @ v
-"""
-
-
-# SDPA: only boolean/causal blocking gives zero rows; an all -inf float row gives NaN.
-SDPA_NEG_INF_ROW_NAN = """
-import numpy as np
-
-
-def scaled_dot_product_attention(q, k, v, mask=None, is_causal=False, scale=None):
-    q = np.asarray(q, dtype=np.float64)
-    k = np.asarray(k, dtype=np.float64)
-    v = np.asarray(v, dtype=np.float64)
-    L, S, E = q.shape[-2], k.shape[-2], q.shape[-1]
-    f = 1.0 / np.sqrt(E) if scale is None else float(scale)
-    s = np.einsum("...le,...se->...ls", q, k) * f
-    keep = np.ones(s.shape, dtype=bool)
-    if mask is not None:
-        m = np.asarray(mask)
-        if m.dtype == np.bool_:
-            keep = keep & m
-        else:
-            s = s + m.astype(np.float64)
-    if is_causal:
-        keep = keep & (np.arange(S)[None, :] <= np.arange(L)[:, None])
-    dead = ~keep.any(axis=-1, keepdims=True)          # rows blocked by bool/causal masks
+""", """    dead = ~keep.any(axis=-1, keepdims=True)          # rows blocked by bool/causal masks
     s = np.where(keep, s, -np.inf)
     mx = np.where(dead, 0.0, np.max(s, axis=-1, keepdims=True))
     e = np.exp(s - mx)                                # an all -inf float row: -inf - (-inf) = NaN
     w = np.where(dead, 0.0, e / np.where(dead, 1.0, e.sum(-1, keepdims=True)))
-    return w @ v
-"""
+""")
 
 
 # mean-iou: the confusion-matrix index t * C + p computed in uint8 (wraps).
