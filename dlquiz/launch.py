@@ -5,7 +5,9 @@ its start-up importing NumPy, and everything else ``check`` waits for follows
 it. This module imports nothing but :mod:`dlquiz.argv` before it starts that
 runner (:func:`dlquiz.grading.spawn.start_early`), so the child is on its way
 ~15 ms after the interpreter is, before argparse and the rest of dlquiz load;
-then :func:`dlquiz.cli.main` does the work.
+then :func:`dlquiz.cli.main` does the work. The bare ``dlquiz`` draws the
+decks screen saved by an earlier launch here, for the same reason
+(:mod:`dlquiz.splash`).
 """
 
 from __future__ import annotations
@@ -25,13 +27,28 @@ def run() -> None:
     time the learner waits for nothing. Everything else exits normally.
     """
     tokens = sys.argv[1:]
+    shown = None
     if starts_runner(tokens):
         from dlquiz.grading.spawn import start_early
 
         start_early()
-    from dlquiz.cli import main
+    elif first_command(tokens) is None:
+        from dlquiz.splash import draw
 
-    code = main()
+        shown = draw(tokens)  # the decks screen, before Textual loads (dlquiz.splash)
+    try:
+        from dlquiz.cli import main
+
+        code = main()
+    except KeyboardInterrupt:  # ctrl+c before the app (cli.main reports its own)
+        if shown is None:
+            raise
+        shown.withdraw()
+        print("dlquiz: interrupted", file=sys.stderr)
+        code = 130
+    finally:
+        if shown is not None:
+            shown.withdraw()  # the app never took over (an error): undo it before exiting
     if first_command(tokens) in GRADES_ONCE:
         leave_now(code)
     raise SystemExit(code)

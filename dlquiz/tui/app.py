@@ -24,6 +24,8 @@ from dlquiz.tui.context import AppContext
 from dlquiz.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from dlquiz.tui.study import StudyPlan
 
 def _exercises_screen() -> Screen[None]:
@@ -77,6 +79,12 @@ class DlquizApp(App[None]):
         #: Keys pressed while a screen waits for its data (see hold_keys), in order.
         self._held_keys: list[events.Key] | None = None
         self._quit_keys = QUIT_KEYS
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver, or one that takes over from the launch splash (dlquiz.splash)."""
+        from dlquiz.tui.launch_frame import driver_class
+
+        return driver_class(super().get_driver_class())
 
     # -- keys pressed before the data is there -----------------------------------------
 

@@ -85,3 +85,55 @@ def test_enter_at_the_first_frame_opens_the_review_screen(tmp_path):
         pane.tmux("kill-server")
     assert (home / "dlquiz.sqlite3").exists()
 
+
+
+def start(pane: Pane, env: dict[str, str], command: str, size: tuple[int, int]) -> None:
+    subprocess.run(["tmux", "-L", pane.socket, "new-session", "-d", "-s", pane.name,
+                    "-x", str(size[0]), "-y", str(size[1]),
+                    *(a for k, v in env.items() for a in ("-e", f"{k}={v}")), command],
+                   check=True, timeout=30)
+
+
+def quit_and_wait(pane: Pane) -> None:
+    pane.tmux("send-keys", "-t", pane.name, "C-q")
+    deadline = time.monotonic() + LIMIT_S
+    while pane.alive():
+        assert time.monotonic() < deadline, "dlquiz did not quit on ctrl+q"
+        time.sleep(0.05)
+
+
+def test_a_later_launch_shows_the_saved_decks_screen_and_enter_on_it_studies(tmp_path):
+    """The splash (dlquiz.splash): saved by one launch, drawn by the next, keys kept, tty restored."""
+    import re
+
+    assert shutil.which("tmux"), "tmux is required for this test"
+    home = tmp_path / "home"
+    home.mkdir()
+    pane = Pane(f"dlquiz-splash-{os.getpid()}", "launch")
+    env = {"DLQUIZ_HOME": str(home), "TERM": "xterm-256color"}
+    pending_row = re.compile(r"^ \S.*…\s+…\s+\d+", re.MULTILINE)  # a deck row, counts pending
+    stty = tmp_path / "stty.txt"
+    try:
+        start(pane, env, f"env -u DLQUIZ_DECKS {dlquiz_command()}", (80, 24))
+        pane.wait_for("today:")  # the live app with its counts: the frame was saved before them
+        quit_and_wait(pane)
+        frames = list((home / "cache" / "splash").glob("80x24-*.frame"))
+        assert len(frames) == 1, frames
+        start(pane, env, f"sh -c 'env -u DLQUIZ_DECKS {dlquiz_command()}; stty -a > {stty}'", (80, 24))
+        deadline = time.monotonic() + LIMIT_S
+        while not pending_row.search(screen := pane.text()):
+            assert time.monotonic() < deadline, f"no deck row; the screen was:\n{screen}"
+            time.sleep(0.005)
+        pane.tmux("send-keys", "-t", pane.name, "Enter")  # at once: the app may not be running yet
+        screen = pane.wait_for("Study ·", "Show answer")
+        deadline = time.monotonic() + LIMIT_S
+        while "Study deck" in screen and time.monotonic() < deadline:
+            time.sleep(0.01)
+            screen = pane.text()
+        assert "Study deck" not in screen, screen
+        quit_and_wait(pane)
+    finally:
+        pane.tmux("kill-server")
+    settings = stty.read_text()
+    for flag in ("echo", "icanon", "icrnl"):  # the shell gets its terminal back as it was
+        assert re.search(rf"(?<![-\w]){flag}\b", settings), (flag, settings)

@@ -36,6 +36,8 @@ WATCH_INTERVAL_S = 2.0
 #: Columns other than the title, with their padding, plus the scrollbar: what a title leaves.
 TITLE_SLACK = 32
 PENDING = Text("…")
+#: Refreshes the decks screen waits for its rows before giving up saving the launch frame.
+FRAME_TRIES = 5
 NONE = Text("-")
 
 
@@ -98,7 +100,7 @@ class HomeScreen(BaseScreen[None]):
         self.query_one("#detail", Static).update("Loading decks…")
         try:
             await self.ctx.loaded_catalog()
-            self.fill_table()
+            self.fill_table(counts_after_paint=True)
         finally:
             self.app.release_keys()  # type: ignore[attr-defined]
         self._after_load()
@@ -150,10 +152,29 @@ class HomeScreen(BaseScreen[None]):
             table.add_row(Text(name), NONE, NONE, NONE, Text(f"✗ {BROKEN}"),
                           key=f"{BROKEN}:{broken.path}")
         if counts_after_paint:
-            self.call_after_refresh(self.refresh_counts)
+            self.call_after_refresh(self._after_first_paint)
         else:
             self.refresh_counts()
         self.show_detail()
+
+    def _after_first_paint(self, tries: int = 0) -> None:
+        """The decks are on screen: save the launch frame if one is wanted, then count.
+
+        The frame is saved before the counts arrive so that it shows them
+        pending (see :mod:`dlquiz.tui.launch_frame`); it waits a refresh or two
+        when the table has not drawn its rows yet.
+        """
+        from dlquiz import splash
+
+        if splash.wanted() is not None and tries < FRAME_TRIES:
+            from dlquiz.tui.launch_frame import save_first_frame
+
+            decks = sorted(self.ctx.catalog.decks, key=lambda d: d.title.lower())
+            first_row = self._title(decks[0].title).plain if decks else ""
+            if save_first_frame(self.app, self, first_row, self.ctx.paths, self.ctx.catalog) is False:
+                self.call_after_refresh(self._after_first_paint, tries + 1)
+                return
+        self.refresh_counts()
 
     def _title(self, title: str) -> Text:
         """The deck title, cut with "…" so the count columns stay on screen (80 columns)."""
