@@ -177,7 +177,7 @@ def draw(tokens: Sequence[str]) -> Splash | None:
     data_dir = data_dir_of(tokens)
     environ = os.environ
     if (data_dir is False or environ.get(ENV_SWITCH, "1") == "0" or "TEXTUAL_DRIVER" in environ
-            or not (os.isatty(0) and os.isatty(2))):
+            or sys.platform == "win32" or not (os.isatty(0) and os.isatty(2))):
         return None
     try:
         from dlquiz.paths import resolve_paths
