@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import sys
-
 from collections.abc import Callable
 
 from dlquiz.argv import GRADES_ONCE, first_command, starts_runner

@@ -33,6 +33,7 @@ import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 #: Bump when the file layout changes (older files are then ignored).
 FORMAT = 1
@@ -89,7 +90,7 @@ class Splash:
     printed, so the message is not drawn on a screen that then vanishes.
     """
 
-    def __init__(self, fd: int, saved: list[object] | None) -> None:
+    def __init__(self, fd: int, saved: list[Any] | None) -> None:
         self.fd = fd
         self.saved = saved
         self.active = True
@@ -182,7 +183,7 @@ def draw(tokens: Sequence[str]) -> Splash | None:
     try:
         from dlquiz.paths import resolve_paths
 
-        cache_dir = resolve_paths(data_dir or None).cache_dir
+        cache_dir = resolve_paths(data_dir if isinstance(data_dir, str) and data_dir else None).cache_dir
         columns, lines = os.get_terminal_size(2)
         size = (columns, lines)
         path = frame_file(cache_dir, size, environ)
@@ -206,11 +207,11 @@ def draw(tokens: Sequence[str]) -> Splash | None:
         splash.withdraw()
         return None
     _current, _wanted = splash, None
-    sys.stderr = _WithdrawOnWrite(sys.stderr, splash)  # type: ignore[assignment]
+    sys.stderr = _WithdrawOnWrite(sys.stderr, splash)  # type: ignore[assignment,unused-ignore]
     return splash
 
 
-def _quiet_tty() -> list[object] | None:
+def _quiet_tty() -> list[Any] | None:
     """Keys typed now wait in the queue, unseen and as Textual will read them; the old settings.
 
     Echo and line buffering go off, and so does the input translation Textual

@@ -250,10 +250,8 @@ def grade_file(args: argparse.Namespace, catalog: Any, exercise: Exercise, path:
     ``catalog`` may be ``None`` for a bundled exercise no user deck can shadow
     (:func:`lone_bundled_exercise`): its code cards then come from the index
     (:mod:`dlquiz.decks.code_card_index`). A fresh seed's cases are those the
-    previous check drew ahead (:mod:`dlquiz.grading.drawn_ahead`); the rest
-    overlaps the learner's run, and so does drawing the next check's cases,
-    except under the ``dlquiz check`` command, which leaves that to a child
-    forked after its verdict is out (:func:`dlquiz.launch.after_exit`).
+    previous check drew ahead (:mod:`dlquiz.grading.drawn_ahead`); the rest overlaps
+    the learner's run, and the next ones are drawn then too (:func:`dlquiz.launch.after_exit`).
     """
     from dlquiz.grading import drawn_ahead
     from dlquiz.grading.grader import start_grade
@@ -273,9 +271,8 @@ def grade_file(args: argparse.Namespace, catalog: Any, exercise: Exercise, path:
         pending.cancel()
         raise
     with log:
-        if seed is None:  # now, during the run; or by the child `dlquiz check` leaves behind
+        if seed is None:  # during the run, or (`dlquiz check`) by a child left after the exit
             from dlquiz.launch import after_exit
-
             after_exit(lambda: drawn_ahead.draw_next(cache_dir, exercise))
         report = pending.result()
         recorded = log.record(report.verdict, report.passed, report.total, report.duration_s,

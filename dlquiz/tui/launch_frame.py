@@ -58,7 +58,7 @@ def driver_class(default: type[Driver]) -> type[Driver]:
                 shown.hand_over()  # the learner's tty settings are the ones Textual saves
             else:
                 self._skip_alt_screen = False
-            super().start_application_mode()
+            super().start_application_mode()  # type: ignore[no-untyped-call]
 
         def write(self, data: str) -> None:
             if self._skip_alt_screen and data == splash.ALT_SCREEN_ON:
@@ -87,19 +87,15 @@ def depends_of(paths: Paths, catalog: Catalog) -> list[splash.Stamp]:
     folders |= {Path(p).parent for p in stamps}
     for root in [paths.user_decks_dir, *env_deck_paths()]:
         if root.is_dir():
-            for folder, _dirs, _files in os.walk(root):
-                folders.add(Path(folder))
+            folders |= {Path(walked) for walked, _dirs, _files in os.walk(root)}
     for folder in folders:
         stamps[str(folder)] = splash.stamp_of(folder)
     stamps[str(paths.config_file)] = splash.stamp_of(paths.config_file)
-    for name in DRAWN_BY:
-        module = sys.modules.get(name)
-        file = getattr(module, "__file__", None)
+    files = [getattr(sys.modules.get(name), "__file__", None) for name in DRAWN_BY]
+    here = Path(__file__).parent
+    for file in [*files, here / "app.tcss", here / "screens" / "home.tcss"]:
         if file:
-            stamps[file] = splash.stamp_of(file)
-    stamps[str(Path(__file__).with_name("app.tcss"))] = splash.stamp_of(Path(__file__).with_name("app.tcss"))
-    home_css = Path(__file__).with_name("screens") / "home.tcss"
-    stamps[str(home_css)] = splash.stamp_of(home_css)
+            stamps[str(file)] = splash.stamp_of(file)
     return sorted(stamps.items())
 
 
