@@ -74,6 +74,28 @@ def frame_file(cache_dir: Path, size: tuple[int, int], environ: dict[str, str] |
     return cache_dir / "splash" / f"{size[0]}x{size[1]}-{env_fingerprint(environ)}.frame"
 
 
+def terminal_size(environ: dict[str, str] | os._Environ[str]) -> tuple[int, int]:
+    """The size Textual will use: :func:`shutil.get_terminal_size`'s rules, without importing shutil.
+
+    ``$COLUMNS`` / ``$LINES`` first, then the terminal on stdout, else 80x24.
+    """
+    def from_env(name: str) -> int:
+        try:
+            return int(environ.get(name, "0"))
+        except ValueError:
+            return 0
+
+    columns, lines = from_env("COLUMNS"), from_env("LINES")
+    if columns <= 0 or lines <= 0:
+        try:
+            measured = os.get_terminal_size(sys.__stdout__.fileno())  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            measured = os.terminal_size((80, 24))
+        columns = columns if columns > 0 else measured.columns
+        lines = lines if lines > 0 else measured.lines
+    return (columns, lines)
+
+
 def still_valid(depends: Iterable[Stamp]) -> bool:
     """Whether every dependency still has the stamp it had when the frame was saved."""
     return all(stamp_of(path) == (tuple(st) if st is not None else None) for path, st in depends)
@@ -184,8 +206,7 @@ def draw(tokens: Sequence[str]) -> Splash | None:
         from dlquiz.paths import resolve_paths
 
         cache_dir = resolve_paths(data_dir if isinstance(data_dir, str) and data_dir else None).cache_dir
-        columns, lines = os.get_terminal_size(2)
-        size = (columns, lines)
+        size = terminal_size(environ)
         path = frame_file(cache_dir, size, environ)
         _wanted = (path, size)
         try:

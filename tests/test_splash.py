@@ -22,8 +22,9 @@ from dlquiz import splash
 from dlquiz.paths import resolve_paths
 
 SIZE = (100, 30)
-#: The child's drawing environment (a set LANG: Python does not coerce the locale, PEP 538).
-DRAWING_ENV = {"TERM": "xterm-256color", "LANG": "C.UTF-8"}
+#: The child's drawing environment (a set LANG: Python does not coerce the locale, PEP 538;
+#: the size as Textual reads it, since the child's stdout is a pipe).
+DRAWING_ENV = {"TERM": "xterm-256color", "LANG": "C.UTF-8", "COLUMNS": str(SIZE[0]), "LINES": str(SIZE[1])}
 
 
 def test_only_a_bare_dlquiz_or_one_with_a_data_dir_may_splash():
@@ -181,3 +182,15 @@ def test_no_splash_when_the_frame_cannot_be_trusted_or_is_not_wanted(tmp_path, c
     assert report["after"] == {"echo": True, "icanon": True, "icrnl": True}
     if case in ("stale", "other-size", "corrupt"):
         assert report["wanted"] != "None"  # the decks screen will save a fresh one
+
+
+def test_the_size_is_the_one_textual_will_use(monkeypatch):
+    import shutil
+
+    for env in ({"COLUMNS": "80", "LINES": "24"}, {"COLUMNS": "132"}, {"LINES": "50"}, {},
+                {"COLUMNS": "wide"}):
+        for name in ("COLUMNS", "LINES"):
+            monkeypatch.delenv(name, raising=False)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        assert splash.terminal_size(os.environ) == tuple(shutil.get_terminal_size()), env

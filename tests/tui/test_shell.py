@@ -204,3 +204,15 @@ async def test_down_then_enter_in_one_burst_studies_the_second_deck(deck_dir, is
         await pilot.press("down", "enter")  # enter is a priority binding: it must wait for down
         await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.state == "front")
         assert app.screen.plan.decks == ("tuideck",)
+
+
+async def test_an_enter_typed_before_the_terminal_was_set_up_still_studies(make_app):
+    """Typed in a launch's first ms, the terminal turned it into a newline: ctrl+j."""
+    from dlquiz.tui.screens.review import ReviewScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.screen.query_one("#decks", DataTable).row_count > 0)
+        await pilot.press("ctrl+j")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        assert app.screen.plan.decks == ("tuideck",)

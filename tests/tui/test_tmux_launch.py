@@ -114,12 +114,12 @@ def test_a_later_launch_shows_the_saved_decks_screen_and_enter_on_it_studies(tmp
     pending_row = re.compile(r"^ \S.*…\s+…\s+\d+", re.MULTILINE)  # a deck row, counts pending
     stty = tmp_path / "stty.txt"
     try:
-        start(pane, env, f"env -u DLQUIZ_DECKS {dlquiz_command()}", (80, 24))
+        start(pane, env, f"env -u DLQUIZ_DECKS -u COLUMNS -u LINES {dlquiz_command()}", (80, 24))
         pane.wait_for("today:")  # the live app with its counts: the frame was saved before them
         quit_and_wait(pane)
         frames = list((home / "cache" / "splash").glob("80x24-*.frame"))
         assert len(frames) == 1, frames
-        start(pane, env, f"sh -c 'env -u DLQUIZ_DECKS {dlquiz_command()}; stty -a > {stty}'", (80, 24))
+        start(pane, env, f"sh -c 'env -u DLQUIZ_DECKS -u COLUMNS -u LINES {dlquiz_command()}; stty -a > {stty}'", (80, 24))
         deadline = time.monotonic() + LIMIT_S
         while not pending_row.search(screen := pane.text()):
             assert time.monotonic() < deadline, f"no deck row; the screen was:\n{screen}"
@@ -137,3 +137,41 @@ def test_a_later_launch_shows_the_saved_decks_screen_and_enter_on_it_studies(tmp
     settings = stty.read_text()
     for flag in ("echo", "icanon", "icrnl"):  # the shell gets its terminal back as it was
         assert re.search(rf"(?<![-\w]){flag}\b", settings), (flag, settings)
+
+
+def test_an_enter_typed_right_after_the_command_studies(tmp_path):
+    """``dlquiz`` then ``enter`` at once, from a shell: before the splash or the app is up.
+
+    In that moment the terminal is still the shell's (line mode), which turns the
+    ``enter`` into a newline; it reaches the app as ``ctrl+j``. Tried on a cold
+    start, then on a start with a splash (saved by a launch in between).
+    """
+    assert shutil.which("tmux"), "tmux is required for this test"
+    home = tmp_path / "home"
+    home.mkdir()
+    pane = Pane(f"dlquiz-early-{os.getpid()}", "shell")
+    env = {"DLQUIZ_HOME": str(home), "TERM": "xterm-256color"}
+
+    def back_at_the_prompt() -> None:
+        deadline = time.monotonic() + LIMIT_S
+        while "dlquiz ·" in (screen := pane.text()) or "ready>" not in screen:
+            assert time.monotonic() < deadline, f"dlquiz did not quit; the screen was:\n{screen}"
+            time.sleep(0.02)
+
+    try:
+        start(pane, env, "env -u DLQUIZ_DECKS -u COLUMNS -u LINES PS1='ready> ' sh -i", (100, 30))
+        pane.wait_for("ready>")
+        for launch in ("cold start", "saves the splash", "with the splash"):
+            pane.tmux("send-keys", "-t", pane.name, f"clear; {dlquiz_command()}", "Enter",
+                      *(["Enter"] if launch != "saves the splash" else []))
+            if launch == "saves the splash":
+                pane.wait_for("today:")
+            else:
+                screen = pane.wait_for("Study ·", "Show answer")
+                assert "Study ·" in screen or "Show answer" in screen, (launch, screen)
+            pane.tmux("send-keys", "-t", pane.name, "C-q")
+            back_at_the_prompt()
+            if launch == "saves the splash":
+                assert len(list((home / "cache" / "splash").glob("100x30-*.frame"))) == 1
+    finally:
+        pane.tmux("kill-server")

@@ -59,6 +59,9 @@ class HomeScreen(BaseScreen[None]):
     _titles_fit = 0
     BINDINGS = [
         Binding("enter", "study", "Study deck", priority=True, id="home.study"),
+        # An enter typed before dlquiz set up the terminal (in the first ~40 ms, before
+        # even the splash) was turned into a newline by the terminal: it arrives as ctrl+j.
+        Binding("ctrl+j", "study", "Study deck", show=False, priority=True, id="home.study_early"),
         Binding("a", "study_all", "All due", id="home.study_all"),
         Binding("c", "cram", "Cram", id="home.cram"),
         Binding("m", "app.mock", "Mock", id="home.mock"),
