@@ -112,9 +112,11 @@ class Splash:
     printed, so the message is not drawn on a screen that then vanishes.
     """
 
-    def __init__(self, fd: int, saved: list[Any] | None) -> None:
+    def __init__(self, fd: int, saved: list[Any] | None, size: tuple[int, int] = (0, 0)) -> None:
         self.fd = fd
         self.saved = saved
+        #: The terminal size the frame was drawn for (a resize since makes it garbage).
+        self.size = size
         self.active = True
 
     def hand_over(self) -> None:
@@ -221,7 +223,7 @@ def draw(tokens: Sequence[str]) -> Splash | None:
     except (OSError, ValueError, EOFError, TypeError, KeyError):
         return None
     tty_settings = _quiet_tty()
-    splash = Splash(2, tty_settings)
+    splash = Splash(2, tty_settings, size)
     try:
         os.write(2, (ENTER + frame).encode("utf-8", "replace"))
     except OSError:

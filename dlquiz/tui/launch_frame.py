@@ -6,7 +6,9 @@ enter it while already on it, which would blank the splash for the ~80 ms
 before Textual's first frame. :func:`driver_class` gives the app a driver that
 skips that one request when a splash is showing (the splash entered the
 alternate screen already; Textual's exit leaves it as usual) and hands the
-terminal settings back just before Textual saves them.
+terminal settings back just before Textual saves them. If the terminal was
+resized while the splash showed, it clears the screen instead: Textual draws
+for the new size and would leave parts of the old frame standing.
 
 Saving: on a launch without a usable splash, the decks screen calls
 :func:`save_first_frame` once its table is drawn and before it asks the store
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from dlquiz.decks.catalog import Catalog
     from dlquiz.paths import Paths
 
+CLEAR_SCREEN = "\x1b[2J"
 #: Modules whose files draw the decks screen: a change to any of them retires saved frames.
 DRAWN_BY = ("textual", "rich", "dlquiz", "dlquiz.splash", "dlquiz.tui.app", "dlquiz.tui.keymap",
             "dlquiz.tui.themes", "dlquiz.tui.screens.home", "dlquiz.tui.screens.base",
@@ -52,18 +55,27 @@ def driver_class(default: type[Driver]) -> type[Driver]:
 
         _skip_alt_screen = True
 
+        #: The terminal was resized since the splash: clear it rather than draw over it.
+        _clear_splash = False
+
         def start_application_mode(self) -> None:
             shown = splash.current()
             if shown is not None:
                 shown.hand_over()  # the learner's tty settings are the ones Textual saves
+                if tuple(self._get_terminal_size()) != tuple(shown.size):
+                    self._skip_alt_screen, self._clear_splash = False, True
             else:
                 self._skip_alt_screen = False
             super().start_application_mode()  # type: ignore[no-untyped-call]
 
         def write(self, data: str) -> None:
-            if self._skip_alt_screen and data == splash.ALT_SCREEN_ON:
-                self._skip_alt_screen = False
-                return
+            if data == splash.ALT_SCREEN_ON:
+                if self._skip_alt_screen:
+                    self._skip_alt_screen = False
+                    return
+                if self._clear_splash:  # Textual's frames are laid out for the new size
+                    self._clear_splash = False
+                    data += CLEAR_SCREEN
             super().write(data)
 
     return AfterSplashDriver

@@ -78,3 +78,29 @@ def test_the_driver_skips_entering_the_alternate_screen_only_after_a_splash(monk
     driver.write(splash.ALT_SCREEN_ON)
     driver.write(splash.ALT_SCREEN_OFF)
     assert driver._writer_thread.written == ["\x1b[?1000h", splash.ALT_SCREEN_ON, splash.ALT_SCREEN_OFF]
+
+
+def test_after_a_resize_the_splash_is_cleared_not_drawn_over(monkeypatch):
+    monkeypatch.setattr(splash, "_current", splash.Splash(2, None, (100, 30)))
+    cls = launch_frame.driver_class(LinuxDriver)
+    driver = object.__new__(cls)
+    driver._writer_thread = FakeWriter()  # type: ignore[attr-defined]
+    monkeypatch.setattr(LinuxDriver, "start_application_mode", lambda self: None)
+    monkeypatch.setattr(cls, "_get_terminal_size", lambda self: (80, 24))
+    driver.start_application_mode()
+    assert splash.current() is None  # handed over
+    driver.write(splash.ALT_SCREEN_ON)
+    assert driver._writer_thread.written == [splash.ALT_SCREEN_ON + launch_frame.CLEAR_SCREEN]
+
+
+def test_at_the_same_size_the_driver_draws_over_the_splash(monkeypatch):
+    monkeypatch.setattr(splash, "_current", splash.Splash(2, None, (100, 30)))
+    cls = launch_frame.driver_class(LinuxDriver)
+    driver = object.__new__(cls)
+    driver._writer_thread = FakeWriter()  # type: ignore[attr-defined]
+    monkeypatch.setattr(LinuxDriver, "start_application_mode", lambda self: None)
+    monkeypatch.setattr(cls, "_get_terminal_size", lambda self: (100, 30))
+    driver.start_application_mode()
+    driver.write(splash.ALT_SCREEN_ON)
+    driver.write("frame")
+    assert driver._writer_thread.written == ["frame"]
