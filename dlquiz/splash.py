@@ -28,7 +28,6 @@ of the rest of dlquiz but :mod:`dlquiz.paths`: it runs first.
 
 from __future__ import annotations
 
-import marshal
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -36,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 #: Bump when the file layout changes (older files are then ignored).
-FORMAT = 1
+FORMAT = 2
 ENV_SWITCH = "DLQUIZ_SPLASH"
 ALT_SCREEN_ON = "\x1b[?1049h"
 ALT_SCREEN_OFF = "\x1b[?1049l"
@@ -97,8 +96,14 @@ def terminal_size(environ: dict[str, str] | os._Environ[str]) -> tuple[int, int]
 
 
 def still_valid(depends: Iterable[Stamp]) -> bool:
-    """Whether every dependency still has the stamp it had when the frame was saved."""
-    return all(stamp_of(path) == (tuple(st) if st is not None else None) for path, st in depends)
+    """Whether every dependency still has the stamp it had when the frame was saved.
+
+    A malformed entry (a file edited by hand) counts as changed.
+    """
+    for path, st in depends:
+        if not isinstance(path, str) or stamp_of(path) != (tuple(st) if st is not None else None):
+            return False
+    return True
 
 
 class Splash:
@@ -211,13 +216,16 @@ def draw(tokens: Sequence[str]) -> Splash | None:
         size = terminal_size(environ)
         path = frame_file(cache_dir, size, environ)
         _wanted = (path, size)
+        import json  # C-accelerated; `re`, which it needs, the console script imported already
+
         try:
             with open(path, "rb") as f:
-                saved = marshal.loads(f.read())
+                saved = json.loads(f.read())
         except FileNotFoundError:
             return None
         if (not isinstance(saved, dict) or saved.get("format") != FORMAT
-                or tuple(saved.get("size", ())) != size or not still_valid(saved["depends"])):
+                or tuple(saved.get("size", ())) != size or not still_valid(saved["depends"])
+                or not isinstance(saved.get("frame"), str)):
             return None
         frame = saved["frame"]
     except (OSError, ValueError, EOFError, TypeError, KeyError):
@@ -257,11 +265,13 @@ def _quiet_tty() -> list[Any] | None:
 
 def save(path: Path, size: tuple[int, int], frame: str, depends: Sequence[Stamp]) -> None:
     """Write a frame for later launches (atomically), and keep only the newest :data:`KEEP`."""
+    import json
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = marshal.dumps({"format": FORMAT, "size": tuple(size), "frame": frame,
-                          "depends": [(p, st) for p, st in depends]})
+    data = json.dumps({"format": FORMAT, "size": list(size), "frame": frame,
+                       "depends": [[p, list(st) if st is not None else None] for p, st in depends]})
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
+    tmp.write_text(data, encoding="utf-8")
     os.replace(tmp, path)
     frames = sorted(path.parent.glob("*.frame"), key=lambda p: stamp_of(p) or (0, 0), reverse=True)
     for old in frames[KEEP:]:

@@ -160,7 +160,8 @@ def test_a_message_before_the_app_takes_the_splash_down_first(tmp_path):
     assert seen.find(splash.LEAVE.encode()) < seen.find(b"dlquiz: a message")
 
 
-@pytest.mark.parametrize("case", ["stale", "other-size", "corrupt", "switched-off", "subcommand"])
+@pytest.mark.parametrize("case", ["stale", "other-size", "corrupt", "hostile", "switched-off",
+                                  "subcommand"])
 def test_no_splash_when_the_frame_cannot_be_trusted_or_is_not_wanted(tmp_path, case):
     deck = tmp_path / "deck.yaml"
     deck.write_text("x")
@@ -170,8 +171,12 @@ def test_no_splash_when_the_frame_cannot_be_trusted_or_is_not_wanted(tmp_path, c
         deck.write_text("changed")
     elif case == "other-size":
         splash.save(path, (80, 24), "\x1b[1;1HDECKS-FRAME", [])
+    elif case == "hostile":
+        # an fd number where a path belongs: never stat()ed as an fd, just refused
+        path.write_text(json.dumps({"format": splash.FORMAT, "size": list(SIZE), "frame": "x",
+                                    "depends": [[2, None]]}))
     elif case == "corrupt":
-        path.write_bytes(b"\x00not marshal")
+        path.write_bytes(b"\x00not json")
     elif case == "switched-off":
         env = {"DLQUIZ_SPLASH": "0"}
     else:
@@ -180,7 +185,7 @@ def test_no_splash_when_the_frame_cannot_be_trusted_or_is_not_wanted(tmp_path, c
     assert not report["shown"]
     assert b"DECKS-FRAME" not in seen
     assert report["after"] == {"echo": True, "icanon": True, "icrnl": True}
-    if case in ("stale", "other-size", "corrupt"):
+    if case in ("stale", "other-size", "corrupt", "hostile"):
         assert report["wanted"] != "None"  # the decks screen will save a fresh one
 
 

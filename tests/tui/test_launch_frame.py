@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import marshal
+import json
 
 from textual.drivers.linux_driver import LinuxDriver
 from textual.widgets import DataTable
@@ -24,7 +24,7 @@ async def test_the_decks_screen_saves_its_frame_with_the_counts_pending(make_app
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: counts_shown(app))
         assert splash.wanted() is None  # saved once; no second try
-    saved = marshal.loads(target.read_bytes())
+    saved = json.loads(target.read_text(encoding="utf-8"))
     assert saved["format"] == splash.FORMAT and tuple(saved["size"]) == (100, 30)
     frame = saved["frame"]
     assert frame.startswith("\x1b[1;1H") and frame.count("\x1b[") > 30  # placed, styled lines
