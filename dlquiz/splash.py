@@ -73,6 +73,13 @@ def frame_file(cache_dir: Path, size: tuple[int, int], environ: dict[str, str] |
     return cache_dir / "splash" / f"{size[0]}x{size[1]}-{env_fingerprint(environ)}.frame"
 
 
+def write_all(fd: int, data: bytes) -> None:
+    """``os.write`` until all of ``data`` is out (a terminal may take a large frame in parts)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
 def terminal_size(environ: dict[str, str] | os._Environ[str]) -> tuple[int, int]:
     """The size Textual will use: :func:`shutil.get_terminal_size`'s rules, without importing shutil.
 
@@ -135,7 +142,7 @@ class Splash:
         if self.active:
             self.active = False
             try:
-                os.write(self.fd, LEAVE.encode())
+                write_all(self.fd, LEAVE.encode())
             except OSError:
                 pass
             self._restore_tty()
@@ -233,7 +240,7 @@ def draw(tokens: Sequence[str]) -> Splash | None:
     tty_settings = _quiet_tty()
     splash = Splash(2, tty_settings, size)
     try:
-        os.write(2, (ENTER + frame).encode("utf-8", "replace"))
+        write_all(2, (ENTER + frame).encode("utf-8", "replace"))
     except OSError:
         splash.withdraw()
         return None

@@ -199,3 +199,13 @@ def test_the_size_is_the_one_textual_will_use(monkeypatch):
         for name, value in env.items():
             monkeypatch.setenv(name, value)
         assert splash.terminal_size(os.environ) == tuple(shutil.get_terminal_size()), env
+
+
+def test_a_frame_written_in_parts_is_written_whole(monkeypatch):
+    read_fd, write_fd = os.pipe()
+    real_write = os.write
+    monkeypatch.setattr(os, "write", lambda fd, data: real_write(fd, bytes(data[:7])))  # 7 at a time
+    splash.write_all(write_fd, b"\x1b[1;1H" + b"x" * 100)
+    os.close(write_fd)
+    with os.fdopen(read_fd, "rb") as f:
+        assert f.read() == b"\x1b[1;1H" + b"x" * 100
