@@ -80,27 +80,27 @@ def test_the_driver_skips_entering_the_alternate_screen_only_after_a_splash(monk
     assert driver._writer_thread.written == ["\x1b[?1000h", splash.ALT_SCREEN_ON, splash.ALT_SCREEN_OFF]
 
 
-def test_after_a_resize_the_splash_is_cleared_not_drawn_over(monkeypatch):
+def driver_started_at(monkeypatch, size: tuple[int, int]):  # type: ignore[no-untyped-def]
+    """A driver taking over from a 100x30 splash, started with the terminal at ``size``."""
     monkeypatch.setattr(splash, "_current", splash.Splash(2, None, (100, 30)))
     cls = launch_frame.driver_class(LinuxDriver)
     driver = object.__new__(cls)
     driver._writer_thread = FakeWriter()  # type: ignore[attr-defined]
     monkeypatch.setattr(LinuxDriver, "start_application_mode", lambda self: None)
-    monkeypatch.setattr(cls, "_get_terminal_size", lambda self: (80, 24))
+    monkeypatch.setattr(cls, "_get_terminal_size", lambda self: size)
     driver.start_application_mode()
+    return driver
+
+
+def test_after_a_resize_the_splash_is_cleared_not_drawn_over(monkeypatch):
+    driver = driver_started_at(monkeypatch, (80, 24))
     assert splash.current() is None  # handed over
     driver.write(splash.ALT_SCREEN_ON)
     assert driver._writer_thread.written == [splash.ALT_SCREEN_ON + launch_frame.CLEAR_SCREEN]
 
 
 def test_at_the_same_size_the_driver_draws_over_the_splash(monkeypatch):
-    monkeypatch.setattr(splash, "_current", splash.Splash(2, None, (100, 30)))
-    cls = launch_frame.driver_class(LinuxDriver)
-    driver = object.__new__(cls)
-    driver._writer_thread = FakeWriter()  # type: ignore[attr-defined]
-    monkeypatch.setattr(LinuxDriver, "start_application_mode", lambda self: None)
-    monkeypatch.setattr(cls, "_get_terminal_size", lambda self: (100, 30))
-    driver.start_application_mode()
+    driver = driver_started_at(monkeypatch, (100, 30))
     driver.write(splash.ALT_SCREEN_ON)
     driver.write("frame")
     assert driver._writer_thread.written == ["frame"]

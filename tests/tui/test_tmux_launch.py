@@ -53,40 +53,6 @@ class Pane:
             time.sleep(0.01)
 
 
-def test_enter_at_the_first_frame_opens_the_review_screen(tmp_path):
-    assert shutil.which("tmux"), "tmux is required for this test"
-    home = tmp_path / "home"
-    home.mkdir()
-    pane = Pane(f"dlquiz-test-{os.getpid()}", "launch")
-    env = {"DLQUIZ_HOME": str(home), "TERM": "xterm-256color"}
-    command = f"env -u DLQUIZ_DECKS {dlquiz_command()}"
-    subprocess.run(["tmux", "-L", pane.socket, "new-session", "-d", "-s", pane.name, "-x", "100",
-                    "-y", "30", *(a for k, v in env.items() for a in ("-e", f"{k}={v}")), command],
-                   check=True, timeout=30)
-    try:
-        first = pane.wait_for("dlquiz ·")  # the first frame (the title bar), decks listed or not
-        pane.tmux("send-keys", "-t", pane.name, "Enter")
-        # The session's header, or its first card's footer once the card is shown.
-        screen = pane.wait_for("Study ·", "Show answer")
-        # tmux can be read mid-frame (the new header drawn, the old footer not yet): the
-        # review screen counts once the decks screen's footer is gone too.
-        deadline = time.monotonic() + LIMIT_S
-        while "Study deck" in screen and time.monotonic() < deadline:
-            time.sleep(0.01)
-            screen = pane.text()
-        assert "Study deck" not in screen, screen  # the decks screen is gone: this is the review
-        assert "Study ·" in screen or "Show answer" in screen, screen
-        pane.tmux("send-keys", "-t", pane.name, "C-q")
-        deadline = time.monotonic() + LIMIT_S
-        while pane.alive():
-            assert time.monotonic() < deadline, "dlquiz did not quit on ctrl+q"
-            time.sleep(0.05)
-    finally:
-        pane.tmux("kill-server")
-    assert (home / "dlquiz.sqlite3").exists()
-
-
-
 def start(pane: Pane, env: dict[str, str], command: str, size: tuple[int, int]) -> None:
     subprocess.run(["tmux", "-L", pane.socket, "new-session", "-d", "-s", pane.name,
                     "-x", str(size[0]), "-y", str(size[1]),
@@ -100,6 +66,32 @@ def quit_and_wait(pane: Pane) -> None:
     while pane.alive():
         assert time.monotonic() < deadline, "dlquiz did not quit on ctrl+q"
         time.sleep(0.05)
+
+
+def test_enter_at_the_first_frame_opens_the_review_screen(tmp_path):
+    assert shutil.which("tmux"), "tmux is required for this test"
+    home = tmp_path / "home"
+    home.mkdir()
+    pane = Pane(f"dlquiz-test-{os.getpid()}", "launch")
+    env = {"DLQUIZ_HOME": str(home), "TERM": "xterm-256color"}
+    start(pane, env, f"env -u DLQUIZ_DECKS {dlquiz_command()}", (100, 30))
+    try:
+        pane.wait_for("dlquiz ·")  # the first frame (the title bar), decks listed or not
+        pane.tmux("send-keys", "-t", pane.name, "Enter")
+        # The session's header, or its first card's footer once the card is shown.
+        screen = pane.wait_for("Study ·", "Show answer")
+        # tmux can be read mid-frame (the new header drawn, the old footer not yet): the
+        # review screen counts once the decks screen's footer is gone too.
+        deadline = time.monotonic() + LIMIT_S
+        while "Study deck" in screen and time.monotonic() < deadline:
+            time.sleep(0.01)
+            screen = pane.text()
+        assert "Study deck" not in screen, screen  # the decks screen is gone: this is the review
+        assert "Study ·" in screen or "Show answer" in screen, screen
+        quit_and_wait(pane)
+    finally:
+        pane.tmux("kill-server")
+    assert (home / "dlquiz.sqlite3").exists()
 
 
 def test_a_later_launch_shows_the_saved_decks_screen_and_enter_on_it_studies(tmp_path):
